@@ -1,0 +1,158 @@
+#include "cli/app.hpp"
+
+#include "cli/commands.hpp"
+#include "cli/signals.hpp"
+#include "core/error.hpp"
+
+#include <CLI/CLI.hpp>
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cstring>
+
+namespace smsotp::cli {
+
+namespace {
+
+struct Options
+{
+  GlobalOptions global;
+  SendOptions send;
+  VerifyOptions verify;
+  PurgeOptions purge;
+  ProvidersOptions providers;
+};
+
+// A child started with fd 0, 1 or 2 closed would otherwise get the database
+// on one of them, and a later "print" would write into it.
+void reopen_standard_fds()
+{
+  for (int fd = 0; fd <= 2; ++fd) {
+    if (::fcntl(fd, F_GETFD) == -1) {
+      const int null_fd = ::open("/dev/null", O_RDWR | O_CLOEXEC);
+      if (null_fd >= 0 && null_fd != fd) {
+        ::dup2(null_fd, fd);
+        ::close(null_fd);
+      }
+    }
+  }
+}
+
+void add_global_options(CLI::App& app, GlobalOptions& global)
+{
+  app.add_option("-c,--config", global.config_path, "Config file (default: $SMSOTP_CONFIG, "
+                                                    "~/.config/smsotp/config.toml, /etc/smsotp/config.toml)");
+  app.add_option("--db", global.db_path, "State database (overrides store.database)");
+  app.add_flag("--json", global.json, "Print exactly one JSON object on stdout");
+  app.add_flag("-q,--quiet", global.quiet, "No notes on stderr, only errors");
+  app.add_flag("-v,--verbose", global.verbose, "Explain: config origins, rejection reasons");
+  app.add_flag("--no-color", global.no_color, "Never colour stderr");
+}
+
+void add_send(CLI::App& app, SendOptions& send)
+{
+  auto* command = app.add_subcommand("send", "Generate a code, store its keyed hash, deliver it by SMS");
+  command->add_option("--to", send.to, "Recipient number, E.164 (+15551234567)")->required();
+  command->add_option("--purpose", send.purpose, "What the code is for (default: otp.purpose)");
+  command->add_option("--provider", send.provider, "Use only this configured provider");
+  command->add_option("--ttl", send.ttl, "Lifetime, 30s to 10m (default: otp.ttl)");
+  command->add_option("--length", send.length, "Digits, 6 to 10 (default: otp.length)");
+  command->add_flag("--dry-run", send.dry_run, "Show the message and request; store and send nothing");
+}
+
+void add_verify(CLI::App& app, VerifyOptions& verify)
+{
+  auto* command = app.add_subcommand("verify", "Check a code; a correct code is consumed exactly once");
+  command->add_option("--to", verify.to, "Recipient number the code was sent to")->required();
+  command->add_option("--purpose", verify.purpose, "Purpose given to send");
+  command->add_option("--id", verify.challenge_id, "Challenge id printed by send");
+  command->add_option("code", verify.code, "The code; - reads one line from stdin; "
+                                           "omitted on a terminal: prompt without echo");
+}
+
+void add_purge(CLI::App& app, PurgeOptions& purge)
+{
+  auto* command = app.add_subcommand("purge", "Delete expired and used challenges and idle counters");
+  command->add_option("--to", purge.to, "Delete everything about this number (lifts a lockout)");
+  command->add_option("--older-than", purge.older_than, "Only finished challenges older than this");
+  command->add_flag("--all", purge.all, "Delete all challenges and counters");
+  command->add_flag("--dry-run", purge.dry_run, "Count what would be deleted");
+}
+
+int dispatch(const CLI::App& app, const Options& options, const Output& out, const util::Clock& clock)
+{
+  if (app.got_subcommand("send")) {
+    return run_send(options.global, options.send, out, clock);
+  }
+  if (app.got_subcommand("verify")) {
+    return run_verify(options.global, options.verify, out, clock);
+  }
+  if (app.got_subcommand("purge")) {
+    return run_purge(options.global, options.purge, out, clock);
+  }
+  return run_providers(options.global, options.providers, out, clock);
+}
+
+bool wants_json(int argc, char** argv)
+{
+  for (int i = 1; i < argc; ++i) {
+    if (std::strcmp(argv[i], "--json") == 0) {
+      return true;
+    }
+  }
+  return false;
+}
+
+} // namespace
+
+int main(int argc, char** argv, const util::Clock& clock)
+{
+  reopen_standard_fds();
+  ::umask(077); // whatever we create (database, key, outbox) is private
+  install_signal_handlers();
+
+  Options options;
+  CLI::App app("Send SMS one-time passwords and verify them.", "smsotp");
+  app.set_version_flag("--version", SMSOTP_VERSION);
+  app.require_subcommand(1);
+  app.fallthrough();
+  add_global_options(app, options.global);
+  add_send(app, options.send);
+  add_verify(app, options.verify);
+  add_purge(app, options.purge);
+  app.add_subcommand("providers", "List configured providers (never their secrets)");
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp& help) {
+    return app.exit(help);
+  } catch (const CLI::CallForAllHelp& help) {
+    return app.exit(help);
+  } catch (const CLI::CallForVersion& version) {
+    return app.exit(version);
+  } catch (const CLI::ParseError& error) {
+    GlobalOptions global;
+    global.json = wants_json(argc, argv);
+    Output(global).error(Error(core::ExitCode::usage,
+                               std::string(error.what()) + " (see smsotp --help)"));
+    return static_cast<int>(core::ExitCode::usage);
+  }
+
+  const Output out(options.global);
+  int status = 0;
+  try {
+    status = dispatch(app, options, out, clock);
+  } catch (const Error& failure) {
+    out.error(failure);
+    status = static_cast<int>(failure.code());
+  } catch (const std::exception& failure) {
+    out.error(Error(core::ExitCode::internal, std::string("internal error: ") + failure.what()));
+    status = static_cast<int>(core::ExitCode::internal);
+  }
+  reraise_pending_signal();
+  return status;
+}
+
+} // namespace smsotp::cli

@@ -1,0 +1,21 @@
+#pragma once
+
+// One function per command; each returns the exit status or throws
+// smsotp::Error, which cli::main reports.
+
+#include "cli/options.hpp"
+#include "cli/output.hpp"
+#include "util/clock.hpp"
+
+namespace smsotp::cli {
+
+int run_send(const GlobalOptions& global, const SendOptions& options, const Output& out,
+             const util::Clock& clock);
+int run_verify(const GlobalOptions& global, const VerifyOptions& options, const Output& out,
+               const util::Clock& clock);
+int run_purge(const GlobalOptions& global, const PurgeOptions& options, const Output& out,
+              const util::Clock& clock);
+int run_providers(const GlobalOptions& global, const ProvidersOptions& options, const Output& out,
+                  const util::Clock& clock);
+
+} // namespace smsotp::cli

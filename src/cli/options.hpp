@@ -1,0 +1,51 @@
+#pragma once
+
+// Plain option structs filled by app.cpp (the only file that includes
+// CLI11, which is slow to compile) and read by one file per command.
+
+#include <optional>
+#include <string>
+
+namespace smsotp::cli {
+
+struct GlobalOptions
+{
+  std::string config_path;
+  std::string db_path;
+  bool json = false;
+  bool quiet = false;
+  bool verbose = false;
+  bool no_color = false;
+};
+
+struct SendOptions
+{
+  std::string to;
+  std::optional<std::string> purpose;
+  std::optional<std::string> provider;
+  std::optional<std::string> ttl;
+  std::optional<std::string> length;
+  bool dry_run = false;
+};
+
+struct VerifyOptions
+{
+  std::string to;
+  std::optional<std::string> purpose;
+  std::optional<std::string> challenge_id;
+  std::optional<std::string> code; // "-" reads stdin
+};
+
+struct PurgeOptions
+{
+  std::optional<std::string> to;
+  std::optional<std::string> older_than;
+  bool all = false;
+  bool dry_run = false;
+};
+
+struct ProvidersOptions
+{
+};
+
+} // namespace smsotp::cli

@@ -1,0 +1,49 @@
+#pragma once
+
+// The one place that writes to stdout and stderr. stdout carries data (a
+// challenge id, "verified", or with --json exactly one JSON object); stderr
+// carries talk, prefixed "smsotp: ". No secret is ever passed in here.
+
+#include "cli/options.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <string>
+
+namespace smsotp {
+class Error;
+}
+
+namespace smsotp::cli {
+
+class Output
+{
+public:
+  explicit Output(const GlobalOptions& options);
+
+  bool json() const;
+  bool verbose() const;
+
+  // A data line on stdout (text mode only; ignored under --json).
+  void data(const std::string& line) const;
+  // A note on stderr unless --quiet.
+  void info(const std::string& line) const;
+  // A note on stderr with --verbose only.
+  void detail(const std::string& line) const;
+  // A warning on stderr, even with --quiet.
+  void warn(const std::string& line) const;
+  // The JSON object on stdout (--json only).
+  void result(const nlohmann::json& object) const;
+  // Reports a failure: "smsotp: error: ..." on stderr, and under --json the
+  // {"error": {...}} object on stdout.
+  // `extra` fields are added to the JSON error object (e.g. challenge_id).
+  void error(const Error& failure, const nlohmann::json& extra = nlohmann::json::object()) const;
+
+private:
+  void talk(const std::string& prefix, const std::string& line) const;
+
+  GlobalOptions m_options;
+  bool m_color = false;
+};
+
+} // namespace smsotp::cli

@@ -1,0 +1,50 @@
+#include "cli/commands.hpp"
+#include "cli/context.hpp"
+#include "core/duration.hpp"
+#include "core/error.hpp"
+#include "phone/phone.hpp"
+#include "store/store.hpp"
+
+namespace smsotp::cli {
+
+int run_purge(const GlobalOptions& global,
+              const PurgeOptions& options,
+              const Output& out,
+              const util::Clock& clock)
+{
+  const auto context = make_context(global, out, clock);
+  const auto& config = context.config;
+  store::PurgeRequest request;
+  request.all = options.all;
+  request.dry_run = options.dry_run;
+  request.counter_idle = config.lockout_duration.value;
+  if (options.all && options.to) {
+    throw Error(core::ExitCode::usage, "--all and --to cannot be combined");
+  }
+  if (options.to) {
+    request.recipient = phone::normalize(*options.to);
+  }
+  if (options.older_than) {
+    const auto seconds = core::parse_duration(*options.older_than);
+    if (!seconds) {
+      throw Error(core::ExitCode::usage,
+                  "--older-than: expected a duration like 30m, 1h or 7d, got \"" + *options.older_than
+                    + "\"");
+    }
+    request.older_than = *seconds;
+  }
+  const auto store = store::open_sqlite_store(config.database_path(), store::OpenMode::existing_only);
+  const auto counts = store ? store->purge(request, clock.now()) : store::PurgeCounts{};
+  const std::string verb = options.dry_run ? "would remove " : "removed ";
+  out.data(std::to_string(counts.challenges) + " challenges, " + std::to_string(counts.recipients)
+           + " recipient counters");
+  out.info(verb + std::to_string(counts.challenges) + " challenge(s) and "
+           + std::to_string(counts.recipients) + " recipient counter(s)"
+           + (store ? "" : " (no state database yet)"));
+  out.result({{"dry_run", options.dry_run},
+              {"challenges", counts.challenges},
+              {"recipients", counts.recipients}});
+  return 0;
+}
+
+} // namespace smsotp::cli

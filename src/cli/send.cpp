@@ -1,0 +1,157 @@
+#include "cli/commands.hpp"
+#include "cli/context.hpp"
+#include "cli/signals.hpp"
+#include "core/duration.hpp"
+#include "core/error.hpp"
+#include "core/otp.hpp"
+#include "core/secret.hpp"
+#include "message/template.hpp"
+#include "phone/phone.hpp"
+#include "store/store.hpp"
+
+namespace smsotp::cli {
+
+namespace {
+
+core::ExitCode exit_for(core::SendStatus status)
+{
+  switch (status) {
+    case core::SendStatus::sent:
+      return core::ExitCode::success;
+    case core::SendStatus::temporary:
+      return core::ExitCode::temporary;
+    case core::SendStatus::unknown:
+      return core::ExitCode::unknown_outcome;
+    case core::SendStatus::permanent:
+      return core::ExitCode::refused;
+    case core::SendStatus::auth:
+      return core::ExitCode::permission;
+  }
+  return core::ExitCode::internal;
+}
+
+// Failover: try the next provider only when this one surely did not send
+// (temporary) or would not take our credentials. After a permanent
+// rejection or an unknown outcome the chain stops: the first would fail
+// again, the second could deliver the same code twice.
+bool try_next(core::SendStatus status)
+{
+  return status == core::SendStatus::temporary || status == core::SendStatus::auth;
+}
+
+int dry_run(const Context& context,
+            const std::vector<std::unique_ptr<provider::Provider>>& providers,
+            const core::Message& masked_message)
+{
+  const auto& out = context.out;
+  nlohmann::json requests = nlohmann::json::array();
+  for (const auto& provider : providers) {
+    const auto info = provider->info();
+    const std::string request = provider->describe_request(masked_message);
+    out.data("# provider " + info.name + " (" + info.kind + ")");
+    out.data(request);
+    requests.push_back({{"provider", info.name}, {"kind", info.kind}, {"request", request}});
+  }
+  out.info("dry run: nothing was stored or sent");
+  out.result({{"dry_run", true},
+              {"to", phone::mask(masked_message.to)},
+              {"text", masked_message.text},
+              {"requests", requests}});
+  return 0;
+}
+
+} // namespace
+
+int run_send(const GlobalOptions& global,
+             const SendOptions& options,
+             const Output& out,
+             const util::Clock& clock)
+{
+  auto context = make_context(global, out, clock);
+  auto& config = context.config;
+  apply_flag(config, "otp.ttl", options.ttl, "--ttl");
+  apply_flag(config, "otp.length", options.length, "--length");
+  apply_flag(config, "otp.purpose", options.purpose, "--purpose");
+  const std::string to = phone::normalize(options.to);
+  const std::string masked = phone::mask(to);
+  const auto providers = make_providers(context, options.provider);
+  const auto length = static_cast<int>(config.code_length.value);
+  message::TemplateValues values{std::string(static_cast<std::size_t>(length), '*'),
+                                 config.app_name.value,
+                                 config.ttl.value,
+                                 config.purpose.value};
+  if (options.dry_run) {
+    return dry_run(context, providers, {to, message::render(config.message_template.value, values)});
+  }
+
+  check_interrupted();
+  // Slow set-up (key file, crypto) happens before the store's write lock.
+  core::OpenSslRandom random;
+  const auto key = core::load_or_create_key(config.key_path(), random);
+  values.code = core::generate_code(random, length);
+  const std::string challenge_id = core::new_challenge_id(random);
+  const auto store = store::open_sqlite_store(config.database_path(), store::OpenMode::create);
+  store::ReserveRequest request{challenge_id,
+                                to,
+                                masked,
+                                config.purpose.value,
+                                core::compute_tag(key, challenge_id, to, config.purpose.value, values.code),
+                                config.code_length.value,
+                                config.ttl.value,
+                                config.max_attempts.value};
+  const auto reservation = store->reserve(request, clock.now());
+  const core::Message message{to, message::render(config.message_template.value, values)};
+
+  core::SendResult result;
+  try {
+    check_interrupted();
+    for (std::size_t i = 0; i < providers.size(); ++i) {
+      result = providers[i]->send(message);
+      if (!try_next(result.status) || i + 1 == providers.size()) {
+        break;
+      }
+      out.info("provider " + result.provider + ": " + result.detail + "; trying "
+               + providers[i + 1]->info().name);
+    }
+  } catch (const Error&) {
+    // Nothing left our hands (or the provider is local): drop the code.
+    core::SendResult failed{core::SendStatus::permanent, "", "", "", {}};
+    store->finalize(challenge_id, failed, clock.now());
+    throw;
+  }
+  store->finalize(challenge_id, result, clock.now());
+
+  const nlohmann::json id_field{{"challenge_id", challenge_id}};
+  if (result.status != core::SendStatus::sent) {
+    if (result.status == core::SendStatus::unknown) {
+      // The code may arrive; the caller needs the id to verify it.
+      out.data(challenge_id);
+    }
+    std::string message_text = "provider " + result.provider + ": " + result.detail;
+    if (result.status == core::SendStatus::unknown) {
+      message_text += "; the code stays valid for " + core::format_duration(config.ttl.value)
+                      + ", do not resend before the retry-after";
+    }
+    const Error failure = result.retry_after
+                            ? Error(exit_for(result.status), message_text, *result.retry_after)
+                            : Error(exit_for(result.status), message_text);
+    out.error(failure, result.status == core::SendStatus::unknown ? id_field : nlohmann::json::object());
+    return static_cast<int>(failure.code());
+  }
+  out.data(challenge_id);
+  out.info("sent to " + masked + " via " + result.provider + "; expires in "
+           + core::format_duration(config.ttl.value)
+           + (reservation.superseded > 0 ? "; the previous code no longer works" : ""));
+  out.result({{"challenge_id", challenge_id},
+              {"status", "sent"},
+              {"to", masked},
+              {"purpose", config.purpose.value},
+              {"provider", result.provider},
+              {"provider_message_id", result.message_id},
+              {"created_at", reservation.created_at},
+              {"expires_at", reservation.expires_at},
+              {"superseded", reservation.superseded}});
+  return 0;
+}
+
+} // namespace smsotp::cli

@@ -1,0 +1,83 @@
+#include "cli/code_input.hpp"
+#include "cli/commands.hpp"
+#include "cli/context.hpp"
+#include "cli/signals.hpp"
+#include "core/error.hpp"
+#include "core/otp.hpp"
+#include "core/secret.hpp"
+#include "phone/phone.hpp"
+#include "store/store.hpp"
+
+namespace smsotp::cli {
+
+int run_verify(const GlobalOptions& global,
+               const VerifyOptions& options,
+               const Output& out,
+               const util::Clock& clock)
+{
+  auto context = make_context(global, out, clock);
+  auto& config = context.config;
+  apply_flag(config, "otp.purpose", options.purpose, "--purpose");
+  const std::string to = phone::normalize(options.to);
+  // Malformed input can never match, so it is a usage error and no attempt
+  // is counted (a typo must not lock anyone out).
+  const std::string code = core::normalize_code(read_code(options.code));
+  check_interrupted();
+
+  const auto key = core::load_key(config.key_path());
+  const auto store = store::open_sqlite_store(config.database_path(), store::OpenMode::existing_only);
+  core::VerifyOutcome outcome;
+  if (store) {
+    store::VerifyRequest request{to,
+                                 config.purpose.value,
+                                 options.challenge_id,
+                                 code,
+                                 config.lockout_after.value,
+                                 config.lockout_duration.value};
+    outcome = store->verify(request, key ? &*key : nullptr, clock.now());
+  } else {
+    // No database yet: nothing was ever sent, so this is "not found". Do
+    // the same HMAC work as a real check to keep the timing alike.
+    static_cast<void>(core::compute_tag(core::Key{}, "ch_none", to, config.purpose.value, code));
+    out.detail("no state database at " + config.database_path());
+  }
+  // The attempt is committed; only now is anything revealed.
+  const std::string reason(core::verify_reason_name(outcome.reason));
+  nlohmann::json json{{"verified", outcome.verified()},
+                      {"reason", reason},
+                      {"to", phone::mask(to)},
+                      {"purpose", config.purpose.value}};
+  if (!outcome.challenge_id.empty()) {
+    json["challenge_id"] = outcome.challenge_id;
+    json["attempts"] = outcome.attempts;
+    json["max_attempts"] = outcome.max_attempts;
+  }
+  if (outcome.reason == core::VerifyReason::locked) {
+    const Error failure(core::ExitCode::temporary,
+                        "recipient " + phone::mask(to)
+                          + " is locked after too many failed verifications; nothing was checked",
+                        outcome.retry_after);
+    out.error(failure, {{"verified", false}, {"reason", reason}});
+    return static_cast<int>(failure.code());
+  }
+  if (outcome.verified()) {
+    out.data("verified");
+    out.result(json);
+    return 0;
+  }
+  // The same words for every kind of rejection; the reason only on request.
+  out.data("verification failed");
+  out.detail("reason: " + reason
+             + (outcome.challenge_id.empty() ? ""
+                                             : " (attempt " + std::to_string(outcome.attempts)
+                                                 + " of " + std::to_string(outcome.max_attempts) + ")"));
+  if (outcome.locked_now) {
+    out.detail("this failure locked the recipient for " + std::to_string(config.lockout_duration.value)
+               + "s");
+  }
+  json["locked"] = outcome.locked_now;
+  out.result(json);
+  return static_cast<int>(core::ExitCode::verify_failed);
+}
+
+} // namespace smsotp::cli

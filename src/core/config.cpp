@@ -1,0 +1,318 @@
+#include "core/config.hpp"
+
+#include "core/config_keys.hpp"
+#include "core/duration.hpp"
+#include "core/error.hpp"
+#include "util/fs.hpp"
+#include "util/string.hpp"
+
+#include <algorithm>
+#include <cctype>
+#include <cstdlib>
+
+namespace smsotp::core {
+
+namespace detail {
+
+namespace {
+
+Setting<std::int64_t> Config::*int_member(const std::string& name)
+{
+  if (name == "otp.length") {
+    return &Config::code_length;
+  }
+  if (name == "otp.ttl") {
+    return &Config::ttl;
+  }
+  if (name == "otp.max_attempts") {
+    return &Config::max_attempts;
+  }
+  if (name == "otp.lockout_after") {
+    return &Config::lockout_after;
+  }
+  if (name == "otp.lockout_duration") {
+    return &Config::lockout_duration;
+  }
+  return nullptr;
+}
+
+Setting<std::string> Config::*string_member(const std::string& name)
+{
+  if (name == "otp.purpose") {
+    return &Config::purpose;
+  }
+  if (name == "store.database") {
+    return &Config::database;
+  }
+  if (name == "store.key_file") {
+    return &Config::key_file;
+  }
+  if (name == "message.app") {
+    return &Config::app_name;
+  }
+  if (name == "message.template") {
+    return &Config::message_template;
+  }
+  return nullptr;
+}
+
+std::string describe_range(const KeyDef& def)
+{
+  if (def.kind == KeyKind::duration) {
+    return format_duration(def.min) + " to " + format_duration(def.max);
+  }
+  return std::to_string(def.min) + " to " + std::to_string(def.max);
+}
+
+bool valid_purpose(const std::string& text)
+{
+  return !text.empty() && text.size() <= 64
+         && std::all_of(text.begin(), text.end(), [](char c) {
+              return std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '-' || c == '_'
+                     || c == '.';
+            });
+}
+
+} // namespace
+
+const std::vector<KeyDef>& key_table()
+{
+  // TTL bounds: 30 s is the least a person can type a code in; 10 min is the
+  // NIST SP 800-63B limit for out-of-band secrets. The lockout ceiling of 100
+  // is the NIST limit on consecutive failures.
+  static const std::vector<KeyDef> k_keys{
+    {"otp.length", KeyKind::integer, 6, 10, ""},
+    {"otp.ttl", KeyKind::duration, 30, 600, " (NIST SP 800-63B allows at most 10 minutes)"},
+    {"otp.max_attempts", KeyKind::integer, 1, 10, ""},
+    {"otp.lockout_after", KeyKind::integer, 1, 100, " (NIST SP 800-63B: at most 100)"},
+    {"otp.lockout_duration", KeyKind::duration, 60, 7 * 86400, ""},
+    {"otp.purpose", KeyKind::string, 0, 0, ""},
+    {"store.database", KeyKind::path, 0, 0, ""},
+    {"store.key_file", KeyKind::path, 0, 0, ""},
+    {"message.app", KeyKind::string, 0, 0, ""},
+    {"message.template", KeyKind::string, 0, 0, ""},
+    {"send.providers", KeyKind::list, 0, 0, ""},
+  };
+  return k_keys;
+}
+
+const KeyDef* find_key(const std::string& dotted_key)
+{
+  for (const auto& def : key_table()) {
+    if (dotted_key == def.name) {
+      return &def;
+    }
+  }
+  return nullptr;
+}
+
+void apply_raw(Config& config,
+               const KeyDef& def,
+               const RawValue& value,
+               Origin origin,
+               const std::string& where,
+               ExitCode error_class)
+{
+  const std::string prefix = (where.empty() ? std::string() : where + ": ") + def.name;
+  const auto fail = [&](const std::string& message) {
+    throw Error(error_class, prefix + ": " + message);
+  };
+  const std::string name = def.name;
+  switch (def.kind) {
+    case KeyKind::integer:
+    case KeyKind::duration: {
+      std::optional<std::int64_t> number = value.integer;
+      if (!number && value.text) {
+        if (def.kind == KeyKind::duration) {
+          number = parse_duration(*value.text);
+        } else if (std::uint64_t parsed = 0; util::parse_uint(*value.text, parsed)
+                                             && parsed < (1ULL << 62U)) {
+          number = static_cast<std::int64_t>(parsed);
+        }
+        if (!number) {
+          fail(def.kind == KeyKind::duration
+                 ? "expected a duration like 30s, 5m or 1h, got \""
+                     + util::escape_for_display(*value.text) + "\""
+                 : "expected a whole number, got \"" + util::escape_for_display(*value.text)
+                     + "\"");
+        }
+      }
+      if (!number) {
+        fail(def.kind == KeyKind::duration ? "expected a duration string like \"5m\""
+                                           : "expected an integer");
+      }
+      if (*number < def.min || *number > def.max) {
+        const std::string shown =
+          def.kind == KeyKind::duration ? format_duration(*number) : std::to_string(*number);
+        fail(shown + " is out of range; allowed " + describe_range(def) + def.why_range);
+      }
+      config.*int_member(name) = {*number, origin, where};
+      return;
+    }
+    case KeyKind::string:
+    case KeyKind::path: {
+      if (!value.text) {
+        fail("expected a string");
+      }
+      if (name == "otp.purpose" && !valid_purpose(*value.text)) {
+        fail("expected 1 to 64 letters, digits, '-', '_' or '.'");
+      }
+      config.*string_member(name) = {*value.text, origin, where};
+      return;
+    }
+    case KeyKind::list: {
+      std::vector<std::string> items;
+      if (value.list) {
+        items = *value.list;
+      } else if (value.text) {
+        for (const auto& item : util::split(*value.text, ',')) {
+          if (!util::trim(item).empty()) {
+            items.emplace_back(util::trim(item));
+          }
+        }
+      } else {
+        fail("expected a list of strings");
+      }
+      config.provider_order = {items, origin, where};
+      return;
+    }
+  }
+}
+
+} // namespace detail
+
+std::string Config::database_path() const
+{
+  if (!database.value.empty()) {
+    return database.value;
+  }
+  const char* state_home = std::getenv("XDG_STATE_HOME");
+  if (state_home != nullptr && state_home[0] == '/') {
+    return std::string(state_home) + "/smsotp/state.db";
+  }
+  const char* home = std::getenv("HOME");
+  if (home != nullptr && home[0] == '/') {
+    return std::string(home) + "/.local/state/smsotp/state.db";
+  }
+  throw Error(ExitCode::config,
+              "no database path: HOME is not set; set store.database in the config or pass --db");
+}
+
+std::string Config::key_path() const
+{
+  if (!key_file.value.empty()) {
+    return key_file.value;
+  }
+  return util::parent_directory(database_path()) + "/smsotp.key";
+}
+
+const ProviderSpec* Config::find_provider(const std::string& name) const
+{
+  for (const auto& spec : providers) {
+    if (spec.name == name) {
+      return &spec;
+    }
+  }
+  return nullptr;
+}
+
+std::vector<std::string> Config::ordered_providers() const
+{
+  if (!provider_order.value.empty()) {
+    return provider_order.value;
+  }
+  if (providers.size() == 1) {
+    return {providers.front().name};
+  }
+  return {};
+}
+
+namespace {
+
+std::string origin_text(Origin origin, const std::string& where)
+{
+  switch (origin) {
+    case Origin::default_value:
+      return "default";
+    case Origin::file:
+      return "file " + where;
+    case Origin::environment:
+      return "environment " + where;
+    case Origin::flag:
+      return "flag " + where;
+  }
+  return "default";
+}
+
+} // namespace
+
+std::vector<std::string> Config::describe() const
+{
+  std::vector<std::string> lines;
+  const auto add = [&](const std::string& key, const std::string& value, const auto& setting) {
+    lines.push_back(key + " = " + value + " (" + origin_text(setting.origin, setting.where) + ")");
+  };
+  add("otp.length", std::to_string(code_length.value), code_length);
+  add("otp.ttl", format_duration(ttl.value), ttl);
+  add("otp.max_attempts", std::to_string(max_attempts.value), max_attempts);
+  add("otp.lockout_after", std::to_string(lockout_after.value), lockout_after);
+  add("otp.lockout_duration", format_duration(lockout_duration.value), lockout_duration);
+  add("otp.purpose", purpose.value, purpose);
+  add("store.database", database.value.empty() ? "(derived)" : database.value, database);
+  add("store.key_file", key_file.value.empty() ? "(derived)" : key_file.value, key_file);
+  add("message.app", app_name.value, app_name);
+  add("send.providers", "[" + util::join(provider_order.value, ", ") + "]", provider_order);
+  return lines;
+}
+
+void apply_text_value(Config& config,
+                      const std::string& dotted_key,
+                      const std::string& text,
+                      Origin origin,
+                      const std::string& where)
+{
+  const auto* def = detail::find_key(dotted_key);
+  if (def == nullptr) {
+    throw Error(ExitCode::internal, "unknown setting " + dotted_key);
+  }
+  const ExitCode error_class = origin == Origin::flag ? ExitCode::usage : ExitCode::config;
+  detail::apply_raw(config, *def, {std::nullopt, text, std::nullopt}, origin, where, error_class);
+}
+
+std::vector<std::string> setting_names(const std::string& section)
+{
+  std::vector<std::string> names;
+  for (const auto& def : detail::key_table()) {
+    const std::string name = def.name;
+    if (section.empty()) {
+      names.push_back(name);
+    } else if (name.starts_with(section + ".")) {
+      names.push_back(name.substr(section.size() + 1));
+    }
+  }
+  return names;
+}
+
+std::string env_name(const std::string& dotted_key)
+{
+  std::string name = "SMSOTP_";
+  for (const char c : dotted_key) {
+    name += c == '.' ? '_' : static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  }
+  return name;
+}
+
+void apply_environment(Config& config)
+{
+  // Config priority 2: environment (non-secret settings only; secrets have
+  // their own *_env keys per provider).
+  for (const auto& def : detail::key_table()) {
+    const std::string variable = env_name(def.name);
+    const char* value = std::getenv(variable.c_str());
+    if (value != nullptr && value[0] != '\0') {
+      apply_text_value(config, def.name, value, Origin::environment, variable);
+    }
+  }
+}
+
+} // namespace smsotp::core

@@ -1,0 +1,138 @@
+#pragma once
+
+// Configuration: defaults -> file -> environment -> flags, each value
+// remembering where it came from. Loading is in config_file.cpp; this file
+// holds the schema, validation and the generic key table.
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace smsotp::core {
+
+enum class Origin
+{
+  default_value,
+  file,
+  environment,
+  flag,
+};
+
+template<typename T> struct Setting
+{
+  Setting() = default;
+  Setting(T initial) // NOLINT(google-explicit-constructor): defaults read naturally
+    : value(std::move(initial))
+  {
+  }
+  Setting(T initial, Origin from, std::string location)
+    : value(std::move(initial)),
+      origin(from),
+      where(std::move(location))
+  {
+  }
+
+  T value{};
+  Origin origin = Origin::default_value;
+  std::string where; // "file:line:col", "SMSOTP_X" or "--flag"; "" for defaults
+};
+
+// A value from a [provider.NAME] table, kept raw: each provider kind knows
+// its own keys (src/provider/) and validates them.
+struct ProviderValue
+{
+  enum class Type
+  {
+    string,
+    integer,
+    boolean,
+    string_list,
+  };
+  Type type = Type::string;
+  std::string text; // string value, or the integer/boolean as written
+  std::int64_t integer = 0;
+  bool boolean = false;
+  std::vector<std::string> list;
+  std::string where; // file:line:col
+};
+
+struct ProviderSpec
+{
+  std::string name;
+  std::string kind;
+  std::string where;          // where the table starts
+  std::string base_directory; // relative paths in values resolve here
+  std::map<std::string, ProviderValue> values;
+};
+
+struct Config
+{
+  // The file that was read, "" if none was found.
+  std::string path;
+  // True if that file is readable by its owner only, which is the condition
+  // for keeping secrets inline (DESIGN §4).
+  bool file_private = false;
+
+  Setting<std::int64_t> code_length{6};
+  Setting<std::int64_t> ttl{300};
+  Setting<std::int64_t> max_attempts{5};
+  Setting<std::int64_t> lockout_after{20};
+  Setting<std::int64_t> lockout_duration{3600};
+  Setting<std::string> purpose{"login"};
+  Setting<std::string> database;
+  Setting<std::string> key_file;
+  Setting<std::string> app_name{"smsotp"};
+  Setting<std::string> message_template{
+    "{app}: your code is {code}. It expires in {ttl_minutes} min. Do not share it."};
+  Setting<std::vector<std::string>> provider_order;
+  std::vector<ProviderSpec> providers;
+
+  // The database path; throws Error(config) if none could be derived.
+  std::string database_path() const;
+  // The key file: store.key_file, or smsotp.key next to the database.
+  std::string key_path() const;
+  // The provider table called `name`, or nullptr.
+  const ProviderSpec* find_provider(const std::string& name) const;
+  // Provider names in failover order: send.providers, or the only one.
+  std::vector<std::string> ordered_providers() const;
+  // "key = value (origin)" lines for --verbose.
+  std::vector<std::string> describe() const;
+};
+
+// Applies one value given as text (environment or flag) to the setting
+// named "section.key", e.g. "otp.ttl". Range and format errors throw
+// Error(config) for the environment and Error(usage) for flags.
+void apply_text_value(Config& config,
+                      const std::string& dotted_key,
+                      const std::string& text,
+                      Origin origin,
+                      const std::string& where);
+
+// All settable "section.key" names, for "did you mean" and documentation.
+std::vector<std::string> setting_names(const std::string& section);
+
+// The environment variable for a setting: "otp.ttl" -> "SMSOTP_OTP_TTL".
+std::string env_name(const std::string& dotted_key);
+
+// Applies SMSOTP_* environment overrides for every non-secret setting.
+void apply_environment(Config& config);
+
+// Finds the config file (`flag_path`, else $SMSOTP_CONFIG, else
+// $XDG_CONFIG_HOME/smsotp/config.toml or ~/.config/smsotp/config.toml, else
+// /etc/smsotp/config.toml), reads it and applies the environment. A path
+// given explicitly must exist; the implicit ones are skipped when absent.
+// Throws Error(config) with "file:line:col" for any problem in the file and
+// Error(permission) if the file is writable by others.
+Config load_config(const std::string& flag_path);
+
+// Parses TOML text as if read from `source_name` (in directory
+// `base_directory`) on top of `config`. Used by load_config and tests.
+void parse_config_text(Config& config,
+                       const std::string& text,
+                       const std::string& source_name,
+                       const std::string& base_directory);
+
+} // namespace smsotp::core

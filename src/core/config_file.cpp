@@ -1,0 +1,222 @@
+#include "core/config.hpp"
+#include "core/config_keys.hpp"
+#include "core/error.hpp"
+#include "util/fs.hpp"
+#include "util/string.hpp"
+
+#include <toml++/toml.h>
+
+#include <algorithm>
+#include <cstdlib>
+#include <set>
+
+namespace smsotp::core {
+
+namespace {
+
+constexpr std::size_t k_max_config_size = 1024 * 1024;
+
+std::string location(const std::string& source_name, const toml::source_region& region)
+{
+  return source_name + ":" + std::to_string(region.begin.line) + ":"
+         + std::to_string(region.begin.column);
+}
+
+[[noreturn]] void unknown_key(const std::string& where,
+                              const std::string& shown_key,
+                              const std::string& key,
+                              const std::vector<std::string>& candidates)
+{
+  std::string message = where + ": unknown key '" + util::escape_for_display(shown_key) + "'";
+  if (const auto hint = util::closest_match(key, candidates); !hint.empty()) {
+    message += " (did you mean '" + hint + "'?)";
+  } else {
+    message += " (known: " + util::join(candidates, ", ") + ")";
+  }
+  throw Error(ExitCode::config, message);
+}
+
+detail::RawValue raw_from_node(const toml::node& node)
+{
+  detail::RawValue raw;
+  if (const auto integer = node.value<std::int64_t>(); integer && node.is_integer()) {
+    raw.integer = *integer;
+  } else if (node.is_string()) {
+    raw.text = *node.value<std::string>();
+  } else if (const auto* array = node.as_array()) {
+    std::vector<std::string> items;
+    for (const auto& item : *array) {
+      if (!item.is_string()) {
+        return {};
+      }
+      items.push_back(*item.value<std::string>());
+    }
+    raw.list = items;
+  }
+  return raw;
+}
+
+ProviderValue provider_value(const toml::node& node, const std::string& where)
+{
+  ProviderValue value;
+  value.where = where;
+  if (node.is_string()) {
+    value.type = ProviderValue::Type::string;
+    value.text = *node.value<std::string>();
+  } else if (node.is_integer()) {
+    value.type = ProviderValue::Type::integer;
+    value.integer = *node.value<std::int64_t>();
+    value.text = std::to_string(value.integer);
+  } else if (node.is_boolean()) {
+    value.type = ProviderValue::Type::boolean;
+    value.boolean = *node.value<bool>();
+    value.text = value.boolean ? "true" : "false";
+  } else if (const auto raw = raw_from_node(node); raw.list) {
+    value.type = ProviderValue::Type::string_list;
+    value.list = *raw.list;
+  } else {
+    throw Error(ExitCode::config,
+                where + ": expected a string, integer, boolean or list of strings");
+  }
+  return value;
+}
+
+void parse_providers(Config& config,
+                     const toml::node& node,
+                     const std::string& source_name,
+                     const std::string& base_directory)
+{
+  const auto* table = node.as_table();
+  if (table == nullptr) {
+    throw Error(ExitCode::config,
+                location(source_name, node.source())
+                  + ": provider must be a table of named providers, e.g. [provider.sms]");
+  }
+  for (const auto& [name_key, provider_node] : *table) {
+    const std::string name(name_key.str());
+    const std::string where = location(source_name, name_key.source());
+    const auto* provider_table = provider_node.as_table();
+    if (provider_table == nullptr) {
+      throw Error(ExitCode::config, where + ": provider." + name + " must be a table");
+    }
+    ProviderSpec spec{name, name, where, base_directory, {}};
+    for (const auto& [key, value_node] : *provider_table) {
+      const std::string value_where = location(source_name, value_node.source());
+      auto value = provider_value(value_node, value_where);
+      if (key.str() == "kind") {
+        if (value.type != ProviderValue::Type::string) {
+          throw Error(ExitCode::config, value_where + ": provider." + name + ".kind: expected a string");
+        }
+        spec.kind = value.text;
+      } else {
+        spec.values.emplace(std::string(key.str()), std::move(value));
+      }
+    }
+    config.providers.push_back(std::move(spec));
+  }
+}
+
+} // namespace
+
+void parse_config_text(Config& config,
+                       const std::string& text,
+                       const std::string& source_name,
+                       const std::string& base_directory)
+{
+  toml::table root;
+  try {
+    root = toml::parse(text, source_name);
+  } catch (const toml::parse_error& error) {
+    throw Error(ExitCode::config,
+                location(source_name, error.source()) + ": " + std::string(error.description()));
+  }
+  static const std::vector<std::string> k_sections{"otp", "store", "message", "send", "provider"};
+  for (const auto& [section_key, section_node] : root) {
+    const std::string section(section_key.str());
+    const std::string where = location(source_name, section_key.source());
+    if (section == "provider") {
+      parse_providers(config, section_node, source_name, base_directory);
+      continue;
+    }
+    if (std::find(k_sections.begin(), k_sections.end(), section) == k_sections.end()) {
+      unknown_key(where, section, section, k_sections);
+    }
+    const auto* table = section_node.as_table();
+    if (table == nullptr) {
+      throw Error(ExitCode::config, where + ": " + section + " must be a table ([" + section + "])");
+    }
+    for (const auto& [key, value_node] : *table) {
+      const std::string dotted = section + "." + std::string(key.str());
+      const auto* def = detail::find_key(dotted);
+      if (def == nullptr) {
+        unknown_key(location(source_name, key.source()),
+                    dotted,
+                    std::string(key.str()),
+                    setting_names(section));
+      }
+      auto raw = raw_from_node(value_node);
+      if (def->kind == detail::KeyKind::path && raw.text) {
+        raw.text = util::resolve_relative(base_directory, *raw.text);
+      }
+      // Config priority 3: the file.
+      const std::string value_where = location(source_name, value_node.source());
+      detail::apply_raw(config, *def, raw, Origin::file, value_where, ExitCode::config);
+    }
+  }
+}
+
+namespace {
+
+std::string implicit_config_path()
+{
+  const char* xdg = std::getenv("XDG_CONFIG_HOME");
+  const char* home = std::getenv("HOME");
+  std::string user_path;
+  if (xdg != nullptr && xdg[0] == '/') {
+    user_path = std::string(xdg) + "/smsotp/config.toml";
+  } else if (home != nullptr && home[0] == '/') {
+    user_path = std::string(home) + "/.config/smsotp/config.toml";
+  }
+  if (!user_path.empty() && util::path_exists(user_path)) {
+    return user_path;
+  }
+  if (util::path_exists("/etc/smsotp/config.toml")) {
+    return "/etc/smsotp/config.toml";
+  }
+  return {};
+}
+
+} // namespace
+
+Config load_config(const std::string& flag_path)
+{
+  // Config priority 4: defaults (the member initialisers of Config).
+  Config config;
+  std::string path = flag_path;
+  if (path.empty()) {
+    const char* env = std::getenv("SMSOTP_CONFIG");
+    path = env != nullptr ? env : "";
+  }
+  if (path.empty()) {
+    path = implicit_config_path();
+  }
+  if (!path.empty()) {
+    std::string text;
+    try {
+      auto file = util::open_regular(path);
+      if (const auto problem = util::foreign_writable_problem(file.info); !problem.empty()) {
+        throw Error(ExitCode::permission, "config: " + path + ": " + problem);
+      }
+      config.file_private = (file.info.st_mode & 077U) == 0;
+      text = util::read_all(file.fd.get(), k_max_config_size);
+    } catch (const util::FsError& error) {
+      throw Error(ExitCode::config, "config: " + std::string(error.what()));
+    }
+    config.path = path;
+    parse_config_text(config, text, path, util::parent_directory(path));
+  }
+  apply_environment(config);
+  return config;
+}
+
+} // namespace smsotp::core

@@ -1,0 +1,214 @@
+#include "core/secret.hpp"
+
+#include "core/error.hpp"
+#include "util/fs.hpp"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <chrono>
+#include <cstdlib>
+#include <cstring>
+#include <thread>
+
+namespace smsotp::core {
+
+namespace {
+
+constexpr std::size_t k_max_secret_size = 64 * 1024;
+
+// ENOENT is "missing"; everything else about a present file is an error.
+std::optional<util::OpenedFile> open_existing(const std::string& path, const std::string& what)
+{
+  try {
+    return util::open_regular(path);
+  } catch (const util::FsError& error) {
+    if (error.error_number() == ENOENT) {
+      return std::nullopt;
+    }
+    throw Error(error.error_number() == EACCES ? ExitCode::permission : ExitCode::config,
+                what + ": " + error.what());
+  }
+}
+
+} // namespace
+
+std::optional<Key> load_key(const std::string& path)
+{
+  // A concurrent creator may have the file open but not yet written; give
+  // it a moment instead of reporting a damaged key.
+  for (int attempt = 0;; ++attempt) {
+    auto file = open_existing(path, "key file");
+    if (!file) {
+      return std::nullopt;
+    }
+    if (const auto problem = util::private_file_problem(file->info); !problem.empty()) {
+      throw Error(ExitCode::permission, "key file " + path + ": " + problem);
+    }
+    if (file->info.st_size == 0 && attempt < 50) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+      continue;
+    }
+    std::string data;
+    try {
+      data = util::read_all(file->fd.get(), k_max_secret_size);
+    } catch (const util::FsError& error) {
+      throw Error(ExitCode::io, "key file " + path + ": " + error.what());
+    }
+    Key key{};
+    if (data.size() != key.size()) {
+      throw Error(ExitCode::config,
+                  "key file " + path + ": expected " + std::to_string(key.size())
+                    + " bytes, found " + std::to_string(data.size())
+                    + "; it is not an smsotp key (restore it from backup)");
+    }
+    std::memcpy(key.data(), data.data(), key.size());
+    std::memset(data.data(), 0, data.size());
+    return key;
+  }
+}
+
+Key load_or_create_key(const std::string& path, RandomSource& random)
+{
+  if (auto key = load_key(path)) {
+    return *key;
+  }
+  try {
+    util::make_directories(util::parent_directory(path), 0700);
+  } catch (const util::FsError& error) {
+    throw Error(ExitCode::cant_create, "cannot create key directory: " + std::string(error.what()));
+  }
+  const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
+  if (fd < 0) {
+    if (errno == EEXIST) {
+      if (auto key = load_key(path)) {
+        return *key; // another process created it first
+      }
+    }
+    throw Error(ExitCode::cant_create, "cannot create key file " + path + ": " + std::strerror(errno));
+  }
+  util::Fd owned(fd);
+  Key key{};
+  if (!random.fill(key.data(), key.size())) {
+    ::unlink(path.c_str());
+    throw Error(ExitCode::internal, "random number generator failed; no key was created");
+  }
+  try {
+    util::write_all(fd, std::string_view(reinterpret_cast<const char*>(key.data()), key.size()));
+    if (::fsync(fd) != 0) {
+      throw util::FsError(std::strerror(errno), errno);
+    }
+  } catch (const util::FsError& error) {
+    ::unlink(path.c_str());
+    throw Error(ExitCode::io, "cannot write key file " + path + ": " + error.what());
+  }
+  return key;
+}
+
+std::string SecretRef::describe() const
+{
+  switch (source) {
+    case Source::none:
+      return "not configured";
+    case Source::file:
+      return "file " + detail;
+    case Source::environment:
+      return "environment $" + detail;
+    case Source::inline_value:
+      return "inline in config";
+  }
+  return "not configured";
+}
+
+SecretRef find_secret(const ProviderSpec& spec, const std::string& name)
+{
+  std::vector<SecretRef> found;
+  if (const auto it = spec.values.find(name + "_file"); it != spec.values.end()) {
+    found.push_back({SecretRef::Source::file,
+                     util::resolve_relative(spec.base_directory, it->second.text),
+                     it->second.where});
+  }
+  if (const auto it = spec.values.find(name + "_env"); it != spec.values.end()) {
+    found.push_back({SecretRef::Source::environment, it->second.text, it->second.where});
+  }
+  if (const auto it = spec.values.find(name); it != spec.values.end()) {
+    found.push_back({SecretRef::Source::inline_value, "", it->second.where});
+  }
+  if (found.size() > 1) {
+    throw Error(ExitCode::config,
+                found[1].where + ": provider." + spec.name + ": " + name
+                  + " is configured twice; keep one of " + name + "_file, " + name + "_env, "
+                  + name);
+  }
+  return found.empty() ? SecretRef{} : found.front();
+}
+
+namespace {
+
+std::string checked_secret(std::string value, const std::string& what)
+{
+  if (value.ends_with("\r\n")) {
+    value.resize(value.size() - 2);
+  } else if (value.ends_with('\n')) {
+    value.pop_back();
+  }
+  if (value.find_first_not_of(" \t") == std::string::npos) {
+    throw Error(ExitCode::config, what + " is empty");
+  }
+  for (const char c : value) {
+    if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) {
+      throw Error(ExitCode::config, what + " contains control characters");
+    }
+  }
+  return value;
+}
+
+} // namespace
+
+std::string read_secret(const ProviderSpec& spec,
+                        const std::string& name,
+                        bool config_is_private,
+                        const std::string& what)
+{
+  const SecretRef ref = find_secret(spec, name);
+  switch (ref.source) {
+    case SecretRef::Source::none:
+      throw Error(ExitCode::config,
+                  spec.where + ": " + what + " is not configured (set " + name + "_file, " + name
+                    + "_env or, in a chmod 600 config, " + name + ")");
+    case SecretRef::Source::file: {
+      auto file = open_existing(ref.detail, what);
+      if (!file) {
+        throw Error(ExitCode::config, ref.where + ": " + what + ": " + ref.detail + ": No such file");
+      }
+      if (const auto problem = util::private_file_problem(file->info); !problem.empty()) {
+        throw Error(ExitCode::permission, what + ": " + ref.detail + ": " + problem);
+      }
+      try {
+        return checked_secret(util::read_all(file->fd.get(), k_max_secret_size),
+                              what + " (" + ref.detail + ")");
+      } catch (const util::FsError& error) {
+        throw Error(ExitCode::config, what + ": " + ref.detail + ": " + error.what());
+      }
+    }
+    case SecretRef::Source::environment: {
+      const char* value = std::getenv(ref.detail.c_str());
+      if (value == nullptr) {
+        throw Error(ExitCode::config, what + ": environment variable " + ref.detail + " is not set");
+      }
+      return checked_secret(value, what + " ($" + ref.detail + ")");
+    }
+    case SecretRef::Source::inline_value:
+      if (!config_is_private) {
+        throw Error(ExitCode::permission,
+                    ref.where + ": " + what
+                      + " is inline, but the config file is readable by others; chmod 600 it "
+                        "or use a *_file / *_env key");
+      }
+      return checked_secret(spec.values.at(name).text, what);
+  }
+  return {};
+}
+
+} // namespace smsotp::core

@@ -1,0 +1,69 @@
+#pragma once
+
+// Values passed between modules. Expected outcomes are values (VerifyOutcome,
+// SendResult); operational failures throw smsotp::Error.
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace smsotp::core {
+
+enum class VerifyReason
+{
+  ok,
+  mismatch,
+  expired,
+  used,
+  not_found,
+  too_many_attempts, // the challenge's attempt cap is reached
+  locked,            // the recipient is locked out: nothing was compared
+};
+
+std::string_view verify_reason_name(VerifyReason reason);
+
+struct VerifyOutcome
+{
+  VerifyReason reason = VerifyReason::not_found;
+  std::string challenge_id;  // "" when no challenge was found
+  std::int64_t attempts = 0; // attempts on that challenge, this one included
+  std::int64_t max_attempts = 0;
+  std::int64_t retry_after = 0; // seconds, for `locked`
+  bool locked_now = false;      // this failure locked the recipient
+
+  bool verified() const
+  {
+    return reason == VerifyReason::ok;
+  }
+};
+
+// What a provider did with one message.
+enum class SendStatus
+{
+  sent,      // accepted by the provider
+  temporary, // surely not sent (connect failure, 429): retry later
+  unknown,   // may have been sent: do not resend before retry_after
+  permanent, // rejected (number, policy, TLS trust): do not retry
+  auth,      // credentials rejected
+};
+
+std::string_view send_status_name(SendStatus status);
+
+struct SendResult
+{
+  SendStatus status = SendStatus::unknown;
+  std::string provider;   // configured provider name
+  std::string message_id; // provider's id when sent
+  std::string detail;     // human explanation, never containing secrets
+  std::optional<std::int64_t> retry_after;
+};
+
+// One SMS to deliver.
+struct Message
+{
+  std::string to;   // E.164
+  std::string text; // rendered body
+};
+
+} // namespace smsotp::core

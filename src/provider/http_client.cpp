@@ -1,0 +1,262 @@
+#include "provider/http_client.hpp"
+
+#include "util/interrupt.hpp"
+#include "util/string.hpp"
+
+#include <curl/curl.h>
+
+#include <array>
+#include <memory>
+#include <mutex>
+
+namespace smsotp::provider {
+
+namespace {
+
+void global_init()
+{
+  static std::once_flag once;
+  std::call_once(once, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
+}
+
+struct Transfer
+{
+  std::string body;
+  bool too_large = false;
+  std::optional<std::int64_t> retry_after;
+};
+
+std::size_t on_body(char* data, std::size_t size, std::size_t count, void* user)
+{
+  auto* transfer = static_cast<Transfer*>(user);
+  const std::size_t bytes = size * count;
+  if (transfer->body.size() + bytes > k_max_response_body) {
+    transfer->too_large = true;
+    return 0; // makes libcurl stop with CURLE_WRITE_ERROR
+  }
+  transfer->body.append(data, bytes);
+  return bytes;
+}
+
+std::size_t on_header(char* data, std::size_t size, std::size_t count, void* user)
+{
+  auto* transfer = static_cast<Transfer*>(user);
+  const std::size_t bytes = size * count;
+  std::string_view line(data, bytes);
+  constexpr std::string_view k_name = "retry-after:";
+  if (line.size() > k_name.size()) {
+    std::string lower;
+    for (std::size_t i = 0; i < k_name.size(); ++i) {
+      lower += static_cast<char>(std::tolower(static_cast<unsigned char>(line[i])));
+    }
+    if (lower == k_name) {
+      auto value = util::trim(line.substr(k_name.size()));
+      while (!value.empty() && (value.back() == '\r' || value.back() == '\n')) {
+        value.remove_suffix(1);
+      }
+      // Only the delta-seconds form; an HTTP date is ignored.
+      if (std::uint64_t seconds = 0; util::parse_uint(value, seconds) && seconds < 86400) {
+        transfer->retry_after = static_cast<std::int64_t>(seconds);
+      }
+    }
+  }
+  return bytes;
+}
+
+int on_progress(void*, curl_off_t, curl_off_t, curl_off_t, curl_off_t)
+{
+  return util::interrupt_signal() != 0 ? 1 : 0; // non-zero aborts the transfer
+}
+
+bool is_loopback_host(const std::string& host)
+{
+  return host == "localhost" || host == "[::1]" || host.starts_with("127.");
+}
+
+// Splits "scheme://[user@]host[:port]/..." into scheme, userinfo, host.
+bool split_url(const std::string& url, std::string& scheme, bool& has_userinfo, std::string& host)
+{
+  const auto colon = url.find("://");
+  if (colon == std::string::npos) {
+    return false;
+  }
+  scheme = url.substr(0, colon);
+  const auto authority_start = colon + 3;
+  const auto authority_end = url.find_first_of("/?#", authority_start);
+  std::string authority = url.substr(authority_start, authority_end - authority_start);
+  has_userinfo = authority.find('@') != std::string::npos;
+  if (authority.starts_with('[')) {
+    host = authority.substr(0, authority.find(']') + 1);
+  } else {
+    host = authority.substr(0, authority.find(':'));
+  }
+  return !host.empty();
+}
+
+Transport classify(CURLcode code, const Transfer& transfer, CURL* handle)
+{
+  switch (code) {
+    case CURLE_OK:
+      return Transport::ok;
+    case CURLE_COULDNT_RESOLVE_HOST:
+    case CURLE_COULDNT_RESOLVE_PROXY:
+    case CURLE_COULDNT_CONNECT:
+      return Transport::not_connected;
+    case CURLE_PEER_FAILED_VERIFICATION:
+    case CURLE_SSL_CONNECT_ERROR:
+    case CURLE_SSL_CERTPROBLEM:
+    case CURLE_SSL_CIPHER:
+    case CURLE_SSL_CACERT_BADFILE:
+    case CURLE_SSL_ISSUER_ERROR:
+    case CURLE_SSL_PINNEDPUBKEYNOTMATCH:
+    case CURLE_SSL_INVALIDCERTSTATUS:
+      return Transport::tls_untrusted;
+    case CURLE_ABORTED_BY_CALLBACK:
+      return Transport::interrupted;
+    case CURLE_OPERATION_TIMEDOUT: {
+      // A timeout before the connection was up means nothing was sent.
+      curl_off_t connected = 0;
+      curl_easy_getinfo(handle, CURLINFO_CONNECT_TIME_T, &connected);
+      return connected == 0 ? Transport::not_connected : Transport::lost;
+    }
+    default:
+      static_cast<void>(transfer);
+      return Transport::lost;
+  }
+}
+
+} // namespace
+
+HttpResponse perform(const HttpRequest& request, const HttpOptions& options)
+{
+  global_init();
+  HttpResponse response;
+  std::string scheme;
+  std::string host;
+  bool has_userinfo = false;
+  if (!split_url(request.url, scheme, has_userinfo, host)) {
+    response.transport = Transport::not_connected;
+    response.error = "malformed URL";
+    return response;
+  }
+  std::unique_ptr<CURL, decltype(&curl_easy_cleanup)> handle(curl_easy_init(), &curl_easy_cleanup);
+  std::unique_ptr<curl_slist, decltype(&curl_slist_free_all)> headers(nullptr,
+                                                                      &curl_slist_free_all);
+  for (const auto& header : request.headers) {
+    headers.reset(curl_slist_append(headers.release(), header.c_str()));
+  }
+  // libcurl's default "Expect: 100-continue" adds a round trip; providers
+  // take small bodies.
+  headers.reset(curl_slist_append(headers.release(), "Expect:"));
+  Transfer transfer;
+  std::array<char, CURL_ERROR_SIZE> error_buffer{};
+  CURL* h = handle.get();
+  curl_easy_setopt(h, CURLOPT_URL, request.url.c_str());
+  curl_easy_setopt(h, CURLOPT_CUSTOMREQUEST, request.method.c_str());
+  if (request.method == "POST" || !request.body.empty()) {
+    curl_easy_setopt(h, CURLOPT_POSTFIELDS, request.body.c_str());
+    curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(request.body.size()));
+  } else {
+    curl_easy_setopt(h, CURLOPT_HTTPGET, 1L);
+  }
+  curl_easy_setopt(h, CURLOPT_HTTPHEADER, headers.get());
+  curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, on_body);
+  curl_easy_setopt(h, CURLOPT_WRITEDATA, &transfer);
+  curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, on_header);
+  curl_easy_setopt(h, CURLOPT_HEADERDATA, &transfer);
+  curl_easy_setopt(h, CURLOPT_XFERINFOFUNCTION, on_progress);
+  curl_easy_setopt(h, CURLOPT_NOPROGRESS, 0L);
+  curl_easy_setopt(h, CURLOPT_ERRORBUFFER, error_buffer.data());
+  curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
+  curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(options.connect_timeout_ms));
+  curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, static_cast<long>(options.total_timeout_ms));
+  curl_easy_setopt(h, CURLOPT_FOLLOWLOCATION, 0L);
+  // Plain http only towards loopback; everything else must be https.
+  curl_easy_setopt(h,
+                   CURLOPT_PROTOCOLS_STR,
+                   scheme == "http" && is_loopback_host(host) ? "http" : "https");
+  curl_easy_setopt(h, CURLOPT_SSL_VERIFYPEER, 1L);
+  curl_easy_setopt(h, CURLOPT_SSL_VERIFYHOST, 2L);
+  curl_easy_setopt(h, CURLOPT_SSLVERSION, static_cast<long>(CURL_SSLVERSION_TLSv1_2));
+  if (!options.ca_file.empty()) {
+    curl_easy_setopt(h, CURLOPT_CAINFO, options.ca_file.c_str());
+    curl_easy_setopt(h, CURLOPT_CAPATH, nullptr);
+  } else {
+    // The hashed directory is looked up per certificate; parsing the whole
+    // bundle file costs 17-20 ms on every send (research/performance.md).
+    curl_easy_setopt(h, CURLOPT_CAINFO, nullptr);
+    curl_easy_setopt(h, CURLOPT_CAPATH, "/etc/ssl/certs");
+  }
+  const CURLcode code = curl_easy_perform(h);
+  response.transport = classify(code, transfer, h);
+  if (transfer.too_large) {
+    response.transport = Transport::lost;
+    response.error = "response larger than " + std::to_string(k_max_response_body / 1024) + " KiB";
+  } else if (code != CURLE_OK) {
+    response.error = error_buffer[0] != '\0' ? error_buffer.data() : curl_easy_strerror(code);
+  }
+  curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &response.status);
+  const char* content_type = nullptr;
+  if (curl_easy_getinfo(h, CURLINFO_CONTENT_TYPE, &content_type) == CURLE_OK
+      && content_type != nullptr) {
+    response.content_type = content_type;
+  }
+  response.body = std::move(transfer.body);
+  response.retry_after = transfer.retry_after;
+  return response;
+}
+
+std::string base_url_problem(const std::string& url)
+{
+  std::string scheme;
+  std::string host;
+  bool has_userinfo = false;
+  if (!split_url(url, scheme, has_userinfo, host)) {
+    return "not a URL (expected https://host[/path])";
+  }
+  if (has_userinfo) {
+    return "credentials in the URL are not allowed; use the secret keys";
+  }
+  if (scheme == "https") {
+    return {};
+  }
+  if (scheme == "http" && is_loopback_host(host)) {
+    return {};
+  }
+  if (scheme == "http") {
+    return "https is required (plain http only for 127.0.0.1, ::1 or localhost)";
+  }
+  return "unsupported scheme '" + util::escape_for_display(scheme) + "' (https only)";
+}
+
+std::string url_escape(const std::string& text)
+{
+  static constexpr std::string_view k_hex = "0123456789ABCDEF";
+  std::string out;
+  for (const char c : text) {
+    const auto byte = static_cast<unsigned char>(c);
+    if ((byte >= 'A' && byte <= 'Z') || (byte >= 'a' && byte <= 'z') || (byte >= '0' && byte <= '9')
+        || byte == '-' || byte == '.' || byte == '_' || byte == '~') {
+      out += c;
+    } else {
+      out += '%';
+      out += k_hex[byte >> 4U];
+      out += k_hex[byte & 0xfU];
+    }
+  }
+  return out;
+}
+
+std::string form_encode(const std::vector<std::pair<std::string, std::string>>& fields)
+{
+  std::string out;
+  for (const auto& [name, value] : fields) {
+    if (!out.empty()) {
+      out += '&';
+    }
+    out += url_escape(name) + "=" + url_escape(value);
+  }
+  return out;
+}
+
+} // namespace smsotp::provider

@@ -1,0 +1,67 @@
+#pragma once
+
+// The one HTTP client, over libcurl. TLS is always verified; plain http is
+// allowed for loopback addresses only (tests and local mocks); redirects
+// are never followed; response bodies are capped. The result says whether
+// the request may have reached the server, which decides between "not
+// sent" (safe to retry) and "outcome unknown".
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace smsotp::provider {
+
+constexpr std::size_t k_max_response_body = 64 * 1024;
+constexpr std::int64_t k_default_connect_timeout_ms = 5000;
+constexpr std::int64_t k_default_total_timeout_ms = 20000;
+
+struct HttpOptions
+{
+  std::string ca_file; // "" = the system CA directory
+  std::int64_t connect_timeout_ms = k_default_connect_timeout_ms;
+  std::int64_t total_timeout_ms = k_default_total_timeout_ms;
+};
+
+struct HttpRequest
+{
+  std::string method = "POST";
+  std::string url;
+  std::vector<std::string> headers; // "Name: value"
+  std::string body;
+};
+
+enum class Transport
+{
+  ok,            // a complete HTTP response arrived
+  not_connected, // DNS or connect failure: the server never saw the request
+  tls_untrusted, // certificate or handshake failure: nothing was sent
+  lost,          // sent, but no complete answer (timeout, reset, oversize)
+  interrupted,   // SIGINT/SIGTERM during the transfer
+};
+
+struct HttpResponse
+{
+  Transport transport = Transport::ok;
+  long status = 0;
+  std::string body;
+  std::string content_type;
+  std::optional<std::int64_t> retry_after; // seconds, from Retry-After
+  std::string error;                       // libcurl's explanation
+};
+
+HttpResponse perform(const HttpRequest& request, const HttpOptions& options);
+
+// "" if `url` is acceptable as a base URL: https, or http to a loopback
+// address; no user:password@ part. Otherwise the reason.
+std::string base_url_problem(const std::string& url);
+
+// application/x-www-form-urlencoded, with spaces as %20.
+std::string form_encode(const std::vector<std::pair<std::string, std::string>>& fields);
+
+// Percent-encodes one path segment or query value.
+std::string url_escape(const std::string& text);
+
+} // namespace smsotp::provider

@@ -1,0 +1,59 @@
+#pragma once
+
+// The Provider interface: one configured way to deliver an SMS. Each kind
+// lives in its own file and registers a factory in registry.cpp. Failures
+// to deliver are SendResult values; only local faults (bad configuration,
+// unreadable secrets, a full disk) throw smsotp::Error.
+
+#include "core/config.hpp"
+#include "core/secret.hpp"
+#include "core/types.hpp"
+
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace smsotp::provider {
+
+// What `smsotp providers` shows. Never holds a secret value.
+struct ProviderInfo
+{
+  std::string name;
+  std::string kind;
+  std::string sender;   // From number, service id or output path
+  std::string endpoint; // base URL or file
+  std::vector<std::pair<std::string, core::SecretRef>> secrets;
+};
+
+// Settings that come from the run rather than the provider's table.
+struct ProviderContext
+{
+  bool config_private = false; // inline secrets allowed
+  int stdout_fd = 1;           // where the file provider's "-" writes
+};
+
+class Provider
+{
+public:
+  virtual ~Provider() = default;
+
+  virtual ProviderInfo info() const = 0;
+
+  // Delivers one message. Reads secrets at this point, not at construction,
+  // so that listing providers never needs them.
+  virtual core::SendResult send(const core::Message& message) = 0;
+
+  // The exact request send() would make, with credentials replaced by
+  // "[redacted]". The caller passes a message whose code is already masked.
+  virtual std::string describe_request(const core::Message& message) const = 0;
+};
+
+// Builds the provider described by `spec`; throws Error(config) for unknown
+// kinds and keys, with a "did you mean" where one fits.
+std::unique_ptr<Provider> make_provider(const core::ProviderSpec& spec,
+                                        const ProviderContext& context);
+
+// The kinds this build knows, in the order `providers` lists them.
+std::vector<std::string> provider_kinds();
+
+} // namespace smsotp::provider

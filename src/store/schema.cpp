@@ -1,0 +1,167 @@
+#include "core/error.hpp"
+#include "store/sqlite_common.hpp"
+
+#include <sqlite3.h>
+
+#include <array>
+
+namespace smsotp::store::detail {
+
+namespace {
+
+// Migration N takes the schema from version N to N + 1. Only ever append.
+constexpr std::array<const char*, k_schema_version> k_migrations{
+  // 0 -> 1: challenges and per-recipient failure counters.
+  // A challenge's tag is NULL once it can no longer be verified.
+  "CREATE TABLE challenge ("
+  "  id TEXT PRIMARY KEY,"
+  "  recipient TEXT NOT NULL,"
+  "  recipient_masked TEXT NOT NULL,"
+  "  purpose TEXT NOT NULL,"
+  "  tag BLOB,"
+  "  code_length INTEGER NOT NULL,"
+  "  created_at INTEGER NOT NULL,"
+  "  expires_at INTEGER NOT NULL,"
+  "  attempts INTEGER NOT NULL DEFAULT 0,"
+  "  max_attempts INTEGER NOT NULL,"
+  "  state TEXT NOT NULL CHECK (state IN ('pending', 'sent', 'failed', 'consumed',"
+  "                                       'superseded', 'exhausted', 'expired')),"
+  "  provider TEXT,"
+  "  provider_message_id TEXT,"
+  "  finished_at INTEGER"
+  ");"
+  "CREATE INDEX challenge_by_recipient ON challenge (recipient, purpose, created_at);"
+  "CREATE INDEX challenge_by_state ON challenge (state, expires_at);"
+  "CREATE TABLE recipient ("
+  "  recipient TEXT PRIMARY KEY,"
+  "  consecutive_failures INTEGER NOT NULL DEFAULT 0,"
+  "  locked_until INTEGER,"
+  "  updated_at INTEGER NOT NULL"
+  ");",
+};
+
+bool has_tables(SQLite::Database& db)
+{
+  return db.execAndGet("SELECT count(*) FROM sqlite_master").getInt() > 0;
+}
+
+void check_identity(SQLite::Database& db, const std::string& path)
+{
+  const int application_id = db.execAndGet("PRAGMA application_id").getInt();
+  const int version = db.execAndGet("PRAGMA user_version").getInt();
+  if (application_id == 0 && version == 0 && !has_tables(db)) {
+    return; // a new, empty database
+  }
+  if (application_id != k_application_id) {
+    throw Error(core::ExitCode::database,
+                path + " is an SQLite database of some other program; it was left untouched "
+                       "(point store.database or --db at another file)");
+  }
+  if (version > k_schema_version) {
+    throw Error(core::ExitCode::database,
+                path + " has schema " + std::to_string(version) + ", newer than this smsotp ("
+                  + std::to_string(k_schema_version)
+                  + "); refusing to downgrade it: use the newer smsotp");
+  }
+}
+
+void migrate(SQLite::Database& db, const std::string& path)
+{
+  ImmediateTransaction transaction(db);
+  // Checked again under the write lock: another process may have migrated
+  // between our first look and now.
+  check_identity(db, path);
+  int version = db.execAndGet("PRAGMA user_version").getInt();
+  if (version == k_schema_version) {
+    return;
+  }
+  for (; version < k_schema_version; ++version) {
+    db.exec(k_migrations.at(static_cast<std::size_t>(version)));
+  }
+  db.exec("PRAGMA application_id = " + std::to_string(k_application_id));
+  db.exec("PRAGMA user_version = " + std::to_string(k_schema_version));
+  transaction.commit();
+}
+
+} // namespace
+
+void prepare_connection(SQLite::Database& db, const std::string& path)
+{
+  db.setBusyTimeout(k_busy_timeout_ms);
+  check_identity(db, path);
+  const std::string mode = db.execAndGet("PRAGMA journal_mode = WAL").getString();
+  if (mode != "wal") {
+    throw Error(core::ExitCode::cant_create,
+                path + ": cannot switch to WAL journal mode (got '" + mode
+                  + "'); is the directory writable and on a local file system?");
+  }
+  // FULL: under WAL with NORMAL a committed consume can roll back after a
+  // power loss, which would make a used code valid again.
+  db.exec("PRAGMA synchronous = FULL");
+  db.exec("PRAGMA foreign_keys = ON");
+  if (db.execAndGet("PRAGMA user_version").getInt() != k_schema_version) {
+    migrate(db, path);
+  }
+}
+
+void throw_store_error(const SQLite::Exception& error,
+                       const std::string& path,
+                       const std::string& doing)
+{
+  const int code = error.getErrorCode() & 0xff;
+  const std::string what = std::string(error.what());
+  switch (code) {
+    case SQLITE_BUSY:
+    case SQLITE_LOCKED:
+      throw Error(core::ExitCode::temporary,
+                  "state database " + path + " is busy (another smsotp holds it) while " + doing
+                    + "; nothing was changed",
+                  1);
+    case SQLITE_NOTADB:
+      throw Error(core::ExitCode::database,
+                  path + " is not an SQLite database; it was left untouched "
+                         "(point store.database or --db at another file)");
+    case SQLITE_CORRUPT:
+      throw Error(core::ExitCode::database,
+                  "state database " + path + " is damaged (" + what
+                    + "); it was left untouched: check it with sqlite3 '" + path
+                    + "' 'PRAGMA integrity_check'");
+    case SQLITE_CANTOPEN:
+    case SQLITE_READONLY:
+    case SQLITE_PERM:
+    case SQLITE_AUTH:
+      throw Error(core::ExitCode::cant_create,
+                  "cannot write state database " + path + " while " + doing + ": " + what);
+    case SQLITE_FULL:
+    case SQLITE_IOERR:
+      throw Error(core::ExitCode::io,
+                  "I/O error on state database " + path + " while " + doing + ": " + what);
+    default:
+      throw Error(core::ExitCode::internal,
+                  "state database " + path + " while " + doing + ": " + what);
+  }
+}
+
+ImmediateTransaction::ImmediateTransaction(SQLite::Database& db)
+  : m_db(db)
+{
+  m_db.exec("BEGIN IMMEDIATE");
+}
+
+ImmediateTransaction::~ImmediateTransaction()
+{
+  if (m_open) {
+    try {
+      m_db.exec("ROLLBACK");
+    } catch (...) { // NOLINT(bugprone-empty-catch): nothing better to do in a destructor
+    }
+  }
+}
+
+void ImmediateTransaction::commit()
+{
+  m_db.exec("COMMIT");
+  m_open = false;
+}
+
+} // namespace smsotp::store::detail

@@ -1,0 +1,100 @@
+#pragma once
+
+// The Store interface: everything smsotp keeps between runs. Implementations
+// must make each operation one atomic transaction and never hold a
+// transaction across network I/O. A second backend must fit behind this
+// interface; SqliteStore is the only one today.
+
+#include "core/otp.hpp"
+#include "core/types.hpp"
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+
+namespace smsotp::store {
+
+struct ReserveRequest
+{
+  std::string challenge_id;
+  std::string recipient;        // E.164
+  std::string recipient_masked; // display form
+  std::string purpose;
+  core::Tag tag{};
+  std::int64_t code_length = 6;
+  std::int64_t ttl = 300;
+  std::int64_t max_attempts = 5;
+};
+
+struct Reservation
+{
+  std::string challenge_id;
+  std::int64_t created_at = 0;
+  std::int64_t expires_at = 0;
+  std::int64_t superseded = 0; // older live challenges this one replaced
+};
+
+struct VerifyRequest
+{
+  std::string recipient;
+  std::string purpose;
+  std::optional<std::string> challenge_id;
+  std::string code; // normalised digits
+  std::int64_t lockout_after = 20;
+  std::int64_t lockout_duration = 3600;
+};
+
+struct PurgeRequest
+{
+  std::optional<std::string> recipient; // --to: everything about one number
+  bool all = false;                     // --all: everything
+  std::int64_t older_than = 0;          // keep finished rows younger than this
+  std::int64_t counter_idle = 3600;     // failure counters idle this long go
+  bool dry_run = false;
+};
+
+struct PurgeCounts
+{
+  std::int64_t challenges = 0;
+  std::int64_t recipients = 0;
+};
+
+class Store
+{
+public:
+  virtual ~Store() = default;
+
+  // Stores a new pending challenge and supersedes older live ones of the
+  // same recipient and purpose. Throws Error(temporary) with retry_after if
+  // the recipient is locked out.
+  virtual Reservation reserve(const ReserveRequest& request, std::int64_t now) = 0;
+
+  // Records the provider's answer: sent (with message id), failed (the code
+  // is dropped) or unknown (the code stays valid until it expires).
+  virtual void finalize(const std::string& challenge_id,
+                        const core::SendResult& result,
+                        std::int64_t now) = 0;
+
+  // Counts the attempt, compares tags in constant time and consumes the
+  // challenge on a match, all in one committed transaction. `key` may be
+  // null when no key file exists; then only the no-challenge path can run,
+  // and a live challenge is an Error(config).
+  virtual core::VerifyOutcome verify(const VerifyRequest& request,
+                                     const core::Key* key,
+                                     std::int64_t now) = 0;
+
+  virtual PurgeCounts purge(const PurgeRequest& request, std::int64_t now) = 0;
+};
+
+enum class OpenMode
+{
+  create,        // create the file (0600) and its directory (0700) if needed
+  existing_only, // return nullptr if the file does not exist
+};
+
+// Opens (and migrates) the SQLite store at `path`. Throws Error(database) for
+// foreign, damaged or newer files, which are never modified or deleted.
+std::unique_ptr<Store> open_sqlite_store(const std::string& path, OpenMode mode);
+
+} // namespace smsotp::store
