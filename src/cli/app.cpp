@@ -6,11 +6,10 @@
 
 #include <CLI/CLI.hpp>
 
+#include <cstring>
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
-
-#include <cstring>
 
 namespace smsotp::cli {
 
@@ -42,46 +41,74 @@ void reopen_standard_fds()
 
 void add_global_options(CLI::App& app, GlobalOptions& global)
 {
-  app.add_option("-c,--config", global.config_path, "Config file (default: $SMSOTP_CONFIG, "
-                                                    "~/.config/smsotp/config.toml, /etc/smsotp/config.toml)");
-  app.add_option("--db", global.db_path, "State database (overrides store.database)");
-  app.add_flag("--json", global.json, "Print exactly one JSON object on stdout");
+  app.add_option("-c,--config",
+                 global.config_path,
+                 "Config file (default: $SMSOTP_CONFIG, "
+                 "~/.config/smsotp/config.toml, /etc/smsotp/config.toml)");
+  app.add_option(
+      "--db", global.db_path, "State database (overrides store.database)");
+  app.add_flag(
+      "--json", global.json, "Print exactly one JSON object on stdout");
   app.add_flag("-q,--quiet", global.quiet, "No notes on stderr, only errors");
-  app.add_flag("-v,--verbose", global.verbose, "Explain: config origins, rejection reasons");
+  app.add_flag("-v,--verbose",
+               global.verbose,
+               "Explain: config origins, rejection reasons");
   app.add_flag("--no-color", global.no_color, "Never colour stderr");
 }
 
 void add_send(CLI::App& app, SendOptions& send)
 {
-  auto* command = app.add_subcommand("send", "Generate a code, store its keyed hash, deliver it by SMS");
-  command->add_option("--to", send.to, "Recipient number, E.164 (+15551234567)")->required();
-  command->add_option("--purpose", send.purpose, "What the code is for (default: otp.purpose)");
-  command->add_option("--provider", send.provider, "Use only this configured provider");
-  command->add_option("--ttl", send.ttl, "Lifetime, 30s to 10m (default: otp.ttl)");
-  command->add_option("--length", send.length, "Digits, 6 to 10 (default: otp.length)");
-  command->add_flag("--dry-run", send.dry_run, "Show the message and request; store and send nothing");
+  auto* command = app.add_subcommand(
+      "send", "Generate a code, store its keyed hash, deliver it by SMS");
+  command->add_option("--to", send.to, "Recipient number, E.164 (+15551234567)")
+      ->required();
+  command->add_option(
+      "--purpose", send.purpose, "What the code is for (default: otp.purpose)");
+  command->add_option(
+      "--provider", send.provider, "Use only this configured provider");
+  command->add_option(
+      "--ttl", send.ttl, "Lifetime, 30s to 10m (default: otp.ttl)");
+  command->add_option(
+      "--length", send.length, "Digits, 6 to 10 (default: otp.length)");
+  command->add_flag("--dry-run",
+                    send.dry_run,
+                    "Show the message and request; store and send nothing");
 }
 
 void add_verify(CLI::App& app, VerifyOptions& verify)
 {
-  auto* command = app.add_subcommand("verify", "Check a code; a correct code is consumed exactly once");
-  command->add_option("--to", verify.to, "Recipient number the code was sent to")->required();
+  auto* command = app.add_subcommand(
+      "verify", "Check a code; a correct code is consumed exactly once");
+  command
+      ->add_option("--to", verify.to, "Recipient number the code was sent to")
+      ->required();
   command->add_option("--purpose", verify.purpose, "Purpose given to send");
-  command->add_option("--id", verify.challenge_id, "Challenge id printed by send");
-  command->add_option("code", verify.code, "The code; - reads one line from stdin; "
-                                           "omitted on a terminal: prompt without echo");
+  command->add_option(
+      "--id", verify.challenge_id, "Challenge id printed by send");
+  command->add_option("code",
+                      verify.code,
+                      "The code; - reads one line from stdin; "
+                      "omitted on a terminal: prompt without echo");
 }
 
 void add_purge(CLI::App& app, PurgeOptions& purge)
 {
-  auto* command = app.add_subcommand("purge", "Delete expired and used challenges and idle counters");
-  command->add_option("--to", purge.to, "Delete everything about this number (lifts a lockout)");
-  command->add_option("--older-than", purge.older_than, "Only finished challenges older than this");
+  auto* command = app.add_subcommand(
+      "purge", "Delete expired and used challenges and idle counters");
+  command->add_option("--to",
+                      purge.to,
+                      "Delete everything about this number (lifts a lockout)");
+  command->add_option("--older-than",
+                      purge.older_than,
+                      "Only finished challenges older than this");
   command->add_flag("--all", purge.all, "Delete all challenges and counters");
   command->add_flag("--dry-run", purge.dry_run, "Count what would be deleted");
 }
 
-int dispatch(const CLI::App& app, const Options& options, const Output& out, const util::Clock& clock)
+int dispatch(const CLI::App& app,
+             const Options& options,
+             const Output& out,
+             const util::Clock& clock)
 {
   if (app.got_subcommand("send")) {
     return run_send(options.global, options.send, out, clock);
@@ -122,7 +149,8 @@ int main(int argc, char** argv, const util::Clock& clock)
   add_send(app, options.send);
   add_verify(app, options.verify);
   add_purge(app, options.purge);
-  app.add_subcommand("providers", "List configured providers (never their secrets)");
+  app.add_subcommand("providers",
+                     "List configured providers (never their secrets)");
 
   try {
     app.parse(argc, argv);
@@ -135,8 +163,9 @@ int main(int argc, char** argv, const util::Clock& clock)
   } catch (const CLI::ParseError& error) {
     GlobalOptions global;
     global.json = wants_json(argc, argv);
-    Output(global).error(Error(core::ExitCode::usage,
-                               std::string(error.what()) + " (see smsotp --help)"));
+    Output(global).error(
+        Error(core::ExitCode::usage,
+              std::string(error.what()) + " (see smsotp --help)"));
     return static_cast<int>(core::ExitCode::usage);
   }
 
@@ -148,7 +177,8 @@ int main(int argc, char** argv, const util::Clock& clock)
     out.error(failure);
     status = static_cast<int>(failure.code());
   } catch (const std::exception& failure) {
-    out.error(Error(core::ExitCode::internal, std::string("internal error: ") + failure.what()));
+    out.error(Error(core::ExitCode::internal,
+                    std::string("internal error: ") + failure.what()));
     status = static_cast<int>(core::ExitCode::internal);
   }
   reraise_pending_signal();

@@ -19,13 +19,15 @@ std::string read_code(const std::optional<std::string>& argument)
   } else if (util::is_terminal(STDIN_FILENO)) {
     line = util::read_secret_from_terminal("Code: ", core::k_max_code_input);
   } else {
-    throw Error(core::ExitCode::usage,
-                "no code given: pass CODE, or - to read one line from standard input");
+    throw Error(
+        core::ExitCode::usage,
+        "no code given: pass CODE, or - to read one line from standard input");
   }
   if (!line) {
     throw Error(core::ExitCode::usage,
                 "code: could not read it (input longer than "
-                  + std::to_string(core::k_max_code_input) + " bytes, or no terminal)");
+                    + std::to_string(core::k_max_code_input)
+                    + " bytes, or no terminal)");
   }
   return *line;
 }

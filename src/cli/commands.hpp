@@ -9,13 +9,21 @@
 
 namespace smsotp::cli {
 
-int run_send(const GlobalOptions& global, const SendOptions& options, const Output& out,
+int run_send(const GlobalOptions& global,
+             const SendOptions& options,
+             const Output& out,
              const util::Clock& clock);
-int run_verify(const GlobalOptions& global, const VerifyOptions& options, const Output& out,
+int run_verify(const GlobalOptions& global,
+               const VerifyOptions& options,
+               const Output& out,
                const util::Clock& clock);
-int run_purge(const GlobalOptions& global, const PurgeOptions& options, const Output& out,
+int run_purge(const GlobalOptions& global,
+              const PurgeOptions& options,
+              const Output& out,
               const util::Clock& clock);
-int run_providers(const GlobalOptions& global, const ProvidersOptions& options, const Output& out,
+int run_providers(const GlobalOptions& global,
+                  const ProvidersOptions& options,
+                  const Output& out,
                   const util::Clock& clock);
 
 } // namespace smsotp::cli

@@ -8,16 +8,24 @@
 
 namespace smsotp::cli {
 
-Context make_context(const GlobalOptions& options, const Output& out, const util::Clock& clock)
+Context make_context(const GlobalOptions& options,
+                     const Output& out,
+                     const util::Clock& clock)
 {
   Context context{core::load_config(options.config_path), clock, out};
   // Config priority 1: flags.
   if (!options.db_path.empty()) {
-    core::apply_text_value(context.config, "store.database", options.db_path, core::Origin::flag, "--db");
+    core::apply_text_value(context.config,
+                           "store.database",
+                           options.db_path,
+                           core::Origin::flag,
+                           "--db");
   }
   message::validate_template(context.config.message_template.value,
                              context.config.message_template.where);
-  out.detail("config file: " + (context.config.path.empty() ? "(none found)" : context.config.path));
+  out.detail(
+      "config file: "
+      + (context.config.path.empty() ? "(none found)" : context.config.path));
   for (const auto& line : context.config.describe()) {
     out.detail("  " + line);
   }
@@ -30,31 +38,38 @@ void apply_flag(core::Config& config,
                 const std::string& flag)
 {
   if (value) {
-    core::apply_text_value(config, dotted_key, *value, core::Origin::flag, flag);
+    core::apply_text_value(
+        config, dotted_key, *value, core::Origin::flag, flag);
   }
 }
 
-std::vector<std::unique_ptr<provider::Provider>> make_providers(const Context& context,
-                                                                const std::optional<std::string>& only)
+std::vector<std::unique_ptr<provider::Provider>>
+make_providers(const Context& context, const std::optional<std::string>& only)
 {
   const auto& config = context.config;
-  std::vector<std::string> names = only ? std::vector<std::string>{*only} : config.ordered_providers();
+  std::vector<std::string> names =
+      only ? std::vector<std::string>{*only} : config.ordered_providers();
   if (names.empty()) {
     if (config.providers.empty()) {
-      throw Error(core::ExitCode::config,
-                  "no provider configured" + (config.path.empty() ? std::string(" and no config file found")
-                                                                  : " in " + config.path)
-                    + "; add a [provider.NAME] table (see sample.toml) or pass --config");
+      throw Error(
+          core::ExitCode::config,
+          "no provider configured"
+              + (config.path.empty() ? std::string(" and no config file found")
+                                     : " in " + config.path)
+              + "; add a [provider.NAME] table (see sample.toml) or pass "
+                "--config");
     }
     throw Error(core::ExitCode::config,
-                "several providers are configured; list their order in send.providers or pass "
+                "several providers are configured; list their order in "
+                "send.providers or pass "
                 "--provider");
   }
   provider::ProviderContext provider_context;
   provider_context.config_private = config.file_private;
   // Under --json stdout must hold exactly one JSON object, so the file
   // provider's "-" goes to stderr instead.
-  provider_context.stdout_fd = context.out.json() ? STDERR_FILENO : STDOUT_FILENO;
+  provider_context.stdout_fd =
+      context.out.json() ? STDERR_FILENO : STDOUT_FILENO;
   std::vector<std::unique_ptr<provider::Provider>> providers;
   for (const auto& name : names) {
     const auto* spec = config.find_provider(name);
@@ -63,15 +78,19 @@ std::vector<std::unique_ptr<provider::Provider>> make_providers(const Context& c
       for (const auto& candidate : config.providers) {
         known.push_back(candidate.name);
       }
-      std::string message = "provider '" + util::escape_for_display(name) + "' is not configured";
+      std::string message =
+          "provider '" + util::escape_for_display(name) + "' is not configured";
       if (const auto hint = util::closest_match(name, known); !hint.empty()) {
         message += " (did you mean '" + hint + "'?)";
       } else if (!known.empty()) {
         message += " (configured: " + util::join(known, ", ") + ")";
       }
-      // A name typed on the command line is a usage error; one in the file is config.
+      // A name typed on the command line is a usage error; one in the file is
+      // config.
       throw Error(only ? core::ExitCode::usage : core::ExitCode::config,
-                  (only ? std::string("--provider: ") : config.provider_order.where + ": ") + message);
+                  (only ? std::string("--provider: ")
+                        : config.provider_order.where + ": ")
+                      + message);
     }
     providers.push_back(provider::make_provider(*spec, provider_context));
   }

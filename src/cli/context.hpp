@@ -23,12 +23,14 @@ struct Context
 
 // Loads the config (file, environment), applies the global flags (--db),
 // validates cross-key rules and, with --verbose, shows each value's origin.
-Context make_context(const GlobalOptions& options, const Output& out, const util::Clock& clock);
+Context make_context(const GlobalOptions& options,
+                     const Output& out,
+                     const util::Clock& clock);
 
 // The providers to try, in order: `only` if given, else send.providers.
 // Throws Error(config) if none is configured or a name is unknown.
-std::vector<std::unique_ptr<provider::Provider>> make_providers(const Context& context,
-                                                                const std::optional<std::string>& only);
+std::vector<std::unique_ptr<provider::Provider>>
+make_providers(const Context& context, const std::optional<std::string>& only);
 
 // Applies a flag value to a setting (e.g. --ttl to otp.ttl): errors are 64.
 void apply_flag(core::Config& config,

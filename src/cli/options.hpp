@@ -45,7 +45,6 @@ struct PurgeOptions
 };
 
 struct ProvidersOptions
-{
-};
+{};
 
 } // namespace smsotp::cli

@@ -4,9 +4,8 @@
 #include "util/fs.hpp"
 #include "util/tty.hpp"
 
-#include <unistd.h>
-
 #include <cstdlib>
+#include <unistd.h>
 
 namespace smsotp::cli {
 
@@ -35,10 +34,8 @@ bool want_color(const GlobalOptions& options)
 } // namespace
 
 Output::Output(const GlobalOptions& options)
-  : m_options(options),
-    m_color(want_color(options))
-{
-}
+    : m_options(options), m_color(want_color(options))
+{}
 
 bool Output::json() const
 {
@@ -84,7 +81,9 @@ void Output::warn(const std::string& line) const
 void Output::result(const nlohmann::json& object) const
 {
   if (m_options.json) {
-    emit(STDOUT_FILENO, object.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n");
+    emit(STDOUT_FILENO,
+         object.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)
+             + "\n");
   }
 }
 

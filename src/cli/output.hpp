@@ -37,7 +37,8 @@ public:
   // Reports a failure: "smsotp: error: ..." on stderr, and under --json the
   // {"error": {...}} object on stdout.
   // `extra` fields are added to the JSON error object (e.g. challenge_id).
-  void error(const Error& failure, const nlohmann::json& extra = nlohmann::json::object()) const;
+  void error(const Error& failure,
+             const nlohmann::json& extra = nlohmann::json::object()) const;
 
 private:
   void talk(const std::string& prefix, const std::string& line) const;

@@ -28,16 +28,18 @@ int run_purge(const GlobalOptions& global,
     const auto seconds = core::parse_duration(*options.older_than);
     if (!seconds) {
       throw Error(core::ExitCode::usage,
-                  "--older-than: expected a duration like 30m, 1h or 7d, got \"" + *options.older_than
-                    + "\"");
+                  "--older-than: expected a duration like 30m, 1h or 7d, got \""
+                      + *options.older_than + "\"");
     }
     request.older_than = *seconds;
   }
-  const auto store = store::open_sqlite_store(config.database_path(), store::OpenMode::existing_only);
-  const auto counts = store ? store->purge(request, clock.now()) : store::PurgeCounts{};
+  const auto store = store::open_sqlite_store(config.database_path(),
+                                              store::OpenMode::existing_only);
+  const auto counts =
+      store ? store->purge(request, clock.now()) : store::PurgeCounts{};
   const std::string verb = options.dry_run ? "would remove " : "removed ";
-  out.data(std::to_string(counts.challenges) + " challenges, " + std::to_string(counts.recipients)
-           + " recipient counters");
+  out.data(std::to_string(counts.challenges) + " challenges, "
+           + std::to_string(counts.recipients) + " recipient counters");
   out.info(verb + std::to_string(counts.challenges) + " challenge(s) and "
            + std::to_string(counts.recipients) + " recipient counter(s)"
            + (store ? "" : " (no state database yet)"));

@@ -36,7 +36,8 @@ core::ExitCode exit_for(core::SendStatus status)
 // again, the second could deliver the same code twice.
 bool try_next(core::SendStatus status)
 {
-  return status == core::SendStatus::temporary || status == core::SendStatus::auth;
+  return status == core::SendStatus::temporary
+         || status == core::SendStatus::auth;
 }
 
 int dry_run(const Context& context,
@@ -50,7 +51,8 @@ int dry_run(const Context& context,
     const std::string request = provider->describe_request(masked_message);
     out.data("# provider " + info.name + " (" + info.kind + ")");
     out.data(request);
-    requests.push_back({{"provider", info.name}, {"kind", info.kind}, {"request", request}});
+    requests.push_back(
+        {{"provider", info.name}, {"kind", info.kind}, {"request", request}});
   }
   out.info("dry run: nothing was stored or sent");
   out.result({{"dry_run", true},
@@ -76,12 +78,16 @@ int run_send(const GlobalOptions& global,
   const std::string masked = phone::mask(to);
   const auto providers = make_providers(context, options.provider);
   const auto length = static_cast<int>(config.code_length.value);
-  message::TemplateValues values{std::string(static_cast<std::size_t>(length), '*'),
-                                 config.app_name.value,
-                                 config.ttl.value,
-                                 config.purpose.value};
+  message::TemplateValues values{
+      std::string(static_cast<std::size_t>(length), '*'),
+      config.app_name.value,
+      config.ttl.value,
+      config.purpose.value};
   if (options.dry_run) {
-    return dry_run(context, providers, {to, message::render(config.message_template.value, values)});
+    return dry_run(
+        context,
+        providers,
+        {to, message::render(config.message_template.value, values)});
   }
 
   check_interrupted();
@@ -90,17 +96,21 @@ int run_send(const GlobalOptions& global,
   const auto key = core::load_or_create_key(config.key_path(), random);
   values.code = core::generate_code(random, length);
   const std::string challenge_id = core::new_challenge_id(random);
-  const auto store = store::open_sqlite_store(config.database_path(), store::OpenMode::create);
-  store::ReserveRequest request{challenge_id,
-                                to,
-                                masked,
-                                config.purpose.value,
-                                core::compute_tag(key, challenge_id, to, config.purpose.value, values.code),
-                                config.code_length.value,
-                                config.ttl.value,
-                                config.max_attempts.value};
+  const auto store =
+      store::open_sqlite_store(config.database_path(), store::OpenMode::create);
+  store::ReserveRequest request{
+      challenge_id,
+      to,
+      masked,
+      config.purpose.value,
+      core::compute_tag(
+          key, challenge_id, to, config.purpose.value, values.code),
+      config.code_length.value,
+      config.ttl.value,
+      config.max_attempts.value};
   const auto reservation = store->reserve(request, clock.now());
-  const core::Message message{to, message::render(config.message_template.value, values)};
+  const core::Message message{
+      to, message::render(config.message_template.value, values)};
 
   core::SendResult result;
   try {
@@ -110,8 +120,8 @@ int run_send(const GlobalOptions& global,
       if (!try_next(result.status) || i + 1 == providers.size()) {
         break;
       }
-      out.info("provider " + result.provider + ": " + result.detail + "; trying "
-               + providers[i + 1]->info().name);
+      out.info("provider " + result.provider + ": " + result.detail
+               + "; trying " + providers[i + 1]->info().name);
     }
   } catch (const Error&) {
     // Nothing left our hands (or the provider is local): drop the code.
@@ -127,21 +137,28 @@ int run_send(const GlobalOptions& global,
       // The code may arrive; the caller needs the id to verify it.
       out.data(challenge_id);
     }
-    std::string message_text = "provider " + result.provider + ": " + result.detail;
+    std::string message_text =
+        "provider " + result.provider + ": " + result.detail;
     if (result.status == core::SendStatus::unknown) {
-      message_text += "; the code stays valid for " + core::format_duration(config.ttl.value)
+      message_text += "; the code stays valid for "
+                      + core::format_duration(config.ttl.value)
                       + ", do not resend before the retry-after";
     }
-    const Error failure = result.retry_after
-                            ? Error(exit_for(result.status), message_text, *result.retry_after)
-                            : Error(exit_for(result.status), message_text);
-    out.error(failure, result.status == core::SendStatus::unknown ? id_field : nlohmann::json::object());
+    const Error failure =
+        result.retry_after
+            ? Error(exit_for(result.status), message_text, *result.retry_after)
+            : Error(exit_for(result.status), message_text);
+    out.error(failure,
+              result.status == core::SendStatus::unknown
+                  ? id_field
+                  : nlohmann::json::object());
     return static_cast<int>(failure.code());
   }
   out.data(challenge_id);
   out.info("sent to " + masked + " via " + result.provider + "; expires in "
            + core::format_duration(config.ttl.value)
-           + (reservation.superseded > 0 ? "; the previous code no longer works" : ""));
+           + (reservation.superseded > 0 ? "; the previous code no longer works"
+                                         : ""));
   out.result({{"challenge_id", challenge_id},
               {"status", "sent"},
               {"to", masked},

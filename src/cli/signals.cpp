@@ -19,8 +19,7 @@ extern "C" void on_signal(int signal_number)
 void install_signal_handlers()
 {
   struct sigaction action
-  {
-  };
+  {};
   action.sa_handler = on_signal;
   sigemptyset(&action.sa_mask);
   sigaction(SIGINT, &action, nullptr);

@@ -25,7 +25,8 @@ int run_verify(const GlobalOptions& global,
   check_interrupted();
 
   const auto key = core::load_key(config.key_path());
-  const auto store = store::open_sqlite_store(config.database_path(), store::OpenMode::existing_only);
+  const auto store = store::open_sqlite_store(config.database_path(),
+                                              store::OpenMode::existing_only);
   core::VerifyOutcome outcome;
   if (store) {
     store::VerifyRequest request{to,
@@ -38,7 +39,8 @@ int run_verify(const GlobalOptions& global,
   } else {
     // No database yet: nothing was ever sent, so this is "not found". Do
     // the same HMAC work as a real check to keep the timing alike.
-    static_cast<void>(core::compute_tag(core::Key{}, "ch_none", to, config.purpose.value, code));
+    static_cast<void>(core::compute_tag(
+        core::Key{}, "ch_none", to, config.purpose.value, code));
     out.detail("no state database at " + config.database_path());
   }
   // The attempt is committed; only now is anything revealed.
@@ -55,7 +57,8 @@ int run_verify(const GlobalOptions& global,
   if (outcome.reason == core::VerifyReason::locked) {
     const Error failure(core::ExitCode::temporary,
                         "recipient " + phone::mask(to)
-                          + " is locked after too many failed verifications; nothing was checked",
+                            + " is locked after too many failed verifications; "
+                              "nothing was checked",
                         outcome.retry_after);
     out.error(failure, {{"verified", false}, {"reason", reason}});
     return static_cast<int>(failure.code());
@@ -68,12 +71,13 @@ int run_verify(const GlobalOptions& global,
   // The same words for every kind of rejection; the reason only on request.
   out.data("verification failed");
   out.detail("reason: " + reason
-             + (outcome.challenge_id.empty() ? ""
-                                             : " (attempt " + std::to_string(outcome.attempts)
-                                                 + " of " + std::to_string(outcome.max_attempts) + ")"));
+             + (outcome.challenge_id.empty()
+                    ? ""
+                    : " (attempt " + std::to_string(outcome.attempts) + " of "
+                          + std::to_string(outcome.max_attempts) + ")"));
   if (outcome.locked_now) {
-    out.detail("this failure locked the recipient for " + std::to_string(config.lockout_duration.value)
-               + "s");
+    out.detail("this failure locked the recipient for "
+               + std::to_string(config.lockout_duration.value) + "s");
   }
   json["locked"] = outcome.locked_now;
   out.result(json);

@@ -68,8 +68,8 @@ bool valid_purpose(const std::string& text)
 {
   return !text.empty() && text.size() <= 64
          && std::all_of(text.begin(), text.end(), [](char c) {
-              return std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '-' || c == '_'
-                     || c == '.';
+              return std::isalnum(static_cast<unsigned char>(c)) != 0
+                     || c == '-' || c == '_' || c == '.';
             });
 }
 
@@ -81,17 +81,25 @@ const std::vector<KeyDef>& key_table()
   // NIST SP 800-63B limit for out-of-band secrets. The lockout ceiling of 100
   // is the NIST limit on consecutive failures.
   static const std::vector<KeyDef> k_keys{
-    {"otp.length", KeyKind::integer, 6, 10, ""},
-    {"otp.ttl", KeyKind::duration, 30, 600, " (NIST SP 800-63B allows at most 10 minutes)"},
-    {"otp.max_attempts", KeyKind::integer, 1, 10, ""},
-    {"otp.lockout_after", KeyKind::integer, 1, 100, " (NIST SP 800-63B: at most 100)"},
-    {"otp.lockout_duration", KeyKind::duration, 60, 7 * 86400, ""},
-    {"otp.purpose", KeyKind::string, 0, 0, ""},
-    {"store.database", KeyKind::path, 0, 0, ""},
-    {"store.key_file", KeyKind::path, 0, 0, ""},
-    {"message.app", KeyKind::string, 0, 0, ""},
-    {"message.template", KeyKind::string, 0, 0, ""},
-    {"send.providers", KeyKind::list, 0, 0, ""},
+      {"otp.length", KeyKind::integer, 6, 10, ""},
+      {"otp.ttl",
+       KeyKind::duration,
+       30,
+       600,
+       " (NIST SP 800-63B allows at most 10 minutes)"},
+      {"otp.max_attempts", KeyKind::integer, 1, 10, ""},
+      {"otp.lockout_after",
+       KeyKind::integer,
+       1,
+       100,
+       " (NIST SP 800-63B: at most 100)"},
+      {"otp.lockout_duration", KeyKind::duration, 60, 7 * 86400, ""},
+      {"otp.purpose", KeyKind::string, 0, 0, ""},
+      {"store.database", KeyKind::path, 0, 0, ""},
+      {"store.key_file", KeyKind::path, 0, 0, ""},
+      {"message.app", KeyKind::string, 0, 0, ""},
+      {"message.template", KeyKind::string, 0, 0, ""},
+      {"send.providers", KeyKind::list, 0, 0, ""},
   };
   return k_keys;
 }
@@ -113,7 +121,8 @@ void apply_raw(Config& config,
                const std::string& where,
                ExitCode error_class)
 {
-  const std::string prefix = (where.empty() ? std::string() : where + ": ") + def.name;
+  const std::string prefix =
+      (where.empty() ? std::string() : where + ": ") + def.name;
   const auto fail = [&](const std::string& message) {
     throw Error(error_class, prefix + ": " + message);
   };
@@ -125,26 +134,30 @@ void apply_raw(Config& config,
       if (!number && value.text) {
         if (def.kind == KeyKind::duration) {
           number = parse_duration(*value.text);
-        } else if (std::uint64_t parsed = 0; util::parse_uint(*value.text, parsed)
-                                             && parsed < (1ULL << 62U)) {
+        } else if (std::uint64_t parsed = 0;
+                   util::parse_uint(*value.text, parsed)
+                   && parsed < (1ULL << 62U)) {
           number = static_cast<std::int64_t>(parsed);
         }
         if (!number) {
           fail(def.kind == KeyKind::duration
-                 ? "expected a duration like 30s, 5m or 1h, got \""
-                     + util::escape_for_display(*value.text) + "\""
-                 : "expected a whole number, got \"" + util::escape_for_display(*value.text)
-                     + "\"");
+                   ? "expected a duration like 30s, 5m or 1h, got \""
+                         + util::escape_for_display(*value.text) + "\""
+                   : "expected a whole number, got \""
+                         + util::escape_for_display(*value.text) + "\"");
         }
       }
       if (!number) {
-        fail(def.kind == KeyKind::duration ? "expected a duration string like \"5m\""
-                                           : "expected an integer");
+        fail(def.kind == KeyKind::duration
+                 ? "expected a duration string like \"5m\""
+                 : "expected an integer");
       }
       if (*number < def.min || *number > def.max) {
-        const std::string shown =
-          def.kind == KeyKind::duration ? format_duration(*number) : std::to_string(*number);
-        fail(shown + " is out of range; allowed " + describe_range(def) + def.why_range);
+        const std::string shown = def.kind == KeyKind::duration
+                                      ? format_duration(*number)
+                                      : std::to_string(*number);
+        fail(shown + " is out of range; allowed " + describe_range(def)
+             + def.why_range);
       }
       config.*int_member(name) = {*number, origin, where};
       return;
@@ -195,7 +208,8 @@ std::string Config::database_path() const
     return std::string(home) + "/.local/state/smsotp/state.db";
   }
   throw Error(ExitCode::config,
-              "no database path: HOME is not set; set store.database in the config or pass --db");
+              "no database path: HOME is not set; set store.database in the "
+              "config or pass --db");
 }
 
 std::string Config::key_path() const
@@ -249,19 +263,30 @@ std::string origin_text(Origin origin, const std::string& where)
 std::vector<std::string> Config::describe() const
 {
   std::vector<std::string> lines;
-  const auto add = [&](const std::string& key, const std::string& value, const auto& setting) {
-    lines.push_back(key + " = " + value + " (" + origin_text(setting.origin, setting.where) + ")");
+  const auto add = [&](const std::string& key,
+                       const std::string& value,
+                       const auto& setting) {
+    lines.push_back(key + " = " + value + " ("
+                    + origin_text(setting.origin, setting.where) + ")");
   };
   add("otp.length", std::to_string(code_length.value), code_length);
   add("otp.ttl", format_duration(ttl.value), ttl);
   add("otp.max_attempts", std::to_string(max_attempts.value), max_attempts);
   add("otp.lockout_after", std::to_string(lockout_after.value), lockout_after);
-  add("otp.lockout_duration", format_duration(lockout_duration.value), lockout_duration);
+  add("otp.lockout_duration",
+      format_duration(lockout_duration.value),
+      lockout_duration);
   add("otp.purpose", purpose.value, purpose);
-  add("store.database", database.value.empty() ? "(derived)" : database.value, database);
-  add("store.key_file", key_file.value.empty() ? "(derived)" : key_file.value, key_file);
+  add("store.database",
+      database.value.empty() ? "(derived)" : database.value,
+      database);
+  add("store.key_file",
+      key_file.value.empty() ? "(derived)" : key_file.value,
+      key_file);
   add("message.app", app_name.value, app_name);
-  add("send.providers", "[" + util::join(provider_order.value, ", ") + "]", provider_order);
+  add("send.providers",
+      "[" + util::join(provider_order.value, ", ") + "]",
+      provider_order);
   return lines;
 }
 
@@ -275,8 +300,14 @@ void apply_text_value(Config& config,
   if (def == nullptr) {
     throw Error(ExitCode::internal, "unknown setting " + dotted_key);
   }
-  const ExitCode error_class = origin == Origin::flag ? ExitCode::usage : ExitCode::config;
-  detail::apply_raw(config, *def, {std::nullopt, text, std::nullopt}, origin, where, error_class);
+  const ExitCode error_class =
+      origin == Origin::flag ? ExitCode::usage : ExitCode::config;
+  detail::apply_raw(config,
+                    *def,
+                    {std::nullopt, text, std::nullopt},
+                    origin,
+                    where,
+                    error_class);
 }
 
 std::vector<std::string> setting_names(const std::string& section)
@@ -297,7 +328,10 @@ std::string env_name(const std::string& dotted_key)
 {
   std::string name = "SMSOTP_";
   for (const char c : dotted_key) {
-    name += c == '.' ? '_' : static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+    name +=
+        c == '.'
+            ? '_'
+            : static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
   }
   return name;
 }

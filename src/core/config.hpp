@@ -24,16 +24,13 @@ enum class Origin
 template<typename T> struct Setting
 {
   Setting() = default;
-  Setting(T initial) // NOLINT(google-explicit-constructor): defaults read naturally
-    : value(std::move(initial))
-  {
-  }
+  Setting(
+      T initial) // NOLINT(google-explicit-constructor): defaults read naturally
+      : value(std::move(initial))
+  {}
   Setting(T initial, Origin from, std::string location)
-    : value(std::move(initial)),
-      origin(from),
-      where(std::move(location))
-  {
-  }
+      : value(std::move(initial)), origin(from), where(std::move(location))
+  {}
 
   T value{};
   Origin origin = Origin::default_value;
@@ -86,7 +83,8 @@ struct Config
   Setting<std::string> key_file;
   Setting<std::string> app_name{"smsotp"};
   Setting<std::string> message_template{
-    "{app}: your code is {code}. It expires in {ttl_minutes} min. Do not share it."};
+      "{app}: your code is {code}. It expires in {ttl_minutes} min. Do not "
+      "share it."};
   Setting<std::vector<std::string>> provider_order;
   std::vector<ProviderSpec> providers;
 

@@ -16,7 +16,8 @@ namespace {
 
 constexpr std::size_t k_max_config_size = 1024 * 1024;
 
-std::string location(const std::string& source_name, const toml::source_region& region)
+std::string location(const std::string& source_name,
+                     const toml::source_region& region)
 {
   return source_name + ":" + std::to_string(region.begin.line) + ":"
          + std::to_string(region.begin.column);
@@ -27,7 +28,8 @@ std::string location(const std::string& source_name, const toml::source_region& 
                               const std::string& key,
                               const std::vector<std::string>& candidates)
 {
-  std::string message = where + ": unknown key '" + util::escape_for_display(shown_key) + "'";
+  std::string message =
+      where + ": unknown key '" + util::escape_for_display(shown_key) + "'";
   if (const auto hint = util::closest_match(key, candidates); !hint.empty()) {
     message += " (did you mean '" + hint + "'?)";
   } else {
@@ -39,7 +41,8 @@ std::string location(const std::string& source_name, const toml::source_region& 
 detail::RawValue raw_from_node(const toml::node& node)
 {
   detail::RawValue raw;
-  if (const auto integer = node.value<std::int64_t>(); integer && node.is_integer()) {
+  if (const auto integer = node.value<std::int64_t>();
+      integer && node.is_integer()) {
     raw.integer = *integer;
   } else if (node.is_string()) {
     raw.text = *node.value<std::string>();
@@ -75,8 +78,9 @@ ProviderValue provider_value(const toml::node& node, const std::string& where)
     value.type = ProviderValue::Type::string_list;
     value.list = *raw.list;
   } else {
-    throw Error(ExitCode::config,
-                where + ": expected a string, integer, boolean or list of strings");
+    throw Error(
+        ExitCode::config,
+        where + ": expected a string, integer, boolean or list of strings");
   }
   return value;
 }
@@ -90,22 +94,27 @@ void parse_providers(Config& config,
   if (table == nullptr) {
     throw Error(ExitCode::config,
                 location(source_name, node.source())
-                  + ": provider must be a table of named providers, e.g. [provider.sms]");
+                    + ": provider must be a table of named providers, e.g. "
+                      "[provider.sms]");
   }
   for (const auto& [name_key, provider_node] : *table) {
     const std::string name(name_key.str());
     const std::string where = location(source_name, name_key.source());
     const auto* provider_table = provider_node.as_table();
     if (provider_table == nullptr) {
-      throw Error(ExitCode::config, where + ": provider." + name + " must be a table");
+      throw Error(ExitCode::config,
+                  where + ": provider." + name + " must be a table");
     }
     ProviderSpec spec{name, name, where, base_directory, {}};
     for (const auto& [key, value_node] : *provider_table) {
-      const std::string value_where = location(source_name, value_node.source());
+      const std::string value_where =
+          location(source_name, value_node.source());
       auto value = provider_value(value_node, value_where);
       if (key.str() == "kind") {
         if (value.type != ProviderValue::Type::string) {
-          throw Error(ExitCode::config, value_where + ": provider." + name + ".kind: expected a string");
+          throw Error(ExitCode::config,
+                      value_where + ": provider." + name
+                          + ".kind: expected a string");
         }
         spec.kind = value.text;
       } else {
@@ -128,9 +137,11 @@ void parse_config_text(Config& config,
     root = toml::parse(text, source_name);
   } catch (const toml::parse_error& error) {
     throw Error(ExitCode::config,
-                location(source_name, error.source()) + ": " + std::string(error.description()));
+                location(source_name, error.source()) + ": "
+                    + std::string(error.description()));
   }
-  static const std::vector<std::string> k_sections{"otp", "store", "message", "send", "provider"};
+  static const std::vector<std::string> k_sections{
+      "otp", "store", "message", "send", "provider"};
   for (const auto& [section_key, section_node] : root) {
     const std::string section(section_key.str());
     const std::string where = location(source_name, section_key.source());
@@ -138,12 +149,15 @@ void parse_config_text(Config& config,
       parse_providers(config, section_node, source_name, base_directory);
       continue;
     }
-    if (std::find(k_sections.begin(), k_sections.end(), section) == k_sections.end()) {
+    if (std::find(k_sections.begin(), k_sections.end(), section)
+        == k_sections.end()) {
       unknown_key(where, section, section, k_sections);
     }
     const auto* table = section_node.as_table();
     if (table == nullptr) {
-      throw Error(ExitCode::config, where + ": " + section + " must be a table ([" + section + "])");
+      throw Error(ExitCode::config,
+                  where + ": " + section + " must be a table ([" + section
+                      + "])");
     }
     for (const auto& [key, value_node] : *table) {
       const std::string dotted = section + "." + std::string(key.str());
@@ -159,8 +173,10 @@ void parse_config_text(Config& config,
         raw.text = util::resolve_relative(base_directory, *raw.text);
       }
       // Config priority 3: the file.
-      const std::string value_where = location(source_name, value_node.source());
-      detail::apply_raw(config, *def, raw, Origin::file, value_where, ExitCode::config);
+      const std::string value_where =
+          location(source_name, value_node.source());
+      detail::apply_raw(
+          config, *def, raw, Origin::file, value_where, ExitCode::config);
     }
   }
 }
@@ -204,7 +220,8 @@ Config load_config(const std::string& flag_path)
     std::string text;
     try {
       auto file = util::open_regular(path);
-      if (const auto problem = util::foreign_writable_problem(file.info); !problem.empty()) {
+      if (const auto problem = util::foreign_writable_problem(file.info);
+          !problem.empty()) {
         throw Error(ExitCode::permission, "config: " + path + ": " + problem);
       }
       config.file_private = (file.info.st_mode & 077U) == 0;

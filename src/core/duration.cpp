@@ -9,10 +9,10 @@ namespace smsotp::core {
 namespace {
 
 constexpr std::array<std::pair<char, std::int64_t>, 4> k_units{{
-  {'d', 86400},
-  {'h', 3600},
-  {'m', 60},
-  {'s', 1},
+    {'d', 86400},
+    {'h', 3600},
+    {'m', 60},
+    {'s', 1},
 }};
 
 std::optional<std::int64_t> unit_seconds(char unit)

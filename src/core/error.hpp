@@ -18,17 +18,14 @@ class Error : public std::runtime_error
 {
 public:
   Error(core::ExitCode code, const std::string& message)
-    : std::runtime_error(message),
-      m_code(code)
-  {
-  }
+      : std::runtime_error(message), m_code(code)
+  {}
 
-  Error(core::ExitCode code, const std::string& message, std::int64_t retry_after)
-    : std::runtime_error(message),
-      m_code(code),
-      m_retry_after(retry_after)
-  {
-  }
+  Error(core::ExitCode code,
+        const std::string& message,
+        std::int64_t retry_after)
+      : std::runtime_error(message), m_code(code), m_retry_after(retry_after)
+  {}
 
   core::ExitCode code() const
   {

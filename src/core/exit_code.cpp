@@ -8,19 +8,19 @@ namespace smsotp::core {
 namespace {
 
 constexpr std::array<std::pair<ExitCode, std::string_view>, 13> k_classes{{
-  {ExitCode::success, "success"},
-  {ExitCode::verify_failed, "verification_failed"},
-  {ExitCode::usage, "usage"},
-  {ExitCode::database, "database"},
-  {ExitCode::refused, "refused"},
-  {ExitCode::internal, "internal"},
-  {ExitCode::cant_create, "cant_create"},
-  {ExitCode::io, "io"},
-  {ExitCode::temporary, "temporary"},
-  {ExitCode::unknown_outcome, "unknown_outcome"},
-  {ExitCode::permission, "permission"},
-  {ExitCode::config, "config"},
-  {ExitCode::interrupted, "interrupted"},
+    {ExitCode::success, "success"},
+    {ExitCode::verify_failed, "verification_failed"},
+    {ExitCode::usage, "usage"},
+    {ExitCode::database, "database"},
+    {ExitCode::refused, "refused"},
+    {ExitCode::internal, "internal"},
+    {ExitCode::cant_create, "cant_create"},
+    {ExitCode::io, "io"},
+    {ExitCode::temporary, "temporary"},
+    {ExitCode::unknown_outcome, "unknown_outcome"},
+    {ExitCode::permission, "permission"},
+    {ExitCode::config, "config"},
+    {ExitCode::interrupted, "interrupted"},
 }};
 
 } // namespace

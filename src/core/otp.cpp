@@ -3,12 +3,12 @@
 #include "core/error.hpp"
 #include "util/string.hpp"
 
+#include <climits>
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
 #include <openssl/rand.h>
 
-#include <climits>
 #include <vector>
 
 namespace smsotp::core {
@@ -34,7 +34,8 @@ namespace {
 void fill_or_throw(RandomSource& random, std::uint8_t* data, std::size_t size)
 {
   if (!random.fill(data, size)) {
-    throw Error(ExitCode::internal, "random number generator failed; nothing was stored or sent");
+    throw Error(ExitCode::internal,
+                "random number generator failed; nothing was stored or sent");
   }
 }
 
@@ -50,7 +51,9 @@ std::string generate_code(RandomSource& random, int length)
   // Each byte is rejected with probability 6/256, so a second round is rare
   // and a tenth practically impossible; the bound only stops a broken source
   // that returns success with constant rejected bytes.
-  for (int round = 0; round < 64 && code.size() < static_cast<std::size_t>(length); ++round) {
+  for (int round = 0;
+       round < 64 && code.size() < static_cast<std::size_t>(length);
+       ++round) {
     fill_or_throw(random, bytes.data(), bytes.size());
     for (const auto byte : bytes) {
       if (const auto digit = digit_from_byte(byte);
@@ -60,7 +63,8 @@ std::string generate_code(RandomSource& random, int length)
     }
   }
   if (code.size() != static_cast<std::size_t>(length)) {
-    throw Error(ExitCode::internal, "random number generator returned unusable data");
+    throw Error(ExitCode::internal,
+                "random number generator returned unusable data");
   }
   return code;
 }
@@ -85,13 +89,14 @@ Tag compute_tag(const Key& key,
   }
   Tag tag{};
   unsigned int size = 0;
-  const auto* result = HMAC(EVP_sha256(),
-                            key.data(),
-                            static_cast<int>(key.size()),
-                            reinterpret_cast<const unsigned char*>(message.data()),
-                            message.size(),
-                            tag.data(),
-                            &size);
+  const auto* result =
+      HMAC(EVP_sha256(),
+           key.data(),
+           static_cast<int>(key.size()),
+           reinterpret_cast<const unsigned char*>(message.data()),
+           message.size(),
+           tag.data(),
+           &size);
   OPENSSL_cleanse(message.data(), message.size());
   if (result == nullptr || size != tag.size()) {
     throw Error(ExitCode::internal, "HMAC-SHA-256 failed");
@@ -108,8 +113,8 @@ std::string normalize_code(std::string_view input)
 {
   if (input.size() > k_max_code_input) {
     throw Error(ExitCode::usage,
-                "code: too long (" + std::to_string(input.size()) + " bytes, max "
-                  + std::to_string(k_max_code_input) + ")");
+                "code: too long (" + std::to_string(input.size())
+                    + " bytes, max " + std::to_string(k_max_code_input) + ")");
   }
   if (input.ends_with("\r\n")) {
     input.remove_suffix(2);
@@ -129,19 +134,20 @@ std::string normalize_code(std::string_view input)
     const std::string shown = util::escape_for_display(input.substr(i, 1));
     if (byte >= 0x80) {
       throw Error(ExitCode::usage,
-                  "code: non-ASCII byte " + shown + " at byte " + std::to_string(i)
-                    + " (type the digits from the message)");
+                  "code: non-ASCII byte " + shown + " at byte "
+                      + std::to_string(i)
+                      + " (type the digits from the message)");
     }
     throw Error(ExitCode::usage,
-                "code: unexpected character '" + shown + "' at byte " + std::to_string(i)
-                  + " (only digits, spaces and dashes)");
+                "code: unexpected character '" + shown + "' at byte "
+                    + std::to_string(i) + " (only digits, spaces and dashes)");
   }
   if (code.size() < static_cast<std::size_t>(k_min_code_length)
       || code.size() > static_cast<std::size_t>(k_max_code_length)) {
     throw Error(ExitCode::usage,
                 "code: expected " + std::to_string(k_min_code_length) + " to "
-                  + std::to_string(k_max_code_length) + " digits, got "
-                  + std::to_string(code.size()));
+                    + std::to_string(k_max_code_length) + " digits, got "
+                    + std::to_string(code.size()));
   }
   return code;
 }

@@ -14,7 +14,8 @@ namespace smsotp::core {
 
 constexpr int k_min_code_length = 6;
 constexpr int k_max_code_length = 10;
-constexpr std::size_t k_max_code_input = 64; // bytes accepted before normalising
+constexpr std::size_t k_max_code_input =
+    64; // bytes accepted before normalising
 
 // Source of random bytes. The production one is OpenSslRandom; tests inject
 // deterministic or failing sources.

@@ -3,14 +3,13 @@
 #include "core/error.hpp"
 #include "util/fs.hpp"
 
-#include <fcntl.h>
-#include <unistd.h>
-
 #include <cerrno>
 #include <chrono>
 #include <cstdlib>
 #include <cstring>
+#include <fcntl.h>
 #include <thread>
+#include <unistd.h>
 
 namespace smsotp::core {
 
@@ -19,7 +18,8 @@ namespace {
 constexpr std::size_t k_max_secret_size = 64 * 1024;
 
 // ENOENT is "missing"; everything else about a present file is an error.
-std::optional<util::OpenedFile> open_existing(const std::string& path, const std::string& what)
+std::optional<util::OpenedFile> open_existing(const std::string& path,
+                                              const std::string& what)
 {
   try {
     return util::open_regular(path);
@@ -27,7 +27,8 @@ std::optional<util::OpenedFile> open_existing(const std::string& path, const std
     if (error.error_number() == ENOENT) {
       return std::nullopt;
     }
-    throw Error(error.error_number() == EACCES ? ExitCode::permission : ExitCode::config,
+    throw Error(error.error_number() == EACCES ? ExitCode::permission
+                                               : ExitCode::config,
                 what + ": " + error.what());
   }
 }
@@ -43,7 +44,8 @@ std::optional<Key> load_key(const std::string& path)
     if (!file) {
       return std::nullopt;
     }
-    if (const auto problem = util::private_file_problem(file->info); !problem.empty()) {
+    if (const auto problem = util::private_file_problem(file->info);
+        !problem.empty()) {
       throw Error(ExitCode::permission, "key file " + path + ": " + problem);
     }
     if (file->info.st_size == 0 && attempt < 50) {
@@ -59,9 +61,10 @@ std::optional<Key> load_key(const std::string& path)
     Key key{};
     if (data.size() != key.size()) {
       throw Error(ExitCode::config,
-                  "key file " + path + ": expected " + std::to_string(key.size())
-                    + " bytes, found " + std::to_string(data.size())
-                    + "; it is not an smsotp key (restore it from backup)");
+                  "key file " + path + ": expected "
+                      + std::to_string(key.size()) + " bytes, found "
+                      + std::to_string(data.size())
+                      + "; it is not an smsotp key (restore it from backup)");
     }
     std::memcpy(key.data(), data.data(), key.size());
     std::memset(data.data(), 0, data.size());
@@ -77,31 +80,38 @@ Key load_or_create_key(const std::string& path, RandomSource& random)
   try {
     util::make_directories(util::parent_directory(path), 0700);
   } catch (const util::FsError& error) {
-    throw Error(ExitCode::cant_create, "cannot create key directory: " + std::string(error.what()));
+    throw Error(ExitCode::cant_create,
+                "cannot create key directory: " + std::string(error.what()));
   }
-  const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
+  const int fd = ::open(
+      path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
   if (fd < 0) {
     if (errno == EEXIST) {
       if (auto key = load_key(path)) {
         return *key; // another process created it first
       }
     }
-    throw Error(ExitCode::cant_create, "cannot create key file " + path + ": " + std::strerror(errno));
+    throw Error(ExitCode::cant_create,
+                "cannot create key file " + path + ": " + std::strerror(errno));
   }
   util::Fd owned(fd);
   Key key{};
   if (!random.fill(key.data(), key.size())) {
     ::unlink(path.c_str());
-    throw Error(ExitCode::internal, "random number generator failed; no key was created");
+    throw Error(ExitCode::internal,
+                "random number generator failed; no key was created");
   }
   try {
-    util::write_all(fd, std::string_view(reinterpret_cast<const char*>(key.data()), key.size()));
+    util::write_all(fd,
+                    std::string_view(reinterpret_cast<const char*>(key.data()),
+                                     key.size()));
     if (::fsync(fd) != 0) {
       throw util::FsError(std::strerror(errno), errno);
     }
   } catch (const util::FsError& error) {
     ::unlink(path.c_str());
-    throw Error(ExitCode::io, "cannot write key file " + path + ": " + error.what());
+    throw Error(ExitCode::io,
+                "cannot write key file " + path + ": " + error.what());
   }
   return key;
 }
@@ -124,13 +134,17 @@ std::string SecretRef::describe() const
 SecretRef find_secret(const ProviderSpec& spec, const std::string& name)
 {
   std::vector<SecretRef> found;
-  if (const auto it = spec.values.find(name + "_file"); it != spec.values.end()) {
-    found.push_back({SecretRef::Source::file,
-                     util::resolve_relative(spec.base_directory, it->second.text),
-                     it->second.where});
+  if (const auto it = spec.values.find(name + "_file");
+      it != spec.values.end()) {
+    found.push_back(
+        {SecretRef::Source::file,
+         util::resolve_relative(spec.base_directory, it->second.text),
+         it->second.where});
   }
-  if (const auto it = spec.values.find(name + "_env"); it != spec.values.end()) {
-    found.push_back({SecretRef::Source::environment, it->second.text, it->second.where});
+  if (const auto it = spec.values.find(name + "_env");
+      it != spec.values.end()) {
+    found.push_back(
+        {SecretRef::Source::environment, it->second.text, it->second.where});
   }
   if (const auto it = spec.values.find(name); it != spec.values.end()) {
     found.push_back({SecretRef::Source::inline_value, "", it->second.where});
@@ -138,8 +152,8 @@ SecretRef find_secret(const ProviderSpec& spec, const std::string& name)
   if (found.size() > 1) {
     throw Error(ExitCode::config,
                 found[1].where + ": provider." + spec.name + ": " + name
-                  + " is configured twice; keep one of " + name + "_file, " + name + "_env, "
-                  + name);
+                    + " is configured twice; keep one of " + name + "_file, "
+                    + name + "_env, " + name);
   }
   return found.empty() ? SecretRef{} : found.front();
 }
@@ -175,27 +189,35 @@ std::string read_secret(const ProviderSpec& spec,
   switch (ref.source) {
     case SecretRef::Source::none:
       throw Error(ExitCode::config,
-                  spec.where + ": " + what + " is not configured (set " + name + "_file, " + name
-                    + "_env or, in a chmod 600 config, " + name + ")");
+                  spec.where + ": " + what + " is not configured (set " + name
+                      + "_file, " + name + "_env or, in a chmod 600 config, "
+                      + name + ")");
     case SecretRef::Source::file: {
       auto file = open_existing(ref.detail, what);
       if (!file) {
-        throw Error(ExitCode::config, ref.where + ": " + what + ": " + ref.detail + ": No such file");
+        throw Error(ExitCode::config,
+                    ref.where + ": " + what + ": " + ref.detail
+                        + ": No such file");
       }
-      if (const auto problem = util::private_file_problem(file->info); !problem.empty()) {
-        throw Error(ExitCode::permission, what + ": " + ref.detail + ": " + problem);
+      if (const auto problem = util::private_file_problem(file->info);
+          !problem.empty()) {
+        throw Error(ExitCode::permission,
+                    what + ": " + ref.detail + ": " + problem);
       }
       try {
         return checked_secret(util::read_all(file->fd.get(), k_max_secret_size),
                               what + " (" + ref.detail + ")");
       } catch (const util::FsError& error) {
-        throw Error(ExitCode::config, what + ": " + ref.detail + ": " + error.what());
+        throw Error(ExitCode::config,
+                    what + ": " + ref.detail + ": " + error.what());
       }
     }
     case SecretRef::Source::environment: {
       const char* value = std::getenv(ref.detail.c_str());
       if (value == nullptr) {
-        throw Error(ExitCode::config, what + ": environment variable " + ref.detail + " is not set");
+        throw Error(ExitCode::config,
+                    what + ": environment variable " + ref.detail
+                        + " is not set");
       }
       return checked_secret(value, what + " ($" + ref.detail + ")");
     }
@@ -203,8 +225,9 @@ std::string read_secret(const ProviderSpec& spec,
       if (!config_is_private) {
         throw Error(ExitCode::permission,
                     ref.where + ": " + what
-                      + " is inline, but the config file is readable by others; chmod 600 it "
-                        "or use a *_file / *_env key");
+                        + " is inline, but the config file is readable by "
+                          "others; chmod 600 it "
+                          "or use a *_file / *_env key");
       }
       return checked_secret(spec.values.at(name).text, what);
   }

@@ -28,7 +28,8 @@ std::string walk(const std::string& text,
       placeholder(text.substr(i + 1, end - i - 1));
       i = end + 1;
     } else if (c == '}') {
-      return "unmatched '}' at character " + std::to_string(i + 1) + " (write }} for a brace)";
+      return "unmatched '}' at character " + std::to_string(i + 1)
+             + " (write }} for a brace)";
     } else {
       literal(std::string(1, c));
       ++i;
@@ -44,27 +45,30 @@ void validate_template(const std::string& text, const std::string& where)
   int code_count = 0;
   std::string unknown;
   const auto error = walk(
-    text,
-    [](const std::string&) {},
-    [&](const std::string& name) {
-      if (name == "code") {
-        ++code_count;
-      } else if (name != "app" && name != "ttl_minutes" && name != "purpose" && unknown.empty()) {
-        unknown = name;
-      }
-    });
-  const std::string prefix = (where.empty() ? "" : where + ": ") + "message.template: ";
+      text,
+      [](const std::string&) {},
+      [&](const std::string& name) {
+        if (name == "code") {
+          ++code_count;
+        } else if (name != "app" && name != "ttl_minutes" && name != "purpose"
+                   && unknown.empty()) {
+          unknown = name;
+        }
+      });
+  const std::string prefix =
+      (where.empty() ? "" : where + ": ") + "message.template: ";
   if (!error.empty()) {
     throw Error(core::ExitCode::config, prefix + error);
   }
   if (!unknown.empty()) {
     throw Error(core::ExitCode::config,
                 prefix + "unknown placeholder {" + unknown
-                  + "} (known: {code}, {app}, {ttl_minutes}, {purpose})");
+                    + "} (known: {code}, {app}, {ttl_minutes}, {purpose})");
   }
   if (code_count != 1) {
     throw Error(core::ExitCode::config,
-                prefix + "must contain {code} exactly once, found " + std::to_string(code_count));
+                prefix + "must contain {code} exactly once, found "
+                    + std::to_string(code_count));
   }
 }
 
@@ -72,19 +76,19 @@ std::string render(const std::string& text, const TemplateValues& values)
 {
   std::string out;
   walk(
-    text,
-    [&](const std::string& piece) { out += piece; },
-    [&](const std::string& name) {
-      if (name == "code") {
-        out += values.code;
-      } else if (name == "app") {
-        out += values.app;
-      } else if (name == "ttl_minutes") {
-        out += std::to_string((values.ttl_seconds + 59) / 60);
-      } else if (name == "purpose") {
-        out += values.purpose;
-      }
-    });
+      text,
+      [&](const std::string& piece) { out += piece; },
+      [&](const std::string& name) {
+        if (name == "code") {
+          out += values.code;
+        } else if (name == "app") {
+          out += values.app;
+        } else if (name == "ttl_minutes") {
+          out += std::to_string((values.ttl_seconds + 59) / 60);
+        } else if (name == "purpose") {
+          out += values.purpose;
+        }
+      });
   return out;
 }
 

@@ -28,24 +28,32 @@ std::string normalize(std::string_view input)
       digits += static_cast<char>(byte);
     } else if (byte == '+' && digits.empty() && !plus) {
       plus = true;
-    } else if (byte == ' ' || byte == '-' || byte == '.' || byte == '(' || byte == ')') {
+    } else if (byte == ' ' || byte == '-' || byte == '.' || byte == '('
+               || byte == ')') {
       continue;
     } else if (byte >= 0x80) {
-      reject(input, "non-ASCII byte at byte " + std::to_string(i) + "; use ASCII digits");
+      reject(input,
+             "non-ASCII byte at byte " + std::to_string(i)
+                 + "; use ASCII digits");
     } else {
       reject(input,
-             "unexpected character '" + util::escape_for_display(input.substr(i, 1)) + "' at byte "
-               + std::to_string(i));
+             "unexpected character '"
+                 + util::escape_for_display(input.substr(i, 1)) + "' at byte "
+                 + std::to_string(i));
     }
   }
   if (!plus) {
-    reject(input, "not in international format; write it as +<country code><number>, e.g. +15551234567");
+    reject(input,
+           "not in international format; write it as +<country code><number>, "
+           "e.g. +15551234567");
   }
   if (digits.empty() || digits.front() == '0') {
     reject(input, "a country code cannot start with 0");
   }
   if (digits.size() < 7 || digits.size() > 15) {
-    reject(input, "E.164 numbers have 7 to 15 digits, this has " + std::to_string(digits.size()));
+    reject(input,
+           "E.164 numbers have 7 to 15 digits, this has "
+               + std::to_string(digits.size()));
   }
   return "+" + digits;
 }
@@ -59,7 +67,8 @@ std::string mask(const std::string& e164)
   }
   const std::size_t keep_front = 3;
   const std::size_t keep_back = 2;
-  return e164.substr(0, keep_front) + std::string(e164.size() - keep_front - keep_back, '*')
+  return e164.substr(0, keep_front)
+         + std::string(e164.size() - keep_front - keep_back, '*')
          + e164.substr(e164.size() - keep_back);
 }
 

@@ -7,11 +7,10 @@
 #include "provider/spec_reader.hpp"
 #include "util/fs.hpp"
 
-#include <fcntl.h>
-#include <unistd.h>
-
 #include <cerrno>
 #include <cstring>
+#include <fcntl.h>
+#include <unistd.h>
 
 namespace smsotp::provider {
 
@@ -21,8 +20,7 @@ class FileProvider : public Provider
 {
 public:
   FileProvider(const core::ProviderSpec& spec, const ProviderContext& context)
-    : m_name(spec.name),
-      m_stdout_fd(context.stdout_fd)
+      : m_name(spec.name), m_stdout_fd(context.stdout_fd)
   {
     const SpecReader reader(spec, {"path"});
     m_path = reader.path_or("path", "-");
@@ -30,7 +28,8 @@ public:
 
   ProviderInfo info() const override
   {
-    return {m_name, "file", m_path == "-" ? "standard output" : m_path, m_path, {}};
+    return {
+        m_name, "file", m_path == "-" ? "standard output" : m_path, m_path, {}};
   }
 
   core::SendResult send(const core::Message& message) override
@@ -38,24 +37,31 @@ public:
     const std::string line = format_line(message);
     if (m_path == "-") {
       write_or_throw(m_stdout_fd, line, "standard output");
-      return {core::SendStatus::sent, m_name, "stdout", "written to standard output", {}};
+      return {core::SendStatus::sent,
+              m_name,
+              "stdout",
+              "written to standard output",
+              {}};
     }
-    const int fd = ::open(m_path.c_str(), O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
+    const int fd =
+        ::open(m_path.c_str(), O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
     if (fd < 0) {
       throw Error(core::ExitCode::io,
-                  "provider " + m_name + ": cannot open " + m_path + ": " + std::strerror(errno)
-                    + "; nothing was sent");
+                  "provider " + m_name + ": cannot open " + m_path + ": "
+                      + std::strerror(errno) + "; nothing was sent");
     }
     const util::Fd owned(fd);
     // One write() per message with O_APPEND, so lines from concurrent
     // senders never interleave.
     write_or_throw(fd, line, m_path);
-    return {core::SendStatus::sent, m_name, m_path, "appended to " + m_path, {}};
+    return {
+        core::SendStatus::sent, m_name, m_path, "appended to " + m_path, {}};
   }
 
   std::string describe_request(const core::Message& message) const override
   {
-    return "append to " + (m_path == "-" ? std::string("standard output") : m_path) + ":\n"
+    return "append to "
+           + (m_path == "-" ? std::string("standard output") : m_path) + ":\n"
            + format_line(message);
   }
 
@@ -76,13 +82,16 @@ private:
     return message.to + "\t" + text + "\n";
   }
 
-  void write_or_throw(int fd, const std::string& line, const std::string& where) const
+  void write_or_throw(int fd,
+                      const std::string& line,
+                      const std::string& where) const
   {
     try {
       util::write_all(fd, line);
     } catch (const util::FsError& error) {
       throw Error(core::ExitCode::io,
-                  "provider " + m_name + ": cannot write " + where + ": " + error.what());
+                  "provider " + m_name + ": cannot write " + where + ": "
+                      + error.what());
     }
   }
 

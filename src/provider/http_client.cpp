@@ -38,7 +38,8 @@ std::size_t on_body(char* data, std::size_t size, std::size_t count, void* user)
   return bytes;
 }
 
-std::size_t on_header(char* data, std::size_t size, std::size_t count, void* user)
+std::size_t
+on_header(char* data, std::size_t size, std::size_t count, void* user)
 {
   auto* transfer = static_cast<Transfer*>(user);
   const std::size_t bytes = size * count;
@@ -47,7 +48,8 @@ std::size_t on_header(char* data, std::size_t size, std::size_t count, void* use
   if (line.size() > k_name.size()) {
     std::string lower;
     for (std::size_t i = 0; i < k_name.size(); ++i) {
-      lower += static_cast<char>(std::tolower(static_cast<unsigned char>(line[i])));
+      lower +=
+          static_cast<char>(std::tolower(static_cast<unsigned char>(line[i])));
     }
     if (lower == k_name) {
       auto value = util::trim(line.substr(k_name.size()));
@@ -55,7 +57,8 @@ std::size_t on_header(char* data, std::size_t size, std::size_t count, void* use
         value.remove_suffix(1);
       }
       // Only the delta-seconds form; an HTTP date is ignored.
-      if (std::uint64_t seconds = 0; util::parse_uint(value, seconds) && seconds < 86400) {
+      if (std::uint64_t seconds = 0;
+          util::parse_uint(value, seconds) && seconds < 86400) {
         transfer->retry_after = static_cast<std::int64_t>(seconds);
       }
     }
@@ -74,7 +77,10 @@ bool is_loopback_host(const std::string& host)
 }
 
 // Splits "scheme://[user@]host[:port]/..." into scheme, userinfo, host.
-bool split_url(const std::string& url, std::string& scheme, bool& has_userinfo, std::string& host)
+bool split_url(const std::string& url,
+               std::string& scheme,
+               bool& has_userinfo,
+               std::string& host)
 {
   const auto colon = url.find("://");
   if (colon == std::string::npos) {
@@ -83,7 +89,8 @@ bool split_url(const std::string& url, std::string& scheme, bool& has_userinfo, 
   scheme = url.substr(0, colon);
   const auto authority_start = colon + 3;
   const auto authority_end = url.find_first_of("/?#", authority_start);
-  std::string authority = url.substr(authority_start, authority_end - authority_start);
+  std::string authority =
+      url.substr(authority_start, authority_end - authority_start);
   has_userinfo = authority.find('@') != std::string::npos;
   if (authority.starts_with('[')) {
     host = authority.substr(0, authority.find(']') + 1);
@@ -139,9 +146,10 @@ HttpResponse perform(const HttpRequest& request, const HttpOptions& options)
     response.error = "malformed URL";
     return response;
   }
-  std::unique_ptr<CURL, decltype(&curl_easy_cleanup)> handle(curl_easy_init(), &curl_easy_cleanup);
-  std::unique_ptr<curl_slist, decltype(&curl_slist_free_all)> headers(nullptr,
-                                                                      &curl_slist_free_all);
+  std::unique_ptr<CURL, decltype(&curl_easy_cleanup)> handle(
+      curl_easy_init(), &curl_easy_cleanup);
+  std::unique_ptr<curl_slist, decltype(&curl_slist_free_all)> headers(
+      nullptr, &curl_slist_free_all);
   for (const auto& header : request.headers) {
     headers.reset(curl_slist_append(headers.release(), header.c_str()));
   }
@@ -155,7 +163,9 @@ HttpResponse perform(const HttpRequest& request, const HttpOptions& options)
   curl_easy_setopt(h, CURLOPT_CUSTOMREQUEST, request.method.c_str());
   if (request.method == "POST" || !request.body.empty()) {
     curl_easy_setopt(h, CURLOPT_POSTFIELDS, request.body.c_str());
-    curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(request.body.size()));
+    curl_easy_setopt(h,
+                     CURLOPT_POSTFIELDSIZE_LARGE,
+                     static_cast<curl_off_t>(request.body.size()));
   } else {
     curl_easy_setopt(h, CURLOPT_HTTPGET, 1L);
   }
@@ -168,16 +178,21 @@ HttpResponse perform(const HttpRequest& request, const HttpOptions& options)
   curl_easy_setopt(h, CURLOPT_NOPROGRESS, 0L);
   curl_easy_setopt(h, CURLOPT_ERRORBUFFER, error_buffer.data());
   curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
-  curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(options.connect_timeout_ms));
-  curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, static_cast<long>(options.total_timeout_ms));
+  curl_easy_setopt(h,
+                   CURLOPT_CONNECTTIMEOUT_MS,
+                   static_cast<long>(options.connect_timeout_ms));
+  curl_easy_setopt(
+      h, CURLOPT_TIMEOUT_MS, static_cast<long>(options.total_timeout_ms));
   curl_easy_setopt(h, CURLOPT_FOLLOWLOCATION, 0L);
   // Plain http only towards loopback; everything else must be https.
   curl_easy_setopt(h,
                    CURLOPT_PROTOCOLS_STR,
-                   scheme == "http" && is_loopback_host(host) ? "http" : "https");
+                   scheme == "http" && is_loopback_host(host) ? "http"
+                                                              : "https");
   curl_easy_setopt(h, CURLOPT_SSL_VERIFYPEER, 1L);
   curl_easy_setopt(h, CURLOPT_SSL_VERIFYHOST, 2L);
-  curl_easy_setopt(h, CURLOPT_SSLVERSION, static_cast<long>(CURL_SSLVERSION_TLSv1_2));
+  curl_easy_setopt(
+      h, CURLOPT_SSLVERSION, static_cast<long>(CURL_SSLVERSION_TLSv1_2));
   if (!options.ca_file.empty()) {
     curl_easy_setopt(h, CURLOPT_CAINFO, options.ca_file.c_str());
     curl_easy_setopt(h, CURLOPT_CAPATH, nullptr);
@@ -191,9 +206,11 @@ HttpResponse perform(const HttpRequest& request, const HttpOptions& options)
   response.transport = classify(code, transfer, h);
   if (transfer.too_large) {
     response.transport = Transport::lost;
-    response.error = "response larger than " + std::to_string(k_max_response_body / 1024) + " KiB";
+    response.error = "response larger than "
+                     + std::to_string(k_max_response_body / 1024) + " KiB";
   } else if (code != CURLE_OK) {
-    response.error = error_buffer[0] != '\0' ? error_buffer.data() : curl_easy_strerror(code);
+    response.error = error_buffer[0] != '\0' ? error_buffer.data()
+                                             : curl_easy_strerror(code);
   }
   curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &response.status);
   const char* content_type = nullptr;
@@ -224,9 +241,11 @@ std::string base_url_problem(const std::string& url)
     return {};
   }
   if (scheme == "http") {
-    return "https is required (plain http only for 127.0.0.1, ::1 or localhost)";
+    return "https is required (plain http only for 127.0.0.1, ::1 or "
+           "localhost)";
   }
-  return "unsupported scheme '" + util::escape_for_display(scheme) + "' (https only)";
+  return "unsupported scheme '" + util::escape_for_display(scheme)
+         + "' (https only)";
 }
 
 std::string url_escape(const std::string& text)
@@ -235,8 +254,9 @@ std::string url_escape(const std::string& text)
   std::string out;
   for (const char c : text) {
     const auto byte = static_cast<unsigned char>(c);
-    if ((byte >= 'A' && byte <= 'Z') || (byte >= 'a' && byte <= 'z') || (byte >= '0' && byte <= '9')
-        || byte == '-' || byte == '.' || byte == '_' || byte == '~') {
+    if ((byte >= 'A' && byte <= 'Z') || (byte >= 'a' && byte <= 'z')
+        || (byte >= '0' && byte <= '9') || byte == '-' || byte == '.'
+        || byte == '_' || byte == '~') {
       out += c;
     } else {
       out += '%';
@@ -247,7 +267,8 @@ std::string url_escape(const std::string& text)
   return out;
 }
 
-std::string form_encode(const std::vector<std::pair<std::string, std::string>>& fields)
+std::string
+form_encode(const std::vector<std::pair<std::string, std::string>>& fields)
 {
   std::string out;
   for (const auto& [name, value] : fields) {

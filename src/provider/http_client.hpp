@@ -59,7 +59,8 @@ HttpResponse perform(const HttpRequest& request, const HttpOptions& options);
 std::string base_url_problem(const std::string& url);
 
 // application/x-www-form-urlencoded, with spaces as %20.
-std::string form_encode(const std::vector<std::pair<std::string, std::string>>& fields);
+std::string
+form_encode(const std::vector<std::pair<std::string, std::string>>& fields);
 
 // Percent-encodes one path segment or query value.
 std::string url_escape(const std::string& text);

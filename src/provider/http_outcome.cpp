@@ -19,8 +19,8 @@ core::SendResult result(core::SendStatus status,
 
 } // namespace
 
-std::optional<core::SendResult> generic_outcome(const HttpResponse& response,
-                                                const std::string& provider_name)
+std::optional<core::SendResult>
+generic_outcome(const HttpResponse& response, const std::string& provider_name)
 {
   const std::string error = util::escape_for_display(response.error, 200);
   switch (response.transport) {
@@ -33,12 +33,13 @@ std::optional<core::SendResult> generic_outcome(const HttpResponse& response,
       return result(core::SendStatus::permanent,
                     provider_name,
                     "TLS verification failed (" + error
-                      + "); not sent (for a private CA set ca_file)");
+                        + "); not sent (for a private CA set ca_file)");
     case Transport::interrupted:
-      return result(core::SendStatus::unknown,
-                    provider_name,
-                    "interrupted during delivery; the code may have been delivered",
-                    k_default_retry_after);
+      return result(
+          core::SendStatus::unknown,
+          provider_name,
+          "interrupted during delivery; the code may have been delivered",
+          k_default_retry_after);
     case Transport::lost:
       return result(core::SendStatus::unknown,
                     provider_name,
@@ -50,7 +51,9 @@ std::optional<core::SendResult> generic_outcome(const HttpResponse& response,
   const long status = response.status;
   const std::string http = "HTTP " + std::to_string(status);
   if (status == 401 || status == 403) {
-    return result(core::SendStatus::auth, provider_name, "credentials rejected (" + http + ")");
+    return result(core::SendStatus::auth,
+                  provider_name,
+                  "credentials rejected (" + http + ")");
   }
   if (status == 429) {
     return result(core::SendStatus::temporary,
@@ -61,7 +64,8 @@ std::optional<core::SendResult> generic_outcome(const HttpResponse& response,
   if (status >= 300 && status < 400) {
     return result(core::SendStatus::permanent,
                   provider_name,
-                  "unexpected redirect (" + http + "); not followed (check base_url)");
+                  "unexpected redirect (" + http
+                      + "); not followed (check base_url)");
   }
   if (status >= 500 || status < 200) {
     return result(core::SendStatus::unknown,

@@ -14,7 +14,7 @@ namespace smsotp::provider {
 // The outcome when the exchange itself failed or the status alone decides
 // it (401/403 credentials, 429 rate limit, 3xx redirect, 5xx unknown).
 // Returns nullopt for 2xx and for other 4xx, which need the body.
-std::optional<core::SendResult> generic_outcome(const HttpResponse& response,
-                                                const std::string& provider_name);
+std::optional<core::SendResult>
+generic_outcome(const HttpResponse& response, const std::string& provider_name);
 
 } // namespace smsotp::provider

@@ -8,7 +8,8 @@ namespace smsotp::provider {
 
 namespace {
 
-using Factory = std::unique_ptr<Provider> (*)(const core::ProviderSpec&, const ProviderContext&);
+using Factory = std::unique_ptr<Provider> (*)(const core::ProviderSpec&,
+                                              const ProviderContext&);
 
 struct Kind
 {
@@ -17,8 +18,8 @@ struct Kind
 };
 
 constexpr std::array<Kind, 2> k_kinds{{
-  {"file", make_file_provider},
-  {"twilio", make_twilio_provider},
+    {"file", make_file_provider},
+    {"twilio", make_twilio_provider},
 }};
 
 } // namespace
@@ -40,7 +41,8 @@ std::unique_ptr<Provider> make_provider(const core::ProviderSpec& spec,
       return kind.factory(spec, context);
     }
   }
-  std::string message = spec.where + ": provider." + spec.name + ": unknown kind '"
+  std::string message = spec.where + ": provider." + spec.name
+                        + ": unknown kind '"
                         + util::escape_for_display(spec.kind) + "'";
   const auto kinds = provider_kinds();
   if (const auto hint = util::closest_match(spec.kind, kinds); !hint.empty()) {

@@ -9,13 +9,15 @@
 
 namespace smsotp::provider {
 
-SpecReader::SpecReader(const core::ProviderSpec& spec, std::vector<std::string> known)
-  : m_spec(spec)
+SpecReader::SpecReader(const core::ProviderSpec& spec,
+                       std::vector<std::string> known)
+    : m_spec(spec)
 {
   for (const auto& [key, value] : spec.values) {
     if (std::find(known.begin(), known.end(), key) == known.end()) {
-      std::string message = value.where + ": provider." + spec.name + ": unknown key '"
-                            + util::escape_for_display(key) + "' for kind " + spec.kind;
+      std::string message = value.where + ": provider." + spec.name
+                            + ": unknown key '" + util::escape_for_display(key)
+                            + "' for kind " + spec.kind;
       if (const auto hint = util::closest_match(key, known); !hint.empty()) {
         message += " (did you mean '" + hint + "'?)";
       }
@@ -36,23 +38,26 @@ std::optional<std::string> SpecReader::string(const std::string& key) const
   return it->second.text;
 }
 
-std::string SpecReader::string_or(const std::string& key, const std::string& fallback) const
+std::string SpecReader::string_or(const std::string& key,
+                                  const std::string& fallback) const
 {
   return string(key).value_or(fallback);
 }
 
-std::string SpecReader::required_string(const std::string& key, const std::string& hint) const
+std::string SpecReader::required_string(const std::string& key,
+                                        const std::string& hint) const
 {
   auto value = string(key);
   if (!value || value->empty()) {
     throw Error(core::ExitCode::config,
-                m_spec.where + ": provider." + m_spec.name + ": " + key + " is required ("
-                  + hint + ")");
+                m_spec.where + ": provider." + m_spec.name + ": " + key
+                    + " is required (" + hint + ")");
   }
   return *value;
 }
 
-std::int64_t SpecReader::duration_ms_or(const std::string& key, std::int64_t fallback_ms) const
+std::int64_t SpecReader::duration_ms_or(const std::string& key,
+                                        std::int64_t fallback_ms) const
 {
   const auto it = m_spec.values.find(key);
   if (it == m_spec.values.end()) {
@@ -70,7 +75,8 @@ std::int64_t SpecReader::duration_ms_or(const std::string& key, std::int64_t fal
   return *seconds * 1000;
 }
 
-std::string SpecReader::path_or(const std::string& key, const std::string& fallback) const
+std::string SpecReader::path_or(const std::string& key,
+                                const std::string& fallback) const
 {
   const auto value = string(key);
   if (!value) {
@@ -82,7 +88,8 @@ std::string SpecReader::path_or(const std::string& key, const std::string& fallb
 void SpecReader::fail(const std::string& key, const std::string& message) const
 {
   const auto it = m_spec.values.find(key);
-  const std::string where = it != m_spec.values.end() ? it->second.where : m_spec.where;
+  const std::string where =
+      it != m_spec.values.end() ? it->second.where : m_spec.where;
   throw Error(core::ExitCode::config,
               where + ": provider." + m_spec.name + "." + key + ": " + message);
 }

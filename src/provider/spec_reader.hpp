@@ -20,15 +20,20 @@ public:
   SpecReader(const core::ProviderSpec& spec, std::vector<std::string> known);
 
   std::optional<std::string> string(const std::string& key) const;
-  std::string string_or(const std::string& key, const std::string& fallback) const;
-  std::string required_string(const std::string& key, const std::string& hint) const;
+  std::string string_or(const std::string& key,
+                        const std::string& fallback) const;
+  std::string required_string(const std::string& key,
+                              const std::string& hint) const;
   // Duration keys accept "10s" or a number of seconds; returns milliseconds.
-  std::int64_t duration_ms_or(const std::string& key, std::int64_t fallback_ms) const;
+  std::int64_t duration_ms_or(const std::string& key,
+                              std::int64_t fallback_ms) const;
   // Paths are resolved against the config file's directory.
-  std::string path_or(const std::string& key, const std::string& fallback) const;
+  std::string path_or(const std::string& key,
+                      const std::string& fallback) const;
 
   // Throws Error(config) for a value that is present but wrong.
-  [[noreturn]] void fail(const std::string& key, const std::string& message) const;
+  [[noreturn]] void fail(const std::string& key,
+                         const std::string& message) const;
 
   const core::ProviderSpec& spec() const;
 

@@ -21,8 +21,7 @@ class TwilioProvider : public Provider
 {
 public:
   TwilioProvider(const core::ProviderSpec& spec, const ProviderContext& context)
-    : m_spec(spec),
-      m_config_private(context.config_private)
+      : m_spec(spec), m_config_private(context.config_private)
   {
     const SpecReader reader(spec,
                             {"account_sid",
@@ -35,7 +34,8 @@ public:
                              "ca_file",
                              "timeout",
                              "connect_timeout"});
-    m_account_sid = reader.required_string("account_sid", "your Twilio Account SID, AC...");
+    m_account_sid =
+        reader.required_string("account_sid", "your Twilio Account SID, AC...");
     if (!m_account_sid.starts_with("AC") || m_account_sid.size() != 34) {
       reader.fail("account_sid", "expected AC followed by 32 hex digits");
     }
@@ -44,7 +44,8 @@ public:
     if (m_from.empty() == m_service_sid.empty()) {
       throw Error(core::ExitCode::config,
                   spec.where + ": provider." + spec.name
-                    + ": set exactly one of from (a sender number) or messaging_service_sid");
+                      + ": set exactly one of from (a sender number) or "
+                        "messaging_service_sid");
     }
     m_base_url = reader.string_or("base_url", k_default_base_url);
     if (const auto problem = base_url_problem(m_base_url); !problem.empty()) {
@@ -55,8 +56,9 @@ public:
     }
     m_http.ca_file = reader.path_or("ca_file", "");
     m_http.connect_timeout_ms =
-      reader.duration_ms_or("connect_timeout", k_default_connect_timeout_ms);
-    m_http.total_timeout_ms = reader.duration_ms_or("timeout", k_default_total_timeout_ms);
+        reader.duration_ms_or("connect_timeout", k_default_connect_timeout_ms);
+    m_http.total_timeout_ms =
+        reader.duration_ms_or("timeout", k_default_total_timeout_ms);
     m_token_ref = core::find_secret(spec, "auth_token");
   }
 
@@ -72,10 +74,13 @@ public:
   core::SendResult send(const core::Message& message) override
   {
     const std::string token =
-      core::read_secret(m_spec, "auth_token", m_config_private,
-                        "provider." + m_spec.name + " auth_token");
+        core::read_secret(m_spec,
+                          "auth_token",
+                          m_config_private,
+                          "provider." + m_spec.name + " auth_token");
     auto request = build_request(message);
-    request.headers.push_back("Authorization: Basic " + util::base64(m_account_sid + ":" + token));
+    request.headers.push_back("Authorization: Basic "
+                              + util::base64(m_account_sid + ":" + token));
     return interpret(perform(request, m_http));
   }
 
@@ -102,7 +107,8 @@ private:
     fields.emplace_back("Body", message.text);
     HttpRequest request;
     request.method = "POST";
-    request.url = m_base_url + "/2010-04-01/Accounts/" + url_escape(m_account_sid) + "/Messages.json";
+    request.url = m_base_url + "/2010-04-01/Accounts/"
+                  + url_escape(m_account_sid) + "/Messages.json";
     request.headers = {"Content-Type: application/x-www-form-urlencoded",
                        "Accept: application/json"};
     request.body = form_encode(fields);
@@ -120,24 +126,38 @@ private:
           && !json["sid"].get<std::string>().empty()) {
         const std::string status = json.value("status", "");
         if (status == "failed" || status == "undelivered") {
-          return {core::SendStatus::permanent, m_spec.name, "", "twilio reported status " + status, {}};
+          return {core::SendStatus::permanent,
+                  m_spec.name,
+                  "",
+                  "twilio reported status " + status,
+                  {}};
         }
-        return {core::SendStatus::sent, m_spec.name, json["sid"].get<std::string>(), "accepted", {}};
+        return {core::SendStatus::sent,
+                m_spec.name,
+                json["sid"].get<std::string>(),
+                "accepted",
+                {}};
       }
       return {core::SendStatus::unknown,
               m_spec.name,
               "",
               "HTTP " + std::to_string(response.status)
-                + " without a message sid; delivery status unknown",
+                  + " without a message sid; delivery status unknown",
               30};
     }
     // 4xx: Twilio's error object. Its message can quote the number, so only
     // the numeric code is shown.
     std::string detail = "rejected (HTTP " + std::to_string(response.status);
-    if (json.is_object() && json.contains("code") && json["code"].is_number_integer()) {
-      detail += ", twilio error " + std::to_string(json["code"].get<long long>());
+    if (json.is_object() && json.contains("code")
+        && json["code"].is_number_integer()) {
+      detail +=
+          ", twilio error " + std::to_string(json["code"].get<long long>());
     }
-    return {core::SendStatus::permanent, m_spec.name, "", detail + "); not sent", {}};
+    return {core::SendStatus::permanent,
+            m_spec.name,
+            "",
+            detail + "); not sent",
+            {}};
   }
 
   core::ProviderSpec m_spec;

@@ -1,9 +1,8 @@
 #include "core/error.hpp"
 #include "store/sqlite_common.hpp"
 
-#include <sqlite3.h>
-
 #include <array>
+#include <sqlite3.h>
 
 namespace smsotp::store::detail {
 
@@ -11,33 +10,36 @@ namespace {
 
 // Migration N takes the schema from version N to N + 1. Only ever append.
 constexpr std::array<const char*, k_schema_version> k_migrations{
-  // 0 -> 1: challenges and per-recipient failure counters.
-  // A challenge's tag is NULL once it can no longer be verified.
-  "CREATE TABLE challenge ("
-  "  id TEXT PRIMARY KEY,"
-  "  recipient TEXT NOT NULL,"
-  "  recipient_masked TEXT NOT NULL,"
-  "  purpose TEXT NOT NULL,"
-  "  tag BLOB,"
-  "  code_length INTEGER NOT NULL,"
-  "  created_at INTEGER NOT NULL,"
-  "  expires_at INTEGER NOT NULL,"
-  "  attempts INTEGER NOT NULL DEFAULT 0,"
-  "  max_attempts INTEGER NOT NULL,"
-  "  state TEXT NOT NULL CHECK (state IN ('pending', 'sent', 'failed', 'consumed',"
-  "                                       'superseded', 'exhausted', 'expired')),"
-  "  provider TEXT,"
-  "  provider_message_id TEXT,"
-  "  finished_at INTEGER"
-  ");"
-  "CREATE INDEX challenge_by_recipient ON challenge (recipient, purpose, created_at);"
-  "CREATE INDEX challenge_by_state ON challenge (state, expires_at);"
-  "CREATE TABLE recipient ("
-  "  recipient TEXT PRIMARY KEY,"
-  "  consecutive_failures INTEGER NOT NULL DEFAULT 0,"
-  "  locked_until INTEGER,"
-  "  updated_at INTEGER NOT NULL"
-  ");",
+    // 0 -> 1: challenges and per-recipient failure counters.
+    // A challenge's tag is NULL once it can no longer be verified.
+    "CREATE TABLE challenge ("
+    "  id TEXT PRIMARY KEY,"
+    "  recipient TEXT NOT NULL,"
+    "  recipient_masked TEXT NOT NULL,"
+    "  purpose TEXT NOT NULL,"
+    "  tag BLOB,"
+    "  code_length INTEGER NOT NULL,"
+    "  created_at INTEGER NOT NULL,"
+    "  expires_at INTEGER NOT NULL,"
+    "  attempts INTEGER NOT NULL DEFAULT 0,"
+    "  max_attempts INTEGER NOT NULL,"
+    "  state TEXT NOT NULL CHECK (state IN ('pending', 'sent', 'failed', "
+    "'consumed',"
+    "                                       'superseded', 'exhausted', "
+    "'expired')),"
+    "  provider TEXT,"
+    "  provider_message_id TEXT,"
+    "  finished_at INTEGER"
+    ");"
+    "CREATE INDEX challenge_by_recipient ON challenge (recipient, purpose, "
+    "created_at);"
+    "CREATE INDEX challenge_by_state ON challenge (state, expires_at);"
+    "CREATE TABLE recipient ("
+    "  recipient TEXT PRIMARY KEY,"
+    "  consecutive_failures INTEGER NOT NULL DEFAULT 0,"
+    "  locked_until INTEGER,"
+    "  updated_at INTEGER NOT NULL"
+    ");",
 };
 
 bool has_tables(SQLite::Database& db)
@@ -54,14 +56,17 @@ void check_identity(SQLite::Database& db, const std::string& path)
   }
   if (application_id != k_application_id) {
     throw Error(core::ExitCode::database,
-                path + " is an SQLite database of some other program; it was left untouched "
-                       "(point store.database or --db at another file)");
+                path
+                    + " is an SQLite database of some other program; it was "
+                      "left untouched "
+                      "(point store.database or --db at another file)");
   }
   if (version > k_schema_version) {
     throw Error(core::ExitCode::database,
-                path + " has schema " + std::to_string(version) + ", newer than this smsotp ("
-                  + std::to_string(k_schema_version)
-                  + "); refusing to downgrade it: use the newer smsotp");
+                path + " has schema " + std::to_string(version)
+                    + ", newer than this smsotp ("
+                    + std::to_string(k_schema_version)
+                    + "); refusing to downgrade it: use the newer smsotp");
   }
 }
 
@@ -89,11 +94,13 @@ void prepare_connection(SQLite::Database& db, const std::string& path)
 {
   db.setBusyTimeout(k_busy_timeout_ms);
   check_identity(db, path);
-  const std::string mode = db.execAndGet("PRAGMA journal_mode = WAL").getString();
+  const std::string mode =
+      db.execAndGet("PRAGMA journal_mode = WAL").getString();
   if (mode != "wal") {
-    throw Error(core::ExitCode::cant_create,
-                path + ": cannot switch to WAL journal mode (got '" + mode
-                  + "'); is the directory writable and on a local file system?");
+    throw Error(
+        core::ExitCode::cant_create,
+        path + ": cannot switch to WAL journal mode (got '" + mode
+            + "'); is the directory writable and on a local file system?");
   }
   // FULL: under WAL with NORMAL a committed consume can roll back after a
   // power loss, which would make a used code valid again.
@@ -114,36 +121,39 @@ void throw_store_error(const SQLite::Exception& error,
     case SQLITE_BUSY:
     case SQLITE_LOCKED:
       throw Error(core::ExitCode::temporary,
-                  "state database " + path + " is busy (another smsotp holds it) while " + doing
-                    + "; nothing was changed",
+                  "state database " + path
+                      + " is busy (another smsotp holds it) while " + doing
+                      + "; nothing was changed",
                   1);
     case SQLITE_NOTADB:
       throw Error(core::ExitCode::database,
-                  path + " is not an SQLite database; it was left untouched "
-                         "(point store.database or --db at another file)");
+                  path
+                      + " is not an SQLite database; it was left untouched "
+                        "(point store.database or --db at another file)");
     case SQLITE_CORRUPT:
       throw Error(core::ExitCode::database,
                   "state database " + path + " is damaged (" + what
-                    + "); it was left untouched: check it with sqlite3 '" + path
-                    + "' 'PRAGMA integrity_check'");
+                      + "); it was left untouched: check it with sqlite3 '"
+                      + path + "' 'PRAGMA integrity_check'");
     case SQLITE_CANTOPEN:
     case SQLITE_READONLY:
     case SQLITE_PERM:
     case SQLITE_AUTH:
       throw Error(core::ExitCode::cant_create,
-                  "cannot write state database " + path + " while " + doing + ": " + what);
+                  "cannot write state database " + path + " while " + doing
+                      + ": " + what);
     case SQLITE_FULL:
     case SQLITE_IOERR:
       throw Error(core::ExitCode::io,
-                  "I/O error on state database " + path + " while " + doing + ": " + what);
+                  "I/O error on state database " + path + " while " + doing
+                      + ": " + what);
     default:
       throw Error(core::ExitCode::internal,
                   "state database " + path + " while " + doing + ": " + what);
   }
 }
 
-ImmediateTransaction::ImmediateTransaction(SQLite::Database& db)
-  : m_db(db)
+ImmediateTransaction::ImmediateTransaction(SQLite::Database& db) : m_db(db)
 {
   m_db.exec("BEGIN IMMEDIATE");
 }
@@ -153,7 +163,8 @@ ImmediateTransaction::~ImmediateTransaction()
   if (m_open) {
     try {
       m_db.exec("ROLLBACK");
-    } catch (...) { // NOLINT(bugprone-empty-catch): nothing better to do in a destructor
+    } catch (...) { // NOLINT(bugprone-empty-catch): nothing better to do in a
+                    // destructor
     }
   }
 }

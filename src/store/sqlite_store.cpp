@@ -6,26 +6,26 @@
 
 #include <SQLiteCpp/Statement.h>
 
-#include <fcntl.h>
-#include <unistd.h>
-
 #include <cerrno>
 #include <cstring>
+#include <fcntl.h>
+#include <unistd.h>
 
 namespace smsotp::store {
 
 namespace detail {
 
 SqliteStore::SqliteStore(const std::string& path, int flags)
-  : m_path(path),
-    m_db(path, flags)
+    : m_path(path), m_db(path, flags)
 {
   prepare_connection(m_db, m_path);
 }
 
-std::int64_t SqliteStore::active_lock(const std::string& recipient, std::int64_t now)
+std::int64_t SqliteStore::active_lock(const std::string& recipient,
+                                      std::int64_t now)
 {
-  SQLite::Statement query(m_db, "SELECT locked_until FROM recipient WHERE recipient = ?");
+  SQLite::Statement query(
+      m_db, "SELECT locked_until FROM recipient WHERE recipient = ?");
   query.bind(1, recipient);
   if (!query.executeStep() || query.getColumn(0).isNull()) {
     return 0;
@@ -34,9 +34,10 @@ std::int64_t SqliteStore::active_lock(const std::string& recipient, std::int64_t
   if (until > now) {
     return until - now;
   }
-  SQLite::Statement lift(m_db,
-                         "UPDATE recipient SET consecutive_failures = 0, locked_until = NULL,"
-                         " updated_at = ? WHERE recipient = ?");
+  SQLite::Statement lift(
+      m_db,
+      "UPDATE recipient SET consecutive_failures = 0, locked_until = NULL,"
+      " updated_at = ? WHERE recipient = ?");
   lift.bind(1, now);
   lift.bind(2, recipient);
   lift.exec();
@@ -45,37 +46,43 @@ std::int64_t SqliteStore::active_lock(const std::string& recipient, std::int64_t
 
 void SqliteStore::expire_stale(std::int64_t now)
 {
-  SQLite::Statement expire(m_db,
-                           "UPDATE challenge SET state = 'expired', tag = NULL, finished_at = ?1"
-                           " WHERE state IN ('pending', 'sent') AND expires_at <= ?1");
+  SQLite::Statement expire(
+      m_db,
+      "UPDATE challenge SET state = 'expired', tag = NULL, finished_at = ?1"
+      " WHERE state IN ('pending', 'sent') AND expires_at <= ?1");
   expire.bind(1, now);
   expire.exec();
 }
 
-Reservation SqliteStore::reserve(const ReserveRequest& request, std::int64_t now)
+Reservation SqliteStore::reserve(const ReserveRequest& request,
+                                 std::int64_t now)
 {
   try {
     ImmediateTransaction transaction(m_db);
     if (const auto wait = active_lock(request.recipient, now); wait > 0) {
-      throw Error(core::ExitCode::temporary,
-                  "recipient " + request.recipient_masked
-                    + " is locked after too many failed verifications; nothing was sent",
-                  wait);
+      throw Error(
+          core::ExitCode::temporary,
+          "recipient " + request.recipient_masked
+              + " is locked after too many failed verifications; nothing "
+                "was sent",
+          wait);
     }
     expire_stale(now);
-    SQLite::Statement supersede(m_db,
-                                "UPDATE challenge SET state = 'superseded', tag = NULL,"
-                                " finished_at = ? WHERE recipient = ? AND purpose = ?"
-                                " AND state IN ('pending', 'sent')");
+    SQLite::Statement supersede(
+        m_db,
+        "UPDATE challenge SET state = 'superseded', tag = NULL,"
+        " finished_at = ? WHERE recipient = ? AND purpose = ?"
+        " AND state IN ('pending', 'sent')");
     supersede.bind(1, now);
     supersede.bind(2, request.recipient);
     supersede.bind(3, request.purpose);
     const int superseded = supersede.exec();
 
-    SQLite::Statement insert(m_db,
-                             "INSERT INTO challenge (id, recipient, recipient_masked, purpose,"
-                             " tag, code_length, created_at, expires_at, max_attempts, state)"
-                             " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending')");
+    SQLite::Statement insert(
+        m_db,
+        "INSERT INTO challenge (id, recipient, recipient_masked, purpose,"
+        " tag, code_length, created_at, expires_at, max_attempts, state)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending')");
     insert.bind(1, request.challenge_id);
     insert.bind(2, request.recipient);
     insert.bind(3, request.recipient_masked);
@@ -89,7 +96,8 @@ Reservation SqliteStore::reserve(const ReserveRequest& request, std::int64_t now
     transaction.commit();
     return {request.challenge_id, now, now + request.ttl, superseded};
   } catch (const SQLite::Exception& error) {
-    throw_store_error(error, m_path, "recording the new challenge; nothing was sent");
+    throw_store_error(
+        error, m_path, "recording the new challenge; nothing was sent");
   }
 }
 
@@ -100,24 +108,27 @@ void SqliteStore::finalize(const std::string& challenge_id,
   try {
     ImmediateTransaction transaction(m_db);
     if (result.status == core::SendStatus::sent) {
-      SQLite::Statement update(m_db,
-                               "UPDATE challenge SET state = 'sent', provider = ?,"
-                               " provider_message_id = ? WHERE id = ? AND state = 'pending'");
+      SQLite::Statement update(
+          m_db,
+          "UPDATE challenge SET state = 'sent', provider = ?,"
+          " provider_message_id = ? WHERE id = ? AND state = 'pending'");
       update.bind(1, result.provider);
       update.bind(2, result.message_id);
       update.bind(3, challenge_id);
       update.exec();
     } else if (result.status == core::SendStatus::unknown) {
       // The message may have gone out: the code stays valid (pending).
-      SQLite::Statement update(m_db, "UPDATE challenge SET provider = ? WHERE id = ?");
+      SQLite::Statement update(
+          m_db, "UPDATE challenge SET provider = ? WHERE id = ?");
       update.bind(1, result.provider);
       update.bind(2, challenge_id);
       update.exec();
     } else {
-      SQLite::Statement update(m_db,
-                               "UPDATE challenge SET state = 'failed', tag = NULL,"
-                               " provider = ?, finished_at = ? WHERE id = ?"
-                               " AND state = 'pending'");
+      SQLite::Statement update(
+          m_db,
+          "UPDATE challenge SET state = 'failed', tag = NULL,"
+          " provider = ?, finished_at = ? WHERE id = ?"
+          " AND state = 'pending'");
       update.bind(1, result.provider);
       update.bind(2, now);
       update.bind(3, challenge_id);
@@ -128,12 +139,14 @@ void SqliteStore::finalize(const std::string& challenge_id,
     throw_store_error(error,
                       m_path,
                       result.status == core::SendStatus::sent
-                        ? "recording delivery; the code was sent and stays valid until it expires"
-                        : "recording the provider's answer");
+                          ? "recording delivery; the code was sent and stays "
+                            "valid until it expires"
+                          : "recording the provider's answer");
   }
 }
 
-PurgeCounts SqliteStore::purge_locked(const PurgeRequest& request, std::int64_t now)
+PurgeCounts SqliteStore::purge_locked(const PurgeRequest& request,
+                                      std::int64_t now)
 {
   // One WHERE clause per mode, shared by the dry-run count and the delete.
   std::string challenge_where;
@@ -146,21 +159,23 @@ PurgeCounts SqliteStore::purge_locked(const PurgeRequest& request, std::int64_t 
     recipient_where = "recipient = :recipient";
   } else {
     challenge_where =
-      "(state NOT IN ('pending', 'sent') OR expires_at <= :now)"
-      " AND coalesce(finished_at, expires_at) <= :now - :older_than";
-    recipient_where =
-      "(locked_until IS NULL OR locked_until <= :now) AND updated_at <= :now - :idle";
+        "(state NOT IN ('pending', 'sent') OR expires_at <= :now)"
+        " AND coalesce(finished_at, expires_at) <= :now - :older_than";
+    recipient_where = "(locked_until IS NULL OR locked_until <= :now) AND "
+                      "updated_at <= :now - :idle";
   }
   PurgeCounts counts;
   const auto run = [&](const std::string& table, const std::string& where) {
-    const std::string verb = request.dry_run ? "SELECT count(*) FROM " : "DELETE FROM ";
+    const std::string verb =
+        request.dry_run ? "SELECT count(*) FROM " : "DELETE FROM ";
     SQLite::Statement statement(m_db, verb + table + " WHERE " + where);
     if (request.recipient && !request.all) {
       statement.bind(":recipient", *request.recipient);
     } else if (!request.all) {
       statement.bind(":now", now);
       statement.bind(table == "challenge" ? ":older_than" : ":idle",
-                     table == "challenge" ? request.older_than : request.counter_idle);
+                     table == "challenge" ? request.older_than
+                                          : request.counter_idle);
     }
     if (request.dry_run) {
       statement.executeStep();
@@ -204,14 +219,17 @@ std::unique_ptr<Store> open_sqlite_store(const std::string& path, OpenMode mode)
       util::make_directories(util::parent_directory(path), 0700);
     } catch (const util::FsError& error) {
       throw Error(core::ExitCode::cant_create,
-                  "cannot create the state database directory: " + std::string(error.what()));
+                  "cannot create the state database directory: "
+                      + std::string(error.what()));
     }
     // Created here with 0600 whatever the umask; SQLite gives -wal and -shm
     // the database file's mode.
-    const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+    const int fd =
+        ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
     if (fd < 0 && errno != EEXIST) {
       throw Error(core::ExitCode::cant_create,
-                  "cannot create state database " + path + ": " + std::strerror(errno));
+                  "cannot create state database " + path + ": "
+                      + std::strerror(errno));
     }
     if (fd >= 0) {
       ::close(fd);

@@ -23,15 +23,16 @@ struct Found
   std::int64_t max_attempts = 0;
 };
 
-std::optional<Found> find_challenge(SQLite::Database& db, const VerifyRequest& request)
+std::optional<Found> find_challenge(SQLite::Database& db,
+                                    const VerifyRequest& request)
 {
   // Without --id only the newest challenge of recipient + purpose counts:
   // older ones were superseded when it was sent.
   const std::string sql =
-    "SELECT id, state, tag, code_length, expires_at, attempts, max_attempts"
-    " FROM challenge WHERE recipient = ? AND purpose = ?"
-    + std::string(request.challenge_id ? " AND id = ?" : "")
-    + " ORDER BY created_at DESC, rowid DESC LIMIT 1";
+      "SELECT id, state, tag, code_length, expires_at, attempts, max_attempts"
+      " FROM challenge WHERE recipient = ? AND purpose = ?"
+      + std::string(request.challenge_id ? " AND id = ?" : "")
+      + " ORDER BY created_at DESC, rowid DESC LIMIT 1";
   SQLite::Statement query(db, sql);
   query.bind(1, request.recipient);
   query.bind(2, request.purpose);
@@ -45,7 +46,8 @@ std::optional<Found> find_challenge(SQLite::Database& db, const VerifyRequest& r
   found.id = query.getColumn(0).getString();
   found.state = query.getColumn(1).getString();
   const auto tag_column = query.getColumn(2);
-  if (!tag_column.isNull() && tag_column.getBytes() == static_cast<int>(core::Tag{}.size())) {
+  if (!tag_column.isNull()
+      && tag_column.getBytes() == static_cast<int>(core::Tag{}.size())) {
     core::Tag tag{};
     std::memcpy(tag.data(), tag_column.getBlob(), tag.size());
     found.tag = tag;
@@ -68,7 +70,8 @@ core::VerifyReason reason_for_dead(const Found& found, std::int64_t now)
   if (found.state == "failed") {
     return core::VerifyReason::not_found; // never delivered
   }
-  if (found.state == "expired" || found.state == "superseded" || found.expires_at <= now) {
+  if (found.state == "expired" || found.state == "superseded"
+      || found.expires_at <= now) {
     return core::VerifyReason::expired;
   }
   return core::VerifyReason::ok; // live
@@ -78,11 +81,12 @@ core::VerifyReason reason_for_dead(const Found& found, std::int64_t now)
 
 bool SqliteStore::count_failure(const VerifyRequest& request, std::int64_t now)
 {
-  SQLite::Statement upsert(m_db,
-                           "INSERT INTO recipient (recipient, consecutive_failures, updated_at)"
-                           " VALUES (?1, 1, ?2) ON CONFLICT (recipient) DO UPDATE SET"
-                           " consecutive_failures = consecutive_failures + 1, updated_at = ?2"
-                           " RETURNING consecutive_failures");
+  SQLite::Statement upsert(
+      m_db,
+      "INSERT INTO recipient (recipient, consecutive_failures, updated_at)"
+      " VALUES (?1, 1, ?2) ON CONFLICT (recipient) DO UPDATE SET"
+      " consecutive_failures = consecutive_failures + 1, updated_at = ?2"
+      " RETURNING consecutive_failures");
   upsert.bind(1, request.recipient);
   upsert.bind(2, now);
   upsert.executeStep();
@@ -91,7 +95,8 @@ bool SqliteStore::count_failure(const VerifyRequest& request, std::int64_t now)
   if (failures < request.lockout_after) {
     return false;
   }
-  SQLite::Statement lock(m_db, "UPDATE recipient SET locked_until = ? WHERE recipient = ?");
+  SQLite::Statement lock(
+      m_db, "UPDATE recipient SET locked_until = ? WHERE recipient = ?");
   lock.bind(1, now + request.lockout_duration);
   lock.bind(2, request.recipient);
   lock.exec();
@@ -115,56 +120,66 @@ core::VerifyOutcome SqliteStore::verify_locked(const VerifyRequest& request,
     outcome.challenge_id = found->id;
     outcome.attempts = found->attempts + 1;
     outcome.max_attempts = found->max_attempts;
-    SQLite::Statement count(m_db, "UPDATE challenge SET attempts = attempts + 1 WHERE id = ?");
+    SQLite::Statement count(
+        m_db, "UPDATE challenge SET attempts = attempts + 1 WHERE id = ?");
     count.bind(1, found->id);
     count.exec();
   }
-  core::VerifyReason reason = found ? reason_for_dead(*found, now) : core::VerifyReason::not_found;
+  core::VerifyReason reason =
+      found ? reason_for_dead(*found, now) : core::VerifyReason::not_found;
   if (reason == core::VerifyReason::ok && !found->tag) {
-    reason = core::VerifyReason::expired; // defensive: a live row always has a tag
+    reason =
+        core::VerifyReason::expired; // defensive: a live row always has a tag
   }
   if (reason == core::VerifyReason::ok) {
     if (key == nullptr) {
       throw Error(core::ExitCode::config,
-                  "the key file is missing but live challenges exist; restore the key file "
+                  "the key file is missing but live challenges exist; restore "
+                  "the key file "
                   "(store.key_file) or purge the database");
     }
     if (static_cast<std::size_t>(found->code_length) != request.code.size()) {
       throw Error(core::ExitCode::usage,
-                  "code: expected " + std::to_string(found->code_length) + " digits, got "
-                    + std::to_string(request.code.size()));
+                  "code: expected " + std::to_string(found->code_length)
+                      + " digits, got " + std::to_string(request.code.size()));
     }
-    const auto tag = core::compute_tag(*key, found->id, request.recipient, request.purpose,
-                                       request.code);
+    const auto tag = core::compute_tag(
+        *key, found->id, request.recipient, request.purpose, request.code);
     reason = core::tags_equal(tag, *found->tag) ? core::VerifyReason::ok
                                                 : core::VerifyReason::mismatch;
   } else {
     // The same work as a real comparison, so that "no such challenge" and
     // "wrong code" take the same time.
     const auto tag = core::compute_tag(key != nullptr ? *key : core::Key{},
-                                       "ch_none", request.recipient, request.purpose,
+                                       "ch_none",
+                                       request.recipient,
+                                       request.purpose,
                                        request.code);
     static_cast<void>(core::tags_equal(tag, dummy));
   }
 
   if (reason == core::VerifyReason::ok) {
-    SQLite::Statement consume(m_db,
-                              "UPDATE challenge SET state = 'consumed', tag = NULL,"
-                              " finished_at = ? WHERE id = ?");
+    SQLite::Statement consume(
+        m_db,
+        "UPDATE challenge SET state = 'consumed', tag = NULL,"
+        " finished_at = ? WHERE id = ?");
     consume.bind(1, now);
     consume.bind(2, found->id);
     consume.exec();
-    SQLite::Statement reset(m_db,
-                            "UPDATE recipient SET consecutive_failures = 0, updated_at = ?"
-                            " WHERE recipient = ?");
+    SQLite::Statement reset(
+        m_db,
+        "UPDATE recipient SET consecutive_failures = 0, updated_at = ?"
+        " WHERE recipient = ?");
     reset.bind(1, now);
     reset.bind(2, request.recipient);
     reset.exec();
   } else {
-    if (reason == core::VerifyReason::mismatch && outcome.attempts >= outcome.max_attempts) {
-      SQLite::Statement exhaust(m_db,
-                                "UPDATE challenge SET state = 'exhausted', tag = NULL,"
-                                " finished_at = ? WHERE id = ?");
+    if (reason == core::VerifyReason::mismatch
+        && outcome.attempts >= outcome.max_attempts) {
+      SQLite::Statement exhaust(
+          m_db,
+          "UPDATE challenge SET state = 'exhausted', tag = NULL,"
+          " finished_at = ? WHERE id = ?");
       exhaust.bind(1, now);
       exhaust.bind(2, found->id);
       exhaust.exec();
@@ -182,16 +197,19 @@ core::VerifyOutcome SqliteStore::verify(const VerifyRequest& request,
   // Computed before the write lock: the first HMAC initialises OpenSSL,
   // which is the slow part, and lock hold time is what makes parallel
   // verifications wait.
-  const core::Tag dummy =
-    core::compute_tag(key != nullptr ? *key : core::Key{}, "", request.recipient,
-                      request.purpose, request.code);
+  const core::Tag dummy = core::compute_tag(key != nullptr ? *key : core::Key{},
+                                            "",
+                                            request.recipient,
+                                            request.purpose,
+                                            request.code);
   try {
     ImmediateTransaction transaction(m_db);
     const auto outcome = verify_locked(request, key, dummy, now);
     transaction.commit();
     return outcome;
   } catch (const SQLite::Exception& error) {
-    throw_store_error(error, m_path, "checking the code; no attempt was counted");
+    throw_store_error(
+        error, m_path, "checking the code; no attempt was counted");
   }
 }
 

@@ -68,7 +68,8 @@ public:
   // Stores a new pending challenge and supersedes older live ones of the
   // same recipient and purpose. Throws Error(temporary) with retry_after if
   // the recipient is locked out.
-  virtual Reservation reserve(const ReserveRequest& request, std::int64_t now) = 0;
+  virtual Reservation reserve(const ReserveRequest& request,
+                              std::int64_t now) = 0;
 
   // Records the provider's answer: sent (with message id), failed (the code
   // is dropped) or unknown (the code stays valid until it expires).
@@ -95,6 +96,7 @@ enum class OpenMode
 
 // Opens (and migrates) the SQLite store at `path`. Throws Error(database) for
 // foreign, damaged or newer files, which are never modified or deleted.
-std::unique_ptr<Store> open_sqlite_store(const std::string& path, OpenMode mode);
+std::unique_ptr<Store> open_sqlite_store(const std::string& path,
+                                         OpenMode mode);
 
 } // namespace smsotp::store

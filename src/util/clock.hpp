@@ -22,8 +22,8 @@ public:
   std::int64_t now() const override
   {
     return std::chrono::duration_cast<std::chrono::seconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
+               std::chrono::system_clock::now().time_since_epoch())
+        .count();
   }
 };
 

@@ -1,33 +1,27 @@
 #include "util/fs.hpp"
 
-#include <fcntl.h>
-#include <unistd.h>
-
 #include <array>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
+#include <fcntl.h>
+#include <unistd.h>
 
 namespace smsotp::util {
 
 FsError::FsError(const std::string& what, int error_number)
-  : std::runtime_error(what),
-    m_errno(error_number)
-{
-}
+    : std::runtime_error(what), m_errno(error_number)
+{}
 
 int FsError::error_number() const
 {
   return m_errno;
 }
 
-Fd::Fd(int fd)
-  : m_fd(fd)
-{
-}
+Fd::Fd(int fd) : m_fd(fd)
+{}
 
-Fd::Fd(Fd&& other) noexcept
-  : m_fd(other.m_fd)
+Fd::Fd(Fd&& other) noexcept : m_fd(other.m_fd)
 {
   other.m_fd = -1;
 }
@@ -65,7 +59,8 @@ OpenedFile open_regular(const std::string& path)
 {
   // O_NONBLOCK keeps a FIFO from blocking the open; it is harmless for
   // regular files.
-  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
+  const int fd =
+      ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
   if (fd < 0) {
     const int error = errno;
     throw FsError(path + ": " + std::strerror(error), error);
@@ -99,7 +94,9 @@ std::string read_all(int fd, std::size_t max_bytes)
     }
     data.append(buffer.data(), static_cast<std::size_t>(n));
     if (data.size() > max_bytes) {
-      throw FsError("file too large (max " + std::to_string(max_bytes) + " bytes)", EFBIG);
+      throw FsError("file too large (max " + std::to_string(max_bytes)
+                        + " bytes)",
+                    EFBIG);
     }
   }
 }
@@ -109,7 +106,8 @@ namespace {
 std::string mode_string(mode_t mode)
 {
   std::array<char, 8> text{};
-  std::snprintf(text.data(), text.size(), "%04o", static_cast<unsigned>(mode & 07777U));
+  std::snprintf(
+      text.data(), text.size(), "%04o", static_cast<unsigned>(mode & 07777U));
   return text.data();
 }
 
@@ -123,11 +121,14 @@ bool owned_by_caller_or_root(const struct stat& info)
 std::string private_file_problem(const struct stat& info)
 {
   if (!owned_by_caller_or_root(info)) {
-    return "owned by uid " + std::to_string(info.st_uid) + ", not by you or root";
+    return "owned by uid " + std::to_string(info.st_uid)
+           + ", not by you or root";
   }
   if ((info.st_mode & 077U) != 0) {
     return "permissions " + mode_string(info.st_mode)
-           + " are too open; it must not be accessible by group or others (chmod 600)";
+           + " are too open; it must not be accessible by group or others "
+             "(chmod "
+             "600)";
   }
   return {};
 }
@@ -135,7 +136,8 @@ std::string private_file_problem(const struct stat& info)
 std::string foreign_writable_problem(const struct stat& info)
 {
   if (!owned_by_caller_or_root(info)) {
-    return "owned by uid " + std::to_string(info.st_uid) + ", not by you or root";
+    return "owned by uid " + std::to_string(info.st_uid)
+           + ", not by you or root";
   }
   if ((info.st_mode & 022U) != 0) {
     return "permissions " + mode_string(info.st_mode)
@@ -147,8 +149,7 @@ std::string foreign_writable_problem(const struct stat& info)
 bool path_exists(const std::string& path)
 {
   struct stat info
-  {
-  };
+  {};
   return ::stat(path.c_str(), &info) == 0;
 }
 
@@ -176,7 +177,8 @@ std::string parent_directory(const std::string& path)
   return path.substr(0, slash);
 }
 
-std::string resolve_relative(const std::string& base_directory, const std::string& path)
+std::string resolve_relative(const std::string& base_directory,
+                             const std::string& path)
 {
   if (path.empty() || path.front() == '/' || path == "-") {
     return path;

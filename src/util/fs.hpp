@@ -3,10 +3,9 @@
 // File-system helpers. Failures throw util::FsError with the errno value, so
 // callers in core/ can map them to the right exit class.
 
-#include <sys/stat.h>
-
 #include <stdexcept>
 #include <string>
+#include <sys/stat.h>
 
 namespace smsotp::util {
 
@@ -45,8 +44,7 @@ struct OpenedFile
 {
   Fd fd;
   struct stat info
-  {
-  };
+  {};
 };
 
 // Opens `path` read-only without blocking on FIFOs and requires a regular
@@ -73,7 +71,8 @@ void make_directories(const std::string& path, mode_t mode);
 std::string parent_directory(const std::string& path);
 
 // Joins `path` onto `base` unless it is absolute.
-std::string resolve_relative(const std::string& base_directory, const std::string& path);
+std::string resolve_relative(const std::string& base_directory,
+                             const std::string& path);
 
 // Writes all of `data` to `fd`, retrying on EINTR and short writes.
 void write_all(int fd, std::string_view data);

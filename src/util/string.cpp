@@ -61,7 +61,8 @@ std::vector<std::string> split(std::string_view text, char separator)
   }
 }
 
-std::string join(const std::vector<std::string>& parts, std::string_view separator)
+std::string join(const std::vector<std::string>& parts,
+                 std::string_view separator)
 {
   std::string out;
   for (std::size_t i = 0; i < parts.size(); ++i) {
@@ -124,13 +125,15 @@ std::string to_hex(const std::uint8_t* data, std::size_t size)
 std::string base64(std::string_view data)
 {
   static constexpr std::string_view k_alphabet =
-    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
   std::string out;
   std::size_t i = 0;
   while (i + 2 < data.size()) {
-    const auto n = (static_cast<std::uint32_t>(static_cast<unsigned char>(data[i])) << 16U)
-                   | (static_cast<std::uint32_t>(static_cast<unsigned char>(data[i + 1])) << 8U)
-                   | static_cast<std::uint32_t>(static_cast<unsigned char>(data[i + 2]));
+    const auto n =
+        (static_cast<std::uint32_t>(static_cast<unsigned char>(data[i])) << 16U)
+        | (static_cast<std::uint32_t>(static_cast<unsigned char>(data[i + 1]))
+           << 8U)
+        | static_cast<std::uint32_t>(static_cast<unsigned char>(data[i + 2]));
     out += k_alphabet[(n >> 18U) & 63U];
     out += k_alphabet[(n >> 12U) & 63U];
     out += k_alphabet[(n >> 6U) & 63U];
@@ -139,9 +142,11 @@ std::string base64(std::string_view data)
   }
   const std::size_t rest = data.size() - i;
   if (rest > 0) {
-    std::uint32_t n = static_cast<std::uint32_t>(static_cast<unsigned char>(data[i])) << 16U;
+    std::uint32_t n =
+        static_cast<std::uint32_t>(static_cast<unsigned char>(data[i])) << 16U;
     if (rest == 2) {
-      n |= static_cast<std::uint32_t>(static_cast<unsigned char>(data[i + 1])) << 8U;
+      n |= static_cast<std::uint32_t>(static_cast<unsigned char>(data[i + 1]))
+           << 8U;
     }
     out += k_alphabet[(n >> 18U) & 63U];
     out += k_alphabet[(n >> 12U) & 63U];
@@ -153,8 +158,9 @@ std::string base64(std::string_view data)
 
 bool is_ascii_digits(std::string_view text)
 {
-  return !text.empty()
-         && std::all_of(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; });
+  return !text.empty() && std::all_of(text.begin(), text.end(), [](char c) {
+    return c >= '0' && c <= '9';
+  });
 }
 
 bool parse_uint(std::string_view text, std::uint64_t& out)

@@ -13,7 +13,8 @@ namespace smsotp::util {
 // \xNN, so that untrusted input can be shown in an error message without
 // injecting terminal escapes or new lines. At most `max_bytes` input bytes are
 // shown; longer input ends in "...".
-std::string escape_for_display(std::string_view text, std::size_t max_bytes = 64);
+std::string escape_for_display(std::string_view text,
+                               std::size_t max_bytes = 64);
 
 // Trims ASCII space and tab from both ends.
 std::string_view trim(std::string_view text);
@@ -21,7 +22,8 @@ std::string_view trim(std::string_view text);
 // Splits on `separator`; empty fields are kept.
 std::vector<std::string> split(std::string_view text, char separator);
 
-std::string join(const std::vector<std::string>& parts, std::string_view separator);
+std::string join(const std::vector<std::string>& parts,
+                 std::string_view separator);
 
 // Levenshtein distance, used for "did you mean" hints.
 std::size_t edit_distance(std::string_view a, std::string_view b);

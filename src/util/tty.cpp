@@ -2,11 +2,10 @@
 
 #include "util/fs.hpp"
 
+#include <cerrno>
 #include <fcntl.h>
 #include <termios.h>
 #include <unistd.h>
-
-#include <cerrno>
 
 namespace smsotp::util {
 
