@@ -207,6 +207,20 @@ PurgeCounts SqliteStore::purge(const PurgeRequest& request, std::int64_t now)
   }
 }
 
+std::int64_t SqliteStore::live_challenges(std::int64_t now)
+{
+  try {
+    SQLite::Statement count(m_db,
+                            "SELECT count(*) FROM challenge WHERE state IN"
+                            " ('pending', 'sent') AND expires_at > ?");
+    count.bind(1, now);
+    count.executeStep();
+    return count.getColumn(0).getInt64();
+  } catch (const SQLite::Exception& error) {
+    throw_store_error(error, m_path, "counting live challenges");
+  }
+}
+
 } // namespace detail
 
 std::unique_ptr<Store> open_sqlite_store(const std::string& path, OpenMode mode)

@@ -21,6 +21,7 @@ public:
                              const core::Key* key,
                              std::int64_t now) override;
   PurgeCounts purge(const PurgeRequest& request, std::int64_t now) override;
+  std::int64_t live_challenges(std::int64_t now) override;
 
 private:
   // Seconds until the recipient's lock ends, 0 if not locked. A lock that

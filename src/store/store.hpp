@@ -86,6 +86,9 @@ public:
                                      std::int64_t now) = 0;
 
   virtual PurgeCounts purge(const PurgeRequest& request, std::int64_t now) = 0;
+
+  // Challenges that could still be verified at `now`.
+  virtual std::int64_t live_challenges(std::int64_t now) = 0;
 };
 
 enum class OpenMode
