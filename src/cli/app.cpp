@@ -105,6 +105,28 @@ void add_purge(CLI::App& app, PurgeOptions& purge)
   command->add_flag("--dry-run", purge.dry_run, "Count what would be deleted");
 }
 
+void add_providers(CLI::App& app, ProvidersOptions& providers)
+{
+  auto* command = app.add_subcommand(
+    "providers", "List configured providers (never their secrets)");
+  command->require_subcommand(0, 1);
+  auto* check = command->add_subcommand(
+    "check", "Prove each provider's credentials without sending");
+  check->add_option(
+    "names", providers.names, "Providers to check (default: all)");
+  check->callback(
+    [&providers] { providers.action = ProvidersOptions::Action::check; });
+  auto* test = command->add_subcommand(
+    "test", "Send one plain test message (not a code) through NAME");
+  test->add_option("name", providers.names, "The provider to use")
+    ->required()
+    ->expected(1);
+  test->add_option("--to", providers.to, "Recipient number, E.164")
+    ->required();
+  test->callback(
+    [&providers] { providers.action = ProvidersOptions::Action::test; });
+}
+
 int dispatch(const CLI::App& app,
              const Options& options,
              const Output& out,
@@ -149,8 +171,7 @@ int main(int argc, char** argv, const util::Clock& clock)
   add_send(app, options.send);
   add_verify(app, options.verify);
   add_purge(app, options.purge);
-  app.add_subcommand("providers",
-                     "List configured providers (never their secrets)");
+  add_providers(app, options.providers);
 
   try {
     app.parse(argc, argv);

@@ -32,6 +32,24 @@ Context make_context(const GlobalOptions& options,
   return context;
 }
 
+// The exit status for a provider's answer (DESIGN §2).
+core::ExitCode exit_for_send(core::SendStatus status)
+{
+  switch (status) {
+    case core::SendStatus::sent:
+      return core::ExitCode::success;
+    case core::SendStatus::temporary:
+      return core::ExitCode::temporary;
+    case core::SendStatus::unknown:
+      return core::ExitCode::unknown_outcome;
+    case core::SendStatus::permanent:
+      return core::ExitCode::refused;
+    case core::SendStatus::auth:
+      return core::ExitCode::permission;
+  }
+  return core::ExitCode::internal;
+}
+
 void apply_flag(core::Config& config,
                 const std::string& dotted_key,
                 const std::optional<std::string>& value,

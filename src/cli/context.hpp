@@ -6,6 +6,7 @@
 #include "cli/options.hpp"
 #include "cli/output.hpp"
 #include "core/config.hpp"
+#include "core/exit_code.hpp"
 #include "provider/provider.hpp"
 #include "util/clock.hpp"
 
@@ -31,6 +32,15 @@ Context make_context(const GlobalOptions& options,
 // Throws Error(config) if none is configured or a name is unknown.
 std::vector<std::unique_ptr<provider::Provider>>
 make_providers(const Context& context, const std::optional<std::string>& only);
+
+// `providers check` and `providers test` (provider_check.cpp).
+int check_providers(const Context& context, const std::vector<std::string>& names);
+int test_provider(const Context& context,
+                  const std::string& name,
+                  const std::string& to);
+
+// The exit status for a provider's answer to a send.
+core::ExitCode exit_for_send(core::SendStatus status);
 
 // Applies a flag value to a setting (e.g. --ttl to otp.ttl): errors are 64.
 void apply_flag(core::Config& config,

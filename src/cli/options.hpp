@@ -5,6 +5,7 @@
 
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace smsotp::cli {
 
@@ -45,6 +46,16 @@ struct PurgeOptions
 };
 
 struct ProvidersOptions
-{};
+{
+  enum class Action
+  {
+    list,
+    check, // providers check [NAME...]
+    test,  // providers test NAME --to NUMBER
+  };
+  Action action = Action::list;
+  std::vector<std::string> names;
+  std::string to;
+};
 
 } // namespace smsotp::cli

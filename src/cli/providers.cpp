@@ -6,12 +6,11 @@
 
 namespace smsotp::cli {
 
-int run_providers(const GlobalOptions& global,
-                  const ProvidersOptions& /*options*/,
-                  const Output& out,
-                  const util::Clock& clock)
+namespace {
+
+int list_providers(const Context& context)
 {
-  const auto context = make_context(global, out, clock);
+  const auto& out = context.out;
   const auto& config = context.config;
   const auto order = config.ordered_providers();
   nlohmann::json list = nlohmann::json::array();
@@ -47,6 +46,25 @@ int run_providers(const GlobalOptions& global,
   }
   out.result({{"providers", list}, {"kinds", provider::provider_kinds()}});
   return 0;
+}
+
+} // namespace
+
+int run_providers(const GlobalOptions& global,
+                  const ProvidersOptions& options,
+                  const Output& out,
+                  const util::Clock& clock)
+{
+  const auto context = make_context(global, out, clock);
+  switch (options.action) {
+    case ProvidersOptions::Action::check:
+      return check_providers(context, options.names);
+    case ProvidersOptions::Action::test:
+      return test_provider(context, options.names.at(0), options.to);
+    case ProvidersOptions::Action::list:
+      break;
+  }
+  return list_providers(context);
 }
 
 } // namespace smsotp::cli

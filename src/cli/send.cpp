@@ -7,37 +7,28 @@
 #include "core/secret.hpp"
 #include "message/template.hpp"
 #include "phone/phone.hpp"
+#include "provider/chain.hpp"
+#include "provider/http_client.hpp"
 #include "store/store.hpp"
 
 namespace smsotp::cli {
 
 namespace {
 
-core::ExitCode exit_for(core::SendStatus status)
-{
-  switch (status) {
-    case core::SendStatus::sent:
-      return core::ExitCode::success;
-    case core::SendStatus::temporary:
-      return core::ExitCode::temporary;
-    case core::SendStatus::unknown:
-      return core::ExitCode::unknown_outcome;
-    case core::SendStatus::permanent:
-      return core::ExitCode::refused;
-    case core::SendStatus::auth:
-      return core::ExitCode::permission;
-  }
-  return core::ExitCode::internal;
-}
 
-// Failover: try the next provider only when this one surely did not send
-// (temporary) or would not take our credentials. After a permanent
-// rejection or an unknown outcome the chain stops: the first would fail
-// again, the second could deliver the same code twice.
-bool try_next(core::SendStatus status)
+// Notes, the redacted HTTP trace (--verbose) and the SSLKEYLOGFILE warning.
+void report_delivery(const Output& out, const provider::ChainResult& chain)
 {
-  return status == core::SendStatus::temporary
-         || status == core::SendStatus::auth;
+  for (const auto& note : chain.notes) {
+    out.info(note);
+  }
+  for (const auto& line : chain.trace) {
+    out.detail(line);
+  }
+  if (provider::take_keylog_warning()) {
+    out.warn("SSLKEYLOGFILE was ignored: TLS keys in a file would expose "
+             "provider credentials and codes");
+  }
 }
 
 int dry_run(const Context& context,
@@ -125,24 +116,24 @@ int run_send(const GlobalOptions& global,
   const core::Message message{
       to, message::render(config.message_template.value, values)};
 
-  core::SendResult result;
+  provider::ChainResult chain;
   try {
     check_interrupted();
-    for (std::size_t i = 0; i < providers.size(); ++i) {
-      result = providers[i]->send(message);
-      if (!try_next(result.status) || i + 1 == providers.size()) {
-        break;
-      }
-      out.info("provider " + result.provider + ": " + result.detail
-               + "; trying " + providers[i + 1]->info().name);
-    }
+    chain = provider::deliver(providers,
+                              message,
+                              store->skipped_providers(clock.now()),
+                              config.provider_cooldown.value,
+                              clock.now());
   } catch (const Error&) {
     // Nothing left our hands (or the provider is local): drop the code.
-    core::SendResult failed{core::SendStatus::permanent, "", "", "", {}};
-    store->finalize(challenge_id, failed, clock.now());
+    core::SendResult failed;
+    failed.status = core::SendStatus::permanent;
+    store->finalize(challenge_id, failed, {}, clock.now());
     throw;
   }
-  store->finalize(challenge_id, result, clock.now());
+  store->finalize(challenge_id, chain.result, chain.health, clock.now());
+  report_delivery(out, chain);
+  const auto& result = chain.result;
 
   const nlohmann::json id_field{{"challenge_id", challenge_id}};
   if (result.status != core::SendStatus::sent) {
@@ -159,8 +150,8 @@ int run_send(const GlobalOptions& global,
     }
     const Error failure =
         result.retry_after
-            ? Error(exit_for(result.status), message_text, *result.retry_after)
-            : Error(exit_for(result.status), message_text);
+            ? Error(exit_for_send(result.status), message_text, *result.retry_after)
+            : Error(exit_for_send(result.status), message_text);
     out.error(failure,
               result.status == core::SendStatus::unknown
                   ? id_field

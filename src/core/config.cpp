@@ -30,6 +30,9 @@ Setting<std::int64_t> Config::*int_member(const std::string& name)
   if (name == "otp.lockout_after") {
     return &Config::lockout_after;
   }
+  if (name == "send.provider_cooldown") {
+    return &Config::provider_cooldown;
+  }
   if (name == "otp.lockout_duration") {
     return &Config::lockout_duration;
   }
@@ -100,6 +103,7 @@ const std::vector<KeyDef>& key_table()
       {"message.app", KeyKind::string, 0, 0, ""},
       {"message.template", KeyKind::string, 0, 0, ""},
       {"send.providers", KeyKind::list, 0, 0, ""},
+      {"send.provider_cooldown", KeyKind::duration, 0, 3600, ""},
   };
   return k_keys;
 }
@@ -287,6 +291,9 @@ std::vector<std::string> Config::describe() const
   add("send.providers",
       "[" + util::join(provider_order.value, ", ") + "]",
       provider_order);
+  add("send.provider_cooldown",
+      format_duration(provider_cooldown.value),
+      provider_cooldown);
   return lines;
 }
 

@@ -86,6 +86,7 @@ struct Config
       "{app}: your code is {code}. It expires in {ttl_minutes} min. Do not "
       "share it."};
   Setting<std::vector<std::string>> provider_order;
+  Setting<std::int64_t> provider_cooldown{60};
   std::vector<ProviderSpec> providers;
 
   // The database path; throws Error(config) if none could be derived.

@@ -7,6 +7,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace smsotp::core {
 
@@ -57,6 +58,37 @@ struct SendResult
   std::string message_id; // provider's id when sent
   std::string detail;     // human explanation, never containing secrets
   std::optional<std::int64_t> retry_after;
+  // A permanent failure that is about the recipient (invalid, barred,
+  // unsubscribed): another provider would refuse it too, so no failover.
+  bool rejected_recipient = false;
+  // Redacted lines for --verbose: requests, answers, retries.
+  std::vector<std::string> trace;
+};
+
+// A provider's recent failure, shared between processes through the store
+// so that the next send skips a provider that just failed.
+struct ProviderHealth
+{
+  std::string provider;
+  bool healthy = true;
+  std::int64_t skip_until = 0; // when unhealthy
+  std::string reason;
+};
+
+// The answer to "do these credentials work?", found without sending.
+struct CheckResult
+{
+  enum class Status
+  {
+    ok,
+    auth,        // credentials rejected
+    unreachable, // cannot connect, or rate-limited: try later
+    failed,      // any other answer (TLS trust, unexpected response)
+  };
+  Status status = Status::failed;
+  std::string detail;
+  std::optional<std::string> balance; // "12.34 USD" where the API tells
+  std::vector<std::string> trace;
 };
 
 // One SMS to deliver.

@@ -41,6 +41,8 @@ public:
               m_name,
               "stdout",
               "written to standard output",
+              {},
+              false,
               {}};
     }
     const int fd =
@@ -55,7 +57,7 @@ public:
     // senders never interleave.
     write_or_throw(fd, line, m_path);
     return {
-        core::SendStatus::sent, m_name, m_path, "appended to " + m_path, {}};
+        core::SendStatus::sent, m_name, m_path, "appended to " + m_path, {}, false, {}};
   }
 
   std::string describe_request(const core::Message& message) const override
@@ -63,6 +65,23 @@ public:
     return "append to "
            + (m_path == "-" ? std::string("standard output") : m_path) + ":\n"
            + format_line(message);
+  }
+
+  core::CheckResult check() override
+  {
+    // The file provider has no credentials; "check" proves that the
+    // destination can be written, without writing.
+    core::CheckResult result;
+    if (m_path == "-" || ::access(m_path.c_str(), W_OK) == 0
+        || (errno == ENOENT
+            && ::access(util::parent_directory(m_path).c_str(), W_OK) == 0)) {
+      result.status = core::CheckResult::Status::ok;
+      result.detail = "writable: " + m_path;
+    } else {
+      result.status = core::CheckResult::Status::failed;
+      result.detail = "cannot write " + m_path + ": " + std::strerror(errno);
+    }
+    return result;
   }
 
 private:

@@ -6,6 +6,7 @@
 #include <curl/curl.h>
 
 #include <array>
+#include <cstdlib>
 #include <memory>
 #include <mutex>
 
@@ -13,10 +14,19 @@ namespace smsotp::provider {
 
 namespace {
 
+bool g_keylog_removed = false;
+
 void global_init()
 {
   static std::once_flag once;
-  std::call_once(once, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
+  std::call_once(once, [] {
+    // Must happen before libcurl initialises OpenSSL, which reads it.
+    if (std::getenv("SSLKEYLOGFILE") != nullptr) {
+      ::unsetenv("SSLKEYLOGFILE");
+      g_keylog_removed = true;
+    }
+    curl_global_init(CURL_GLOBAL_DEFAULT);
+  });
 }
 
 struct Transfer
@@ -202,6 +212,10 @@ HttpResponse perform(const HttpRequest& request, const HttpOptions& options)
     curl_easy_setopt(h, CURLOPT_CAINFO, nullptr);
     curl_easy_setopt(h, CURLOPT_CAPATH, "/etc/ssl/certs");
   }
+  if (!request.aws_sigv4.empty()) {
+    curl_easy_setopt(h, CURLOPT_AWS_SIGV4, request.aws_sigv4.c_str());
+    curl_easy_setopt(h, CURLOPT_USERPWD, request.aws_credentials.c_str());
+  }
   const CURLcode code = curl_easy_perform(h);
   response.transport = classify(code, transfer, h);
   if (transfer.too_large) {
@@ -221,6 +235,13 @@ HttpResponse perform(const HttpRequest& request, const HttpOptions& options)
   response.body = std::move(transfer.body);
   response.retry_after = transfer.retry_after;
   return response;
+}
+
+bool take_keylog_warning()
+{
+  const bool removed = g_keylog_removed;
+  g_keylog_removed = false;
+  return removed;
 }
 
 std::string base_url_problem(const std::string& url)

@@ -31,6 +31,10 @@ struct HttpRequest
   std::string url;
   std::vector<std::string> headers; // "Name: value"
   std::string body;
+  // AWS Signature V4 by libcurl: "aws:amz:REGION:SERVICE" and the
+  // "ACCESS_KEY:SECRET_KEY" pair it signs with. Empty for other providers.
+  std::string aws_sigv4;
+  std::string aws_credentials;
 };
 
 enum class Transport
@@ -53,6 +57,11 @@ struct HttpResponse
 };
 
 HttpResponse perform(const HttpRequest& request, const HttpOptions& options);
+
+// True once if SSLKEYLOGFILE was set and has been removed from this
+// process's environment: TLS session keys would let anyone with that file
+// read provider credentials and codes. The caller prints the warning.
+bool take_keylog_warning();
 
 // "" if `url` is acceptable as a base URL: https, or http to a loopback
 // address; no user:password@ part. Otherwise the reason.

@@ -46,6 +46,10 @@ public:
   // The exact request send() would make, with credentials replaced by
   // "[redacted]". The caller passes a message whose code is already masked.
   virtual std::string describe_request(const core::Message& message) const = 0;
+
+  // Proves the credentials without sending a message (an account or
+  // balance endpoint).
+  virtual core::CheckResult check() = 0;
 };
 
 // Builds the provider described by `spec`; throws Error(config) for unknown

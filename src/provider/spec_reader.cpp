@@ -75,6 +75,24 @@ std::int64_t SpecReader::duration_ms_or(const std::string& key,
   return *seconds * 1000;
 }
 
+std::int64_t SpecReader::integer_or(const std::string& key,
+                                   std::int64_t fallback,
+                                   std::int64_t min,
+                                   std::int64_t max) const
+{
+  const auto it = m_spec.values.find(key);
+  if (it == m_spec.values.end()) {
+    return fallback;
+  }
+  if (it->second.type != core::ProviderValue::Type::integer
+      || it->second.integer < min || it->second.integer > max) {
+    fail(key,
+         "expected an integer from " + std::to_string(min) + " to "
+           + std::to_string(max));
+  }
+  return it->second.integer;
+}
+
 std::string SpecReader::path_or(const std::string& key,
                                 const std::string& fallback) const
 {

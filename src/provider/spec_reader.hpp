@@ -27,6 +27,11 @@ public:
   // Duration keys accept "10s" or a number of seconds; returns milliseconds.
   std::int64_t duration_ms_or(const std::string& key,
                               std::int64_t fallback_ms) const;
+  // An integer within [min, max].
+  std::int64_t integer_or(const std::string& key,
+                          std::int64_t fallback,
+                          std::int64_t min,
+                          std::int64_t max) const;
   // Paths are resolved against the config file's directory.
   std::string path_or(const std::string& key,
                       const std::string& fallback) const;

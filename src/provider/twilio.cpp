@@ -1,12 +1,14 @@
 // The `twilio` provider: Programmable Messaging API 2010-04-01.
-// POST {base_url}/2010-04-01/Accounts/{account_sid}/Messages.json, form body
-// To, From (or MessagingServiceSid), Body; Basic auth account_sid:auth_token.
-// Success is 2xx with a message "sid"; errors carry {"code", "message"}.
+// send:  POST {base_url}/2010-04-01/Accounts/{account_sid}/Messages.json,
+//        form To, From (or MessagingServiceSid), Body; Basic auth
+//        account_sid:auth_token. Success is 2xx with a message "sid".
+// check: GET .../Accounts/{account_sid}/Balance.json (balance, currency).
+// Errors carry {"code", "message"}; the message can quote the number, so
+// only the code is shown.
 
 #include "core/error.hpp"
-#include "provider/http_outcome.hpp"
+#include "provider/http_provider.hpp"
 #include "provider/kinds.hpp"
-#include "provider/spec_reader.hpp"
 #include "util/string.hpp"
 
 #include <nlohmann/json.hpp>
@@ -15,88 +17,64 @@ namespace smsotp::provider {
 
 namespace {
 
-constexpr const char* k_default_base_url = "https://api.twilio.com";
+// Twilio error codes that are about the recipient: another provider
+// would refuse the number too. 21211 invalid To, 21408 region not enabled,
+// 21610 unsubscribed, 21612 unroutable, 21614 not SMS-capable.
+bool is_recipient_error(long long code)
+{
+  return code == 21211 || code == 21408 || code == 21610 || code == 21612
+         || code == 21614;
+}
 
-class TwilioProvider : public Provider
+class TwilioProvider : public HttpProvider
 {
 public:
   TwilioProvider(const core::ProviderSpec& spec, const ProviderContext& context)
-      : m_spec(spec), m_config_private(context.config_private)
+    : HttpProvider(spec,
+                   context,
+                   {"twilio",
+                    "https://api.twilio.com",
+                    {"account_sid", "from", "messaging_service_sid"},
+                    {"auth_token"}})
   {
-    const SpecReader reader(spec,
-                            {"account_sid",
-                             "from",
-                             "messaging_service_sid",
-                             "auth_token",
-                             "auth_token_file",
-                             "auth_token_env",
-                             "base_url",
-                             "ca_file",
-                             "timeout",
-                             "connect_timeout"});
-    m_account_sid =
-        reader.required_string("account_sid", "your Twilio Account SID, AC...");
+    m_account_sid = reader().required_string("account_sid",
+                                             "your Twilio Account SID, AC...");
     if (!m_account_sid.starts_with("AC") || m_account_sid.size() != 34) {
-      reader.fail("account_sid", "expected AC followed by 32 hex digits");
+      reader().fail("account_sid", "expected AC followed by 32 hex digits");
     }
-    m_from = reader.string_or("from", "");
-    m_service_sid = reader.string_or("messaging_service_sid", "");
+    m_from = reader().string_or("from", "");
+    m_service_sid = reader().string_or("messaging_service_sid", "");
     if (m_from.empty() == m_service_sid.empty()) {
       throw Error(core::ExitCode::config,
                   spec.where + ": provider." + spec.name
-                      + ": set exactly one of from (a sender number) or "
-                        "messaging_service_sid");
+                    + ": set exactly one of from (a sender number) or "
+                      "messaging_service_sid");
     }
-    m_base_url = reader.string_or("base_url", k_default_base_url);
-    if (const auto problem = base_url_problem(m_base_url); !problem.empty()) {
-      reader.fail("base_url", problem);
-    }
-    while (m_base_url.ends_with('/')) {
-      m_base_url.pop_back();
-    }
-    m_http.ca_file = reader.path_or("ca_file", "");
-    m_http.connect_timeout_ms =
-        reader.duration_ms_or("connect_timeout", k_default_connect_timeout_ms);
-    m_http.total_timeout_ms =
-        reader.duration_ms_or("timeout", k_default_total_timeout_ms);
-    m_token_ref = core::find_secret(spec, "auth_token");
-  }
-
-  ProviderInfo info() const override
-  {
-    return {m_spec.name,
-            "twilio",
-            m_from.empty() ? m_service_sid : m_from,
-            m_base_url,
-            {{"auth_token", m_token_ref}}};
-  }
-
-  core::SendResult send(const core::Message& message) override
-  {
-    const std::string token =
-        core::read_secret(m_spec,
-                          "auth_token",
-                          m_config_private,
-                          "provider." + m_spec.name + " auth_token");
-    auto request = build_request(message);
-    request.headers.push_back("Authorization: Basic "
-                              + util::base64(m_account_sid + ":" + token));
-    return interpret(perform(request, m_http));
-  }
-
-  std::string describe_request(const core::Message& message) const override
-  {
-    const auto request = build_request(message);
-    std::string text = request.method + " " + request.url + "\n";
-    text += "Authorization: Basic [redacted]\n";
-    for (const auto& header : request.headers) {
-      text += header + "\n";
-    }
-    return text + "\n" + request.body + "\n";
   }
 
 private:
-  HttpRequest build_request(const core::Message& message) const
+  std::string sender() const override
+  {
+    return m_from.empty() ? m_service_sid : m_from;
+  }
+
+  std::string account_url() const
+  {
+    return base_url() + "/2010-04-01/Accounts/" + url_escape(m_account_sid);
+  }
+
+  std::vector<std::string> auth_headers(const Secrets& secrets) const
+  {
+    const std::string token = secrets.get("auth_token");
+    return {"Authorization: Basic "
+              + (secrets.redacting()
+                   ? token
+                   : util::base64(m_account_sid + ":" + token)),
+            "Accept: application/json"};
+  }
+
+  HttpRequest build_send(const core::Message& message,
+                         const Secrets& secrets) const override
   {
     std::vector<std::pair<std::string, std::string>> fields{{"To", message.to}};
     if (!m_from.empty()) {
@@ -106,68 +84,67 @@ private:
     }
     fields.emplace_back("Body", message.text);
     HttpRequest request;
-    request.method = "POST";
-    request.url = m_base_url + "/2010-04-01/Accounts/"
-                  + url_escape(m_account_sid) + "/Messages.json";
-    request.headers = {"Content-Type: application/x-www-form-urlencoded",
-                       "Accept: application/json"};
+    request.url = account_url() + "/Messages.json";
+    request.headers = auth_headers(secrets);
+    request.headers.emplace_back(
+      "Content-Type: application/x-www-form-urlencoded");
     request.body = form_encode(fields);
     return request;
   }
 
-  core::SendResult interpret(const HttpResponse& response) const
+  core::SendResult interpret_send(const HttpResponse& response) const override
   {
-    if (auto outcome = generic_outcome(response, m_spec.name)) {
-      return *outcome;
-    }
     const auto json = nlohmann::json::parse(response.body, nullptr, false);
     if (response.status >= 200 && response.status < 300) {
       if (json.is_object() && json.contains("sid") && json["sid"].is_string()
           && !json["sid"].get<std::string>().empty()) {
         const std::string status = json.value("status", "");
         if (status == "failed" || status == "undelivered") {
-          return {core::SendStatus::permanent,
-                  m_spec.name,
-                  "",
-                  "twilio reported status " + status,
-                  {}};
+          return failed(core::SendStatus::permanent,
+                        "twilio reported status " + status);
         }
-        return {core::SendStatus::sent,
-                m_spec.name,
-                json["sid"].get<std::string>(),
-                "accepted",
-                {}};
+        return sent(json["sid"].get<std::string>());
       }
-      return {core::SendStatus::unknown,
-              m_spec.name,
-              "",
-              "HTTP " + std::to_string(response.status)
-                  + " without a message sid; delivery status unknown",
-              30};
+      return failed(core::SendStatus::unknown,
+                    "HTTP " + std::to_string(response.status)
+                      + " without a message sid; delivery status unknown");
     }
-    // 4xx: Twilio's error object. Its message can quote the number, so only
-    // the numeric code is shown.
     std::string detail = "rejected (HTTP " + std::to_string(response.status);
+    long long code = 0;
     if (json.is_object() && json.contains("code")
         && json["code"].is_number_integer()) {
-      detail +=
-          ", twilio error " + std::to_string(json["code"].get<long long>());
+      code = json["code"].get<long long>();
+      detail += ", twilio error " + std::to_string(code);
     }
-    return {core::SendStatus::permanent,
-            m_spec.name,
-            "",
-            detail + "); not sent",
-            {}};
+    auto result = failed(core::SendStatus::permanent, detail + "); not sent");
+    result.rejected_recipient = is_recipient_error(code);
+    return result;
   }
 
-  core::ProviderSpec m_spec;
-  bool m_config_private;
+  HttpRequest build_check(const Secrets& secrets) const override
+  {
+    HttpRequest request;
+    request.method = "GET";
+    request.url = account_url() + "/Balance.json";
+    request.headers = auth_headers(secrets);
+    return request;
+  }
+
+  core::CheckResult interpret_check(const HttpResponse& response) const override
+  {
+    auto result = HttpProvider::interpret_check(response);
+    const auto json = nlohmann::json::parse(response.body, nullptr, false);
+    if (result.status == core::CheckResult::Status::ok && json.is_object()
+        && json.contains("balance") && json["balance"].is_string()) {
+      result.balance = json["balance"].get<std::string>() + " "
+                       + json.value("currency", std::string());
+    }
+    return result;
+  }
+
   std::string m_account_sid;
   std::string m_from;
   std::string m_service_sid;
-  std::string m_base_url;
-  HttpOptions m_http;
-  core::SecretRef m_token_ref;
 };
 
 } // namespace

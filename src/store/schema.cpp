@@ -40,6 +40,13 @@ constexpr std::array<const char*, k_schema_version> k_migrations{
     "  locked_until INTEGER,"
     "  updated_at INTEGER NOT NULL"
     ");",
+    // 1 -> 2: providers that failed recently, skipped until skip_until.
+    "CREATE TABLE provider_health ("
+    "  provider TEXT PRIMARY KEY,"
+    "  skip_until INTEGER NOT NULL,"
+    "  reason TEXT NOT NULL,"
+    "  updated_at INTEGER NOT NULL"
+    ");",
 };
 
 bool has_tables(SQLite::Database& db)

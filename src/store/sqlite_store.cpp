@@ -103,6 +103,7 @@ Reservation SqliteStore::reserve(const ReserveRequest& request,
 
 void SqliteStore::finalize(const std::string& challenge_id,
                            const core::SendResult& result,
+                           const std::vector<core::ProviderHealth>& health,
                            std::int64_t now)
 {
   try {
@@ -133,6 +134,25 @@ void SqliteStore::finalize(const std::string& challenge_id,
       update.bind(2, now);
       update.bind(3, challenge_id);
       update.exec();
+    }
+    for (const auto& entry : health) {
+      if (entry.healthy) {
+        SQLite::Statement clear(m_db,
+                                "DELETE FROM provider_health WHERE provider = ?");
+        clear.bind(1, entry.provider);
+        clear.exec();
+        continue;
+      }
+      SQLite::Statement mark(m_db,
+                             "INSERT INTO provider_health (provider, skip_until,"
+                             " reason, updated_at) VALUES (?1, ?2, ?3, ?4)"
+                             " ON CONFLICT (provider) DO UPDATE SET"
+                             " skip_until = ?2, reason = ?3, updated_at = ?4");
+      mark.bind(1, entry.provider);
+      mark.bind(2, entry.skip_until);
+      mark.bind(3, entry.reason);
+      mark.bind(4, now);
+      mark.exec();
     }
     transaction.commit();
   } catch (const SQLite::Exception& error) {
@@ -185,6 +205,17 @@ PurgeCounts SqliteStore::purge_locked(const PurgeRequest& request,
   };
   counts.challenges = run("challenge", challenge_where);
   counts.recipients = run("recipient", recipient_where);
+  if (!request.dry_run && !request.recipient) {
+    // Provider skips that have run out are history; --all clears all.
+    SQLite::Statement health(
+      m_db,
+      request.all ? "DELETE FROM provider_health"
+                  : "DELETE FROM provider_health WHERE skip_until <= ?");
+    if (!request.all) {
+      health.bind(1, now);
+    }
+    health.exec();
+  }
   return counts;
 }
 
@@ -204,6 +235,25 @@ PurgeCounts SqliteStore::purge(const PurgeRequest& request, std::int64_t now)
     return counts;
   } catch (const SQLite::Exception& error) {
     throw_store_error(error, m_path, "purging");
+  }
+}
+
+std::map<std::string, std::int64_t>
+SqliteStore::skipped_providers(std::int64_t now)
+{
+  try {
+    SQLite::Statement query(m_db,
+                            "SELECT provider, skip_until FROM provider_health"
+                            " WHERE skip_until > ?");
+    query.bind(1, now);
+    std::map<std::string, std::int64_t> skipped;
+    while (query.executeStep()) {
+      skipped[query.getColumn(0).getString()] =
+        query.getColumn(1).getInt64() - now;
+    }
+    return skipped;
+  } catch (const SQLite::Exception& error) {
+    throw_store_error(error, m_path, "reading provider health");
   }
 }
 

@@ -16,7 +16,10 @@ public:
   Reservation reserve(const ReserveRequest& request, std::int64_t now) override;
   void finalize(const std::string& challenge_id,
                 const core::SendResult& result,
+                const std::vector<core::ProviderHealth>& health,
                 std::int64_t now) override;
+  std::map<std::string, std::int64_t> skipped_providers(
+    std::int64_t now) override;
   core::VerifyOutcome verify(const VerifyRequest& request,
                              const core::Key* key,
                              std::int64_t now) override;

@@ -9,9 +9,11 @@
 #include "core/types.hpp"
 
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace smsotp::store {
 
@@ -73,9 +75,15 @@ public:
 
   // Records the provider's answer: sent (with message id), failed (the code
   // is dropped) or unknown (the code stays valid until it expires).
+  // `health` updates are stored in the same transaction.
   virtual void finalize(const std::string& challenge_id,
                         const core::SendResult& result,
+                        const std::vector<core::ProviderHealth>& health,
                         std::int64_t now) = 0;
+
+  // Providers to skip at `now`: name -> seconds left.
+  virtual std::map<std::string, std::int64_t> skipped_providers(
+    std::int64_t now) = 0;
 
   // Counts the attempt, compares tags in constant time and consumes the
   // challenge on a match, all in one committed transaction. `key` may be
