@@ -108,23 +108,22 @@ void add_purge(CLI::App& app, PurgeOptions& purge)
 void add_providers(CLI::App& app, ProvidersOptions& providers)
 {
   auto* command = app.add_subcommand(
-    "providers", "List configured providers (never their secrets)");
+      "providers", "List configured providers (never their secrets)");
   command->require_subcommand(0, 1);
   auto* check = command->add_subcommand(
-    "check", "Prove each provider's credentials without sending");
+      "check", "Prove each provider's credentials without sending");
   check->add_option(
-    "names", providers.names, "Providers to check (default: all)");
+      "names", providers.names, "Providers to check (default: all)");
   check->callback(
-    [&providers] { providers.action = ProvidersOptions::Action::check; });
+      [&providers] { providers.action = ProvidersOptions::Action::check; });
   auto* test = command->add_subcommand(
-    "test", "Send one plain test message (not a code) through NAME");
+      "test", "Send one plain test message (not a code) through NAME");
   test->add_option("name", providers.names, "The provider to use")
-    ->required()
-    ->expected(1);
-  test->add_option("--to", providers.to, "Recipient number, E.164")
-    ->required();
+      ->required()
+      ->expected(1);
+  test->add_option("--to", providers.to, "Recipient number, E.164")->required();
   test->callback(
-    [&providers] { providers.action = ProvidersOptions::Action::test; });
+      [&providers] { providers.action = ProvidersOptions::Action::test; });
 }
 
 int dispatch(const CLI::App& app,

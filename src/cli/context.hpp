@@ -34,7 +34,8 @@ std::vector<std::unique_ptr<provider::Provider>>
 make_providers(const Context& context, const std::optional<std::string>& only);
 
 // `providers check` and `providers test` (provider_check.cpp).
-int check_providers(const Context& context, const std::vector<std::string>& names);
+int check_providers(const Context& context,
+                    const std::vector<std::string>& names);
 int test_provider(const Context& context,
                   const std::string& name,
                   const std::string& to);

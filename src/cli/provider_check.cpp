@@ -67,7 +67,8 @@ void warn_about_keylog(const Output& out)
 
 } // namespace
 
-int check_providers(const Context& context, const std::vector<std::string>& names)
+int check_providers(const Context& context,
+                    const std::vector<std::string>& names)
 {
   const auto& out = context.out;
   std::vector<std::string> wanted = names;
@@ -106,8 +107,8 @@ int check_providers(const Context& context, const std::vector<std::string>& name
     results.push_back(entry);
   }
   warn_about_keylog(out);
-  out.result({{"ok", worst == core::CheckResult::Status::ok},
-              {"providers", results}});
+  out.result(
+      {{"ok", worst == core::CheckResult::Status::ok}, {"providers", results}});
   return static_cast<int>(exit_for(worst));
 }
 
@@ -118,10 +119,10 @@ int test_provider(const Context& context,
   const auto& out = context.out;
   const std::string number = phone::normalize(to);
   const auto providers = make_providers(context, name);
-  const core::Message message{
-    number,
-    context.config.app_name.value + ": test message from smsotp via " + name
-      + ". No action needed."};
+  const core::Message message{number,
+                              context.config.app_name.value
+                                  + ": test message from smsotp via " + name
+                                  + ". No action needed."};
   const auto result = providers.front()->send(message);
   for (const auto& line : result.trace) {
     out.detail(line);

@@ -15,7 +15,6 @@ namespace smsotp::cli {
 
 namespace {
 
-
 // Notes, the redacted HTTP trace (--verbose) and the SSLKEYLOGFILE warning.
 void report_delivery(const Output& out, const provider::ChainResult& chain)
 {
@@ -149,9 +148,9 @@ int run_send(const GlobalOptions& global,
                       + ", do not resend before the retry-after";
     }
     const Error failure =
-        result.retry_after
-            ? Error(exit_for_send(result.status), message_text, *result.retry_after)
-            : Error(exit_for_send(result.status), message_text);
+        result.retry_after ? Error(
+            exit_for_send(result.status), message_text, *result.retry_after)
+                           : Error(exit_for_send(result.status), message_text);
     out.error(failure,
               result.status == core::SendStatus::unknown
                   ? id_field

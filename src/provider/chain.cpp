@@ -37,7 +37,8 @@ ChainResult deliver(const std::vector<std::unique_ptr<Provider>>& providers,
   }
   if (order.empty()) {
     // Everything failed recently: trying beats refusing outright.
-    chain.notes.emplace_back("all providers failed recently; trying them anyway");
+    chain.notes.emplace_back(
+        "all providers failed recently; trying them anyway");
     for (const auto& provider : providers) {
       order.push_back(provider.get());
     }
@@ -45,12 +46,13 @@ ChainResult deliver(const std::vector<std::unique_ptr<Provider>>& providers,
   for (std::size_t i = 0; i < order.size(); ++i) {
     chain.result = order[i]->send(message);
     const auto& result = chain.result;
-    chain.trace.insert(chain.trace.end(), result.trace.begin(), result.trace.end());
+    chain.trace.insert(
+        chain.trace.end(), result.trace.begin(), result.trace.end());
     if (result.status == core::SendStatus::sent) {
       chain.health.push_back({result.provider, true, 0, ""});
     } else if (!result.rejected_recipient) {
       chain.health.push_back(
-        {result.provider, false, now + cooldown, result.detail});
+          {result.provider, false, now + cooldown, result.detail});
     }
     if (!may_fail_over(result) || i + 1 == order.size()) {
       break;

@@ -19,7 +19,7 @@ namespace smsotp::provider {
 
 struct ChainResult
 {
-  core::SendResult result;                 // the last provider's answer
+  core::SendResult result;                  // the last provider's answer
   std::vector<core::ProviderHealth> health; // to record in the store
   std::vector<std::string> notes;           // "skipping X", "trying Y"
   std::vector<std::string> trace;           // every provider's, redacted

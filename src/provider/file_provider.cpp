@@ -56,8 +56,13 @@ public:
     // One write() per message with O_APPEND, so lines from concurrent
     // senders never interleave.
     write_or_throw(fd, line, m_path);
-    return {
-        core::SendStatus::sent, m_name, m_path, "appended to " + m_path, {}, false, {}};
+    return {core::SendStatus::sent,
+            m_name,
+            m_path,
+            "appended to " + m_path,
+            {},
+            false,
+            {}};
   }
 
   std::string describe_request(const core::Message& message) const override

@@ -23,7 +23,7 @@ constexpr std::int64_t k_backoff_base_ms = 250;
 std::vector<std::string> with_common_keys(const HttpKind& kind)
 {
   std::vector<std::string> keys{
-    "base_url", "ca_file", "timeout", "connect_timeout", "retries"};
+      "base_url", "ca_file", "timeout", "connect_timeout", "retries"};
   keys.insert(keys.end(), kind.keys.begin(), kind.keys.end());
   for (const auto& secret : kind.secret_names) {
     keys.push_back(secret);
@@ -78,12 +78,11 @@ std::string answer_text(const HttpResponse& response)
 
 } // namespace
 
-Secrets::Secrets(const core::ProviderSpec& spec, bool config_private, bool redact)
-  : m_spec(spec),
-    m_config_private(config_private),
-    m_redact(redact)
-{
-}
+Secrets::Secrets(const core::ProviderSpec& spec,
+                 bool config_private,
+                 bool redact)
+    : m_spec(spec), m_config_private(config_private), m_redact(redact)
+{}
 
 std::string Secrets::get(const std::string& name) const
 {
@@ -91,7 +90,7 @@ std::string Secrets::get(const std::string& name) const
     return "[redacted]";
   }
   return core::read_secret(
-    m_spec, name, m_config_private, "provider." + m_spec.name + " " + name);
+      m_spec, name, m_config_private, "provider." + m_spec.name + " " + name);
 }
 
 bool Secrets::redacting() const
@@ -102,10 +101,8 @@ bool Secrets::redacting() const
 HttpProvider::HttpProvider(const core::ProviderSpec& spec,
                            const ProviderContext& context,
                            const HttpKind& kind)
-  : m_spec(spec),
-    m_reader(m_spec, with_common_keys(kind)),
-    m_kind(kind),
-    m_config_private(context.config_private)
+    : m_spec(spec), m_reader(m_spec, with_common_keys(kind)), m_kind(kind),
+      m_config_private(context.config_private)
 {
   m_base_url = m_reader.string_or("base_url", kind.default_base_url);
   if (const auto problem = base_url_problem(m_base_url); !problem.empty()) {
@@ -116,12 +113,13 @@ HttpProvider::HttpProvider(const core::ProviderSpec& spec,
   }
   m_http.ca_file = m_reader.path_or("ca_file", "");
   m_http.connect_timeout_ms =
-    m_reader.duration_ms_or("connect_timeout", k_default_connect_timeout_ms);
+      m_reader.duration_ms_or("connect_timeout", k_default_connect_timeout_ms);
   m_http.total_timeout_ms =
-    m_reader.duration_ms_or("timeout", k_default_total_timeout_ms);
+      m_reader.duration_ms_or("timeout", k_default_total_timeout_ms);
   m_retries = m_reader.integer_or("retries", 2, 0, 5);
   for (const auto& secret : kind.secret_names) {
-    static_cast<void>(core::find_secret(m_spec, secret)); // rejects duplicates early
+    static_cast<void>(
+        core::find_secret(m_spec, secret)); // rejects duplicates early
   }
 }
 
@@ -156,8 +154,8 @@ HttpResponse HttpProvider::exchange(const HttpRequest& request,
     const auto start = std::chrono::steady_clock::now();
     auto response = perform(request, m_http);
     const auto elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(
-                           std::chrono::steady_clock::now() - start)
-                           .count();
+                             std::chrono::steady_clock::now() - start)
+                             .count();
     trace.push_back(m_spec.name + ": " + redacted_target(request) + " -> "
                     + answer_text(response) + " in " + std::to_string(elapsed)
                     + " ms");
@@ -238,7 +236,8 @@ core::CheckResult HttpProvider::check()
   return result;
 }
 
-core::CheckResult HttpProvider::interpret_check(const HttpResponse& response) const
+core::CheckResult
+HttpProvider::interpret_check(const HttpResponse& response) const
 {
   core::CheckResult result;
   if (response.status >= 200 && response.status < 300) {
@@ -246,14 +245,21 @@ core::CheckResult HttpProvider::interpret_check(const HttpResponse& response) co
     result.detail = "credentials accepted";
   } else {
     result.status = core::CheckResult::Status::failed;
-    result.detail = "unexpected answer (HTTP " + std::to_string(response.status) + ")";
+    result.detail =
+        "unexpected answer (HTTP " + std::to_string(response.status) + ")";
   }
   return result;
 }
 
 core::SendResult HttpProvider::sent(const std::string& message_id) const
 {
-  return {core::SendStatus::sent, m_spec.name, message_id, "accepted", {}, false, {}};
+  return {core::SendStatus::sent,
+          m_spec.name,
+          message_id,
+          "accepted",
+          {},
+          false,
+          {}};
 }
 
 core::SendResult HttpProvider::failed(core::SendStatus status,

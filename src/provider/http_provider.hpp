@@ -63,7 +63,8 @@ protected:
   virtual HttpRequest build_send(const core::Message& message,
                                  const Secrets& secrets) const = 0;
   // Called for 2xx and for 4xx other than 401/403/429.
-  virtual core::SendResult interpret_send(const HttpResponse& response) const = 0;
+  virtual core::SendResult
+  interpret_send(const HttpResponse& response) const = 0;
   virtual HttpRequest build_check(const Secrets& secrets) const = 0;
   // Called for 2xx and 4xx other than 401/403/429; the default accepts any
   // 2xx without a balance.
@@ -71,7 +72,8 @@ protected:
 
   // Helpers for kinds.
   core::SendResult sent(const std::string& message_id) const;
-  core::SendResult failed(core::SendStatus status, const std::string& detail) const;
+  core::SendResult failed(core::SendStatus status,
+                          const std::string& detail) const;
 
 private:
   // Sends with bounded retries while the failure proves the provider did

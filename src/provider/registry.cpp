@@ -17,9 +17,17 @@ struct Kind
   Factory factory;
 };
 
-constexpr std::array<Kind, 2> k_kinds{{
+constexpr std::array<Kind, 10> k_kinds{{
     {"file", make_file_provider},
     {"twilio", make_twilio_provider},
+    {"plivo", make_plivo_provider},
+    {"vonage", make_vonage_provider},
+    {"telnyx", make_telnyx_provider},
+    {"sinch", make_sinch_provider},
+    {"messagebird", make_messagebird_provider},
+    {"clicksend", make_clicksend_provider},
+    {"aws-sns", make_aws_sns_provider},
+    {"http", make_http_generic_provider},
 }};
 
 } // namespace

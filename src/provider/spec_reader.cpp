@@ -76,9 +76,9 @@ std::int64_t SpecReader::duration_ms_or(const std::string& key,
 }
 
 std::int64_t SpecReader::integer_or(const std::string& key,
-                                   std::int64_t fallback,
-                                   std::int64_t min,
-                                   std::int64_t max) const
+                                    std::int64_t fallback,
+                                    std::int64_t min,
+                                    std::int64_t max) const
 {
   const auto it = m_spec.values.find(key);
   if (it == m_spec.values.end()) {
@@ -88,7 +88,7 @@ std::int64_t SpecReader::integer_or(const std::string& key,
       || it->second.integer < min || it->second.integer > max) {
     fail(key,
          "expected an integer from " + std::to_string(min) + " to "
-           + std::to_string(max));
+             + std::to_string(max));
   }
   return it->second.integer;
 }

@@ -30,12 +30,12 @@ class TwilioProvider : public HttpProvider
 {
 public:
   TwilioProvider(const core::ProviderSpec& spec, const ProviderContext& context)
-    : HttpProvider(spec,
-                   context,
-                   {"twilio",
-                    "https://api.twilio.com",
-                    {"account_sid", "from", "messaging_service_sid"},
-                    {"auth_token"}})
+      : HttpProvider(spec,
+                     context,
+                     {"twilio",
+                      "https://api.twilio.com",
+                      {"account_sid", "from", "messaging_service_sid"},
+                      {"auth_token"}})
   {
     m_account_sid = reader().required_string("account_sid",
                                              "your Twilio Account SID, AC...");
@@ -47,8 +47,8 @@ public:
     if (m_from.empty() == m_service_sid.empty()) {
       throw Error(core::ExitCode::config,
                   spec.where + ": provider." + spec.name
-                    + ": set exactly one of from (a sender number) or "
-                      "messaging_service_sid");
+                      + ": set exactly one of from (a sender number) or "
+                        "messaging_service_sid");
     }
   }
 
@@ -67,9 +67,9 @@ private:
   {
     const std::string token = secrets.get("auth_token");
     return {"Authorization: Basic "
-              + (secrets.redacting()
-                   ? token
-                   : util::base64(m_account_sid + ":" + token)),
+                + (secrets.redacting()
+                       ? token
+                       : util::base64(m_account_sid + ":" + token)),
             "Accept: application/json"};
   }
 
@@ -87,7 +87,7 @@ private:
     request.url = account_url() + "/Messages.json";
     request.headers = auth_headers(secrets);
     request.headers.emplace_back(
-      "Content-Type: application/x-www-form-urlencoded");
+        "Content-Type: application/x-www-form-urlencoded");
     request.body = form_encode(fields);
     return request;
   }
@@ -107,7 +107,7 @@ private:
       }
       return failed(core::SendStatus::unknown,
                     "HTTP " + std::to_string(response.status)
-                      + " without a message sid; delivery status unknown");
+                        + " without a message sid; delivery status unknown");
     }
     std::string detail = "rejected (HTTP " + std::to_string(response.status);
     long long code = 0;

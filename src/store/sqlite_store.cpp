@@ -137,17 +137,18 @@ void SqliteStore::finalize(const std::string& challenge_id,
     }
     for (const auto& entry : health) {
       if (entry.healthy) {
-        SQLite::Statement clear(m_db,
-                                "DELETE FROM provider_health WHERE provider = ?");
+        SQLite::Statement clear(
+            m_db, "DELETE FROM provider_health WHERE provider = ?");
         clear.bind(1, entry.provider);
         clear.exec();
         continue;
       }
-      SQLite::Statement mark(m_db,
-                             "INSERT INTO provider_health (provider, skip_until,"
-                             " reason, updated_at) VALUES (?1, ?2, ?3, ?4)"
-                             " ON CONFLICT (provider) DO UPDATE SET"
-                             " skip_until = ?2, reason = ?3, updated_at = ?4");
+      SQLite::Statement mark(
+          m_db,
+          "INSERT INTO provider_health (provider, skip_until,"
+          " reason, updated_at) VALUES (?1, ?2, ?3, ?4)"
+          " ON CONFLICT (provider) DO UPDATE SET"
+          " skip_until = ?2, reason = ?3, updated_at = ?4");
       mark.bind(1, entry.provider);
       mark.bind(2, entry.skip_until);
       mark.bind(3, entry.reason);
@@ -208,9 +209,9 @@ PurgeCounts SqliteStore::purge_locked(const PurgeRequest& request,
   if (!request.dry_run && !request.recipient) {
     // Provider skips that have run out are history; --all clears all.
     SQLite::Statement health(
-      m_db,
-      request.all ? "DELETE FROM provider_health"
-                  : "DELETE FROM provider_health WHERE skip_until <= ?");
+        m_db,
+        request.all ? "DELETE FROM provider_health"
+                    : "DELETE FROM provider_health WHERE skip_until <= ?");
     if (!request.all) {
       health.bind(1, now);
     }
@@ -249,7 +250,7 @@ SqliteStore::skipped_providers(std::int64_t now)
     std::map<std::string, std::int64_t> skipped;
     while (query.executeStep()) {
       skipped[query.getColumn(0).getString()] =
-        query.getColumn(1).getInt64() - now;
+          query.getColumn(1).getInt64() - now;
     }
     return skipped;
   } catch (const SQLite::Exception& error) {

@@ -18,8 +18,8 @@ public:
                 const core::SendResult& result,
                 const std::vector<core::ProviderHealth>& health,
                 std::int64_t now) override;
-  std::map<std::string, std::int64_t> skipped_providers(
-    std::int64_t now) override;
+  std::map<std::string, std::int64_t>
+  skipped_providers(std::int64_t now) override;
   core::VerifyOutcome verify(const VerifyRequest& request,
                              const core::Key* key,
                              std::int64_t now) override;

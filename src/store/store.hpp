@@ -82,8 +82,8 @@ public:
                         std::int64_t now) = 0;
 
   // Providers to skip at `now`: name -> seconds left.
-  virtual std::map<std::string, std::int64_t> skipped_providers(
-    std::int64_t now) = 0;
+  virtual std::map<std::string, std::int64_t>
+  skipped_providers(std::int64_t now) = 0;
 
   // Counts the attempt, compares tags in constant time and consumes the
   // challenge on a match, all in one committed transaction. `key` may be

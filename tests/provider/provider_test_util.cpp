@@ -1,0 +1,106 @@
+#include "provider_test_util.hpp"
+
+#include <doctest/doctest.h>
+
+#include <cctype>
+#include <chrono>
+#include <fstream>
+#include <sstream>
+
+namespace smsotp::test {
+
+FakeServer::FakeServer(Handler handler) : m_handler(std::move(handler))
+{
+  m_server.set_logger([](const httplib::Request&, const httplib::Response&) {});
+  const auto route = [this](const httplib::Request& request,
+                            httplib::Response& response) {
+    RecordedRequest recorded;
+    recorded.method = request.method;
+    recorded.path = request.path;
+    for (const auto& [name, value] : request.params) {
+      recorded.query +=
+          (recorded.query.empty() ? "" : "&") + name + "=" + value;
+    }
+    for (const auto& [name, value] : request.headers) {
+      std::string lower;
+      for (const char c : name) {
+        lower += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+      }
+      recorded.headers[lower] = value;
+    }
+    recorded.body = request.body;
+    {
+      const std::lock_guard<std::mutex> lock(m_mutex);
+      m_requests.push_back(recorded);
+    }
+    m_handler(recorded, response);
+  };
+  m_server.Get(".*", route);
+  m_server.Post(".*", route);
+  m_port = m_server.bind_to_any_port("127.0.0.1");
+  m_thread = std::thread([this] { m_server.listen_after_bind(); });
+  while (!m_server.is_running()) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
+}
+
+FakeServer::~FakeServer()
+{
+  m_server.stop();
+  m_thread.join();
+}
+
+std::string FakeServer::base_url() const
+{
+  return "http://127.0.0.1:" + std::to_string(m_port);
+}
+
+std::vector<RecordedRequest> FakeServer::requests() const
+{
+  const std::lock_guard<std::mutex> lock(m_mutex);
+  return m_requests;
+}
+
+std::unique_ptr<provider::Provider> provider_from_toml(const std::string& toml,
+                                                       bool config_private)
+{
+  core::Config config;
+  core::parse_config_text(config, toml, "test.toml", "/tmp");
+  REQUIRE(config.providers.size() == 1);
+  provider::ProviderContext context;
+  context.config_private = config_private;
+  return provider::make_provider(config.providers.front(), context);
+}
+
+std::optional<nlohmann::json> wire_capture(const std::string& provider,
+                                           const std::string& call_fragment)
+{
+  const std::string path =
+      std::string(SMSOTP_SHARED_DIR) + "/provider-specs/sdk-wire-captures.json";
+  std::ifstream file(path);
+  if (!file) {
+    MESSAGE("skipped: " << path
+                        << " not found (needs the steering repo's shared/)");
+    return std::nullopt;
+  }
+  std::stringstream text;
+  text << file.rdbuf();
+  const auto document = nlohmann::json::parse(text.str());
+  for (const auto& capture : document.at("captures")) {
+    if (capture.at("provider") == provider
+        && capture.at("call").get<std::string>().find(call_fragment)
+               != std::string::npos) {
+      return capture;
+    }
+  }
+  FAIL("no capture for " << provider << " / " << call_fragment);
+  return std::nullopt;
+}
+
+int closed_port()
+{
+  httplib::Server probe;
+  return probe.bind_to_any_port("127.0.0.1"); // closed again when probe dies
+}
+
+} // namespace smsotp::test

@@ -1,0 +1,71 @@
+#pragma once
+
+// Shared helpers for provider tests: a recording fake HTTP server on
+// 127.0.0.1, provider construction from TOML text, and the SDK wire
+// captures.
+
+#include "core/config.hpp"
+#include "provider/provider.hpp"
+
+#include <httplib.h>
+#include <nlohmann/json.hpp>
+
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <thread>
+#include <vector>
+
+namespace smsotp::test {
+
+struct RecordedRequest
+{
+  std::string method;
+  std::string path; // without the query string
+  std::string query;
+  std::map<std::string, std::string> headers; // lower-case names
+  std::string body;
+};
+
+// A fake provider endpoint: every request is recorded, then answered by
+// `handler`. Stops and joins in the destructor.
+class FakeServer
+{
+public:
+  using Handler =
+      std::function<void(const RecordedRequest&, httplib::Response&)>;
+
+  explicit FakeServer(Handler handler);
+  FakeServer(const FakeServer&) = delete;
+  FakeServer& operator=(const FakeServer&) = delete;
+  ~FakeServer();
+
+  std::string base_url() const; // http://127.0.0.1:PORT
+  std::vector<RecordedRequest> requests() const;
+
+private:
+  httplib::Server m_server;
+  Handler m_handler;
+  int m_port = 0;
+  std::thread m_thread;
+  mutable std::mutex m_mutex;
+  std::vector<RecordedRequest> m_requests;
+};
+
+// Builds the provider from a TOML document holding one [provider.NAME]
+// table; config_private allows inline secrets.
+std::unique_ptr<provider::Provider>
+provider_from_toml(const std::string& toml, bool config_private = true);
+
+// The capture for `provider` whose "call" contains `call_fragment`, or
+// nullopt (and a doctest MESSAGE) if ../shared is absent.
+std::optional<nlohmann::json> wire_capture(const std::string& provider,
+                                           const std::string& call_fragment);
+
+// A port on 127.0.0.1 where nothing listens.
+int closed_port();
+
+} // namespace smsotp::test
