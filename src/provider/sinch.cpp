@@ -11,7 +11,6 @@
 // Errors carry {"code", "text"}; the text can quote the number, so only the
 // code is shown.
 
-#include "core/error.hpp"
 #include "provider/http_provider.hpp"
 #include "provider/kinds.hpp"
 
@@ -79,8 +78,7 @@ std::string safe_code(const nlohmann::json& json)
       !code.empty() && code.size() <= 64
       && std::all_of(code.begin(), code.end(), [](char c) {
            return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')
-                  || (c >= '0' && c <= '9') || c == '_' || c == '.'
-                  || c == '-';
+                  || (c >= '0' && c <= '9') || c == '_' || c == '.' || c == '-';
          });
   return plain ? code : "";
 }
@@ -131,8 +129,7 @@ private:
 
   std::string batches_url() const
   {
-    return base_url() + "/xms/v1/" + url_escape(m_service_plan_id)
-           + "/batches";
+    return base_url() + "/xms/v1/" + url_escape(m_service_plan_id) + "/batches";
   }
 
   // The headers @sinch/sms 1.4.0 sends (sdk-wire-captures.json).
@@ -200,8 +197,8 @@ private:
     auto result = HttpProvider::interpret_check(response);
     if (result.status == core::CheckResult::Status::ok) {
       result.detail = "credentials accepted (dry run; nothing sent)";
-    } else if (const auto code =
-                   safe_code(nlohmann::json::parse(response.body, nullptr, false));
+    } else if (const auto code = safe_code(
+                   nlohmann::json::parse(response.body, nullptr, false));
                !code.empty()) {
       result.detail = "dry run refused (HTTP " + std::to_string(response.status)
                       + ", sinch " + code + ")";

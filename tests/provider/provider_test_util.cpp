@@ -2,6 +2,11 @@
 
 #include <doctest/doctest.h>
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
 #include <cctype>
 #include <chrono>
 #include <fstream>
@@ -99,8 +104,20 @@ std::optional<nlohmann::json> wire_capture(const std::string& provider,
 
 int closed_port()
 {
-  httplib::Server probe;
-  return probe.bind_to_any_port("127.0.0.1"); // closed again when probe dies
+  // A socket that is bound but never listens, then closed: connecting to
+  // its port is refused. (An httplib server keeps listening after its
+  // destructor when it never ran, so it cannot serve here.)
+  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  REQUIRE(fd >= 0);
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  address.sin_port = 0;
+  REQUIRE(::bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof(address)) == 0);
+  socklen_t size = sizeof(address);
+  REQUIRE(::getsockname(fd, reinterpret_cast<sockaddr*>(&address), &size) == 0);
+  ::close(fd);
+  return ntohs(address.sin_port);
 }
 
 } // namespace smsotp::test
