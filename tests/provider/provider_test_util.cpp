@@ -1,5 +1,7 @@
 #include "provider_test_util.hpp"
 
+#include "core/error.hpp"
+
 #include <doctest/doctest.h>
 
 #include <arpa/inet.h>
@@ -100,6 +102,23 @@ std::optional<nlohmann::json> wire_capture(const std::string& provider,
   }
   FAIL("no capture for " << provider << " / " << call_fragment);
   return std::nullopt;
+}
+
+std::pair<int, std::string> provider_config_error(const std::string& toml)
+{
+  try {
+    static_cast<void>(provider_from_toml(toml));
+  } catch (const smsotp::Error& error) {
+    return {static_cast<int>(error.code()), error.what()};
+  }
+  return {0, ""};
+}
+
+void require_config_error(const std::string& toml, const std::string& key)
+{
+  const auto [code, message] = provider_config_error(toml);
+  CHECK_MESSAGE(code == 78, "no configuration error for " << key);
+  CHECK(message.find(key) != std::string::npos);
 }
 
 int closed_port()

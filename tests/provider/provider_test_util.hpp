@@ -65,6 +65,13 @@ provider_from_toml(const std::string& toml, bool config_private = true);
 std::optional<nlohmann::json> wire_capture(const std::string& provider,
                                            const std::string& call_fragment);
 
+// The exit code and message of the configuration error `toml` causes, or
+// {0, ""} if the provider builds.
+std::pair<int, std::string> provider_config_error(const std::string& toml);
+
+// Requires that `toml` fails with exit code 78 and a message naming `key`.
+void require_config_error(const std::string& toml, const std::string& key);
+
 // A port on 127.0.0.1 where nothing listens.
 int closed_port();
 

@@ -18,6 +18,7 @@ using smsotp::core::CheckResult;
 using smsotp::core::Message;
 using smsotp::core::SendStatus;
 using smsotp::test::FakeServer;
+using smsotp::test::provider_config_error;
 using smsotp::test::provider_from_toml;
 using smsotp::test::RecordedRequest;
 
@@ -55,17 +56,6 @@ std::string queued(const std::string& status)
          R"("message_id":"BF7AD270-0DE2-418B-B606-71D527D9C1AE",)"
          R"("status":")"
          + status + R"("}]}})";
-}
-
-// The exit code and message of the configuration error `toml` causes.
-std::pair<int, std::string> config_error(const std::string& toml)
-{
-  try {
-    provider_from_toml(toml);
-  } catch (const smsotp::Error& error) {
-    return {static_cast<int>(error.code()), error.what()};
-  }
-  return {0, ""};
 }
 
 } // namespace
@@ -295,14 +285,14 @@ TEST_CASE("clicksend: configuration errors exit 78 and name the key")
   SUBCASE("missing username")
   {
     const auto [code, message] =
-        config_error("[provider.cs]\nkind = \"clicksend\"\napi_key = \"k\"\n");
+        provider_config_error("[provider.cs]\nkind = \"clicksend\"\napi_key = \"k\"\n");
     CHECK(code == 78);
     CHECK(message.find("username") != std::string::npos);
   }
   SUBCASE("unknown key")
   {
     const auto [code, message] =
-        config_error(config("https://rest.example.com", "sender = \"Acme\"\n"));
+        provider_config_error(config("https://rest.example.com", "sender = \"Acme\"\n"));
     CHECK(code == 78);
     CHECK(message.find("'sender'") != std::string::npos);
   }

@@ -19,6 +19,7 @@ using smsotp::core::CheckResult;
 using smsotp::core::Message;
 using smsotp::core::SendStatus;
 using smsotp::test::FakeServer;
+using smsotp::test::provider_config_error;
 using smsotp::test::provider_from_toml;
 using smsotp::test::RecordedRequest;
 
@@ -58,17 +59,6 @@ std::string errors(int code, const std::string& parameter)
   return R"({"errors":[{"code":)" + std::to_string(code)
          + R"J(,"description":"no (+31612345678)","parameter":)J"
          + (parameter.empty() ? "null" : "\"" + parameter + "\"") + "}]}";
-}
-
-// The exit code and message of the configuration error `toml` causes.
-std::pair<int, std::string> config_error(const std::string& toml)
-{
-  try {
-    provider_from_toml(toml);
-  } catch (const smsotp::Error& error) {
-    return {static_cast<int>(error.code()), error.what()};
-  }
-  return {0, ""};
 }
 
 } // namespace
@@ -249,7 +239,7 @@ TEST_CASE("messagebird: configuration errors exit 78 and name the key")
 {
   SUBCASE("missing originator")
   {
-    const auto [code, message] = config_error(
+    const auto [code, message] = provider_config_error(
         "[provider.mb]\nkind = \"messagebird\"\naccess_key = \"k\"\n");
     CHECK(code == 78);
     CHECK(message.find("originator") != std::string::npos);
@@ -257,7 +247,7 @@ TEST_CASE("messagebird: configuration errors exit 78 and name the key")
   SUBCASE("unknown key")
   {
     const auto [code, message] =
-        config_error(config("https://rest.example.com", "from = \"Acme\"\n"));
+        provider_config_error(config("https://rest.example.com", "from = \"Acme\"\n"));
     CHECK(code == 78);
     CHECK(message.find("'from'") != std::string::npos);
   }

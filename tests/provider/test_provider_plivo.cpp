@@ -55,17 +55,6 @@ const std::string k_accepted =
     R"({"api_id":"a1","message":"message(s) queued",)"
     R"("message_uuid":["db3ce55a-7f1d-11e1-8ea7-1231380bc196"]})";
 
-void require_config_error(const std::string& toml, const std::string& key)
-{
-  try {
-    static_cast<void>(provider_from_toml(toml));
-    FAIL("no configuration error for " << key);
-  } catch (const Error& error) {
-    CHECK(static_cast<int>(error.code()) == 78);
-    CHECK(std::string(error.what()).find(key) != std::string::npos);
-  }
-}
-
 } // namespace
 
 TEST_CASE("plivo: send request matches the plivo-node capture")

@@ -17,6 +17,7 @@ using smsotp::core::CheckResult;
 using smsotp::core::Message;
 using smsotp::core::SendStatus;
 using smsotp::test::FakeServer;
+using smsotp::test::provider_config_error;
 using smsotp::test::provider_from_toml;
 using smsotp::test::RecordedRequest;
 
@@ -50,17 +51,6 @@ answer(int status, const std::string& body, const std::string& retry_after = "")
 const std::string k_created =
     R"({"id":"01FC66621XXXXX119Z8PMV1QPQ","to":["15558675310"],)"
     R"("from":"15017122661","type":"mt_text","canceled":false})";
-
-// The exit code and message of the configuration error `toml` causes.
-std::pair<int, std::string> config_error(const std::string& toml)
-{
-  try {
-    provider_from_toml(toml);
-  } catch (const smsotp::Error& error) {
-    return {static_cast<int>(error.code()), error.what()};
-  }
-  return {0, ""};
-}
 
 } // namespace
 
@@ -256,27 +246,27 @@ TEST_CASE("sinch: configuration errors exit 78 and name the key")
   SUBCASE("missing service_plan_id")
   {
     const auto [code, message] =
-        config_error(head + "from = \"Acme\"\napi_token = \"t\"\n");
+        provider_config_error(head + "from = \"Acme\"\napi_token = \"t\"\n");
     CHECK(code == 78);
     CHECK(message.find("service_plan_id") != std::string::npos);
   }
   SUBCASE("missing from")
   {
     const auto [code, message] =
-        config_error(head + "service_plan_id = \"p\"\napi_token = \"t\"\n");
+        provider_config_error(head + "service_plan_id = \"p\"\napi_token = \"t\"\n");
     CHECK(code == 78);
     CHECK(message.find("from") != std::string::npos);
   }
   SUBCASE("unknown key")
   {
-    const auto [code, message] = config_error(
+    const auto [code, message] = provider_config_error(
         config("https://sms.example.com", "servce_plan = \"x\"\n"));
     CHECK(code == 78);
     CHECK(message.find("servce_plan") != std::string::npos);
   }
   SUBCASE("unknown region lists the allowed ones")
   {
-    const auto [code, message] = config_error(
+    const auto [code, message] = provider_config_error(
         head
         + "service_plan_id = \"p\"\nfrom = \"A\"\napi_token = \"t\"\n"
           "region = \"mars\"\n");

@@ -60,17 +60,6 @@ std::string errors_answer(const std::string& code)
            R"("source":{"pointer":"/to"}}]})";
 }
 
-void require_config_error(const std::string& toml, const std::string& key)
-{
-  try {
-    static_cast<void>(provider_from_toml(toml));
-    FAIL("no configuration error for " << key);
-  } catch (const Error& error) {
-    CHECK(static_cast<int>(error.code()) == 78);
-    CHECK(std::string(error.what()).find(key) != std::string::npos);
-  }
-}
-
 core::SendResult send_answered(int status, const std::string& body)
 {
   FakeServer server(answer(status, body));

@@ -102,17 +102,6 @@ std::map<std::string, std::string> form_fields(const std::string& body)
   return fields;
 }
 
-void require_config_error(const std::string& toml, const std::string& key)
-{
-  try {
-    static_cast<void>(provider_from_toml(toml));
-    FAIL("no configuration error for " << key);
-  } catch (const Error& error) {
-    CHECK(static_cast<int>(error.code()) == 78);
-    CHECK(std::string(error.what()).find(key) != std::string::npos);
-  }
-}
-
 // One send against a server giving this answer; retries = 0 so that a 429
 // reports its own Retry-After.
 core::SendResult send_answered(const std::string& body,
