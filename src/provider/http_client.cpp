@@ -163,9 +163,10 @@ HttpResponse perform(const HttpRequest& request, const HttpOptions& options)
   for (const auto& header : request.headers) {
     headers.reset(curl_slist_append(headers.release(), header.c_str()));
   }
-  // libcurl's default "Expect: 100-continue" adds a round trip; providers
-  // take small bodies.
-  headers.reset(curl_slist_append(headers.release(), "Expect:"));
+  // No "Expect:" override: libcurl 7.88 sends Expect: 100-continue only for
+  // bodies over 1 MiB, which we never send, and with SigV4 it would sign the
+  // removal line as an empty header that is not on the wire (curl#11664),
+  // which AWS refuses.
   Transfer transfer;
   std::array<char, CURL_ERROR_SIZE> error_buffer{};
   CURL* h = handle.get();
