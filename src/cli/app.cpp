@@ -44,6 +44,7 @@ void add_global_options(CLI::App& app, GlobalOptions& global)
   app.add_option("-c,--config",
                  global.config_path,
                  "Config file (default: $SMSOTP_CONFIG, "
+                 "$XDG_CONFIG_HOME/smsotp/config.toml or "
                  "~/.config/smsotp/config.toml, /etc/smsotp/config.toml)");
   app.add_option(
       "--db", global.db_path, "State database (overrides store.database)");

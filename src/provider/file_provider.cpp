@@ -32,6 +32,21 @@ public:
         m_name, "file", m_path == "-" ? "standard output" : m_path, m_path, {}};
   }
 
+  void prepare() override
+  {
+    if (m_path == "-") {
+      return;
+    }
+    const int fd =
+        ::open(m_path.c_str(), O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
+    if (fd < 0) {
+      throw Error(core::ExitCode::io,
+                  "provider " + m_name + ": cannot open " + m_path + ": "
+                      + std::strerror(errno) + "; nothing was sent");
+    }
+    ::close(fd);
+  }
+
   core::SendResult send(const core::Message& message) override
   {
     const std::string line = format_line(message);

@@ -71,13 +71,17 @@ public:
             {{"auth_token", m_token_ref}}};
   }
 
+  void prepare() override
+  {
+    m_token = core::read_secret(m_spec,
+                                "auth_token",
+                                m_config_private,
+                                "provider." + m_spec.name + " auth_token");
+  }
+
   core::SendResult send(const core::Message& message) override
   {
-    const std::string token =
-        core::read_secret(m_spec,
-                          "auth_token",
-                          m_config_private,
-                          "provider." + m_spec.name + " auth_token");
+    const std::string& token = m_token;
     auto request = build_request(message);
     request.headers.push_back("Authorization: Basic "
                               + util::base64(m_account_sid + ":" + token));
@@ -168,6 +172,7 @@ private:
   std::string m_base_url;
   HttpOptions m_http;
   core::SecretRef m_token_ref;
+  std::string m_token; // read by prepare()
 };
 
 } // namespace

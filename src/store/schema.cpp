@@ -11,7 +11,9 @@ namespace {
 // Migration N takes the schema from version N to N + 1. Only ever append.
 constexpr std::array<const char*, k_schema_version> k_migrations{
     // 0 -> 1: challenges and per-recipient failure counters.
-    // A challenge's tag is NULL once it can no longer be verified.
+    // A challenge's tag is NULL once it can no longer be verified. A
+    // superseded challenge keeps its tag until the one that replaced it is
+    // sent: if that send fails, the older code is live again.
     "CREATE TABLE challenge ("
     "  id TEXT PRIMARY KEY,"
     "  recipient TEXT NOT NULL,"
@@ -29,7 +31,8 @@ constexpr std::array<const char*, k_schema_version> k_migrations{
     "'expired')),"
     "  provider TEXT,"
     "  provider_message_id TEXT,"
-    "  finished_at INTEGER"
+    "  finished_at INTEGER,"
+    "  superseded_by TEXT"
     ");"
     "CREATE INDEX challenge_by_recipient ON challenge (recipient, purpose, "
     "created_at);"
