@@ -2,7 +2,9 @@
 #include "store/sqlite_common.hpp"
 
 #include <array>
+#include <chrono>
 #include <sqlite3.h>
+#include <thread>
 
 namespace smsotp::store::detail {
 
@@ -11,9 +13,7 @@ namespace {
 // Migration N takes the schema from version N to N + 1. Only ever append.
 constexpr std::array<const char*, k_schema_version> k_migrations{
     // 0 -> 1: challenges and per-recipient failure counters.
-    // A challenge's tag is NULL once it can no longer be verified. A
-    // superseded challenge keeps its tag until the one that replaced it is
-    // sent: if that send fails, the older code is live again.
+    // A challenge's tag is NULL once it can no longer be verified.
     "CREATE TABLE challenge ("
     "  id TEXT PRIMARY KEY,"
     "  recipient TEXT NOT NULL,"
@@ -31,8 +31,7 @@ constexpr std::array<const char*, k_schema_version> k_migrations{
     "'expired')),"
     "  provider TEXT,"
     "  provider_message_id TEXT,"
-    "  finished_at INTEGER,"
-    "  superseded_by TEXT"
+    "  finished_at INTEGER"
     ");"
     "CREATE INDEX challenge_by_recipient ON challenge (recipient, purpose, "
     "created_at);"
@@ -43,6 +42,9 @@ constexpr std::array<const char*, k_schema_version> k_migrations{
     "  locked_until INTEGER,"
     "  updated_at INTEGER NOT NULL"
     ");",
+    // 1 -> 2: a superseded challenge keeps its tag until the one that
+    // replaced it is sent; if that send fails, the older code is live again.
+    "ALTER TABLE challenge ADD COLUMN superseded_by TEXT;",
 };
 
 bool has_tables(SQLite::Database& db)
@@ -93,12 +95,47 @@ void migrate(SQLite::Database& db, const std::string& path)
 
 } // namespace
 
+namespace {
+
+// Switching a new database to WAL needs an exclusive lock, and SQLite does
+// not always wait for it: retry while another process holds it.
+std::string switch_to_wal(SQLite::Database& db)
+{
+  const auto deadline = std::chrono::steady_clock::now()
+                        + std::chrono::milliseconds(k_busy_timeout_ms);
+  while (true) {
+    try {
+      return db.execAndGet("PRAGMA journal_mode = WAL").getString();
+    } catch (const SQLite::Exception& error) {
+      const int code = error.getErrorCode() & 0xff;
+      if ((code != SQLITE_BUSY && code != SQLITE_LOCKED)
+          || std::chrono::steady_clock::now() > deadline) {
+        throw;
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    }
+  }
+}
+
+} // namespace
+
 void prepare_connection(SQLite::Database& db, const std::string& path)
 {
   db.setBusyTimeout(k_busy_timeout_ms);
-  check_identity(db, path);
-  const std::string mode =
-      db.execAndGet("PRAGMA journal_mode = WAL").getString();
+  {
+    // One read transaction, so that a concurrent first-time migration is
+    // seen either wholly or not at all (never "tables but no identity").
+    db.exec("BEGIN");
+    try {
+      check_identity(db, path);
+    } catch (...) {
+      db.exec("ROLLBACK");
+      throw;
+    }
+    db.exec("COMMIT");
+  }
+  const std::string current = db.execAndGet("PRAGMA journal_mode").getString();
+  const std::string mode = current == "wal" ? current : switch_to_wal(db);
   if (mode != "wal") {
     throw Error(
         core::ExitCode::cant_create,
