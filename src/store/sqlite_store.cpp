@@ -48,7 +48,8 @@ void SqliteStore::expire_stale(std::int64_t now)
 {
   SQLite::Statement expire(
       m_db,
-      "UPDATE challenge SET state = 'expired', tag = NULL, finished_at = ?1"
+      "UPDATE challenge SET state = 'expired', tag = NULL,"
+      " finished_at = expires_at" // when it died, not when we noticed
       " WHERE state IN ('pending', 'sent') AND expires_at <= ?1");
   expire.bind(1, now);
   expire.exec();
