@@ -3,6 +3,7 @@
 #include "cli/commands.hpp"
 #include "cli/signals.hpp"
 #include "core/error.hpp"
+#include "util/string.hpp"
 
 #include <CLI/CLI.hpp>
 
@@ -44,6 +45,7 @@ void add_global_options(CLI::App& app, GlobalOptions& global)
   app.add_option("-c,--config",
                  global.config_path,
                  "Config file (default: $SMSOTP_CONFIG, "
+                 "$XDG_CONFIG_HOME/smsotp/config.toml or "
                  "~/.config/smsotp/config.toml, /etc/smsotp/config.toml)");
   app.add_option(
       "--db", global.db_path, "State database (overrides store.database)");
@@ -143,6 +145,26 @@ int dispatch(const CLI::App& app,
   return run_providers(options.global, options.providers, out, clock);
 }
 
+// CLI11 lists unexpected arguments verbatim, and one may be a secret typed
+// where it does not belong (--auth-token VALUE): name only the options.
+std::string usage_message(const CLI::ParseError& error, int argc, char** argv)
+{
+  if (dynamic_cast<const CLI::ExtrasError*>(&error) == nullptr) {
+    return std::string(error.what()) + " (see smsotp --help)";
+  }
+  std::vector<std::string> options;
+  for (int i = 1; i < argc; ++i) {
+    const std::string argument = argv[i];
+    if (argument.starts_with("-") && argument.size() > 1) {
+      options.push_back(argument.substr(0, argument.find('=')));
+    }
+  }
+  return "unexpected arguments (values not shown; options given: "
+         + util::join(options, " ")
+         + "); secrets are read from files or the environment, never the "
+           "command line (see smsotp --help)";
+}
+
 bool wants_json(int argc, char** argv)
 {
   for (int i = 1; i < argc; ++i) {
@@ -184,8 +206,7 @@ int main(int argc, char** argv, const util::Clock& clock)
     GlobalOptions global;
     global.json = wants_json(argc, argv);
     Output(global).error(
-        Error(core::ExitCode::usage,
-              std::string(error.what()) + " (see smsotp --help)"));
+        Error(core::ExitCode::usage, usage_message(error, argc, argv)));
     return static_cast<int>(core::ExitCode::usage);
   }
 

@@ -2,6 +2,7 @@
 
 #include "core/error.hpp"
 #include "util/fs.hpp"
+#include "util/interrupt.hpp"
 #include "util/tty.hpp"
 
 #include <cstdlib>
@@ -19,6 +20,15 @@ void emit(int fd, const std::string& text)
     util::write_all(fd, text);
   } catch (const util::FsError&) { // NOLINT(bugprone-empty-catch)
   }
+}
+
+// The status the process will end with: a signal death reads as 128 + N.
+int exit_status(core::ExitCode code)
+{
+  if (code == core::ExitCode::interrupted && util::interrupt_signal() != 0) {
+    return 128 + util::interrupt_signal();
+  }
+  return static_cast<int>(code);
 }
 
 bool want_color(const GlobalOptions& options)
@@ -97,7 +107,7 @@ void Output::error(const Error& failure, const nlohmann::json& extra) const
   if (m_options.json) {
     nlohmann::json error{{"class", core::exit_class_name(failure.code())},
                          {"message", failure.what()},
-                         {"exit_code", static_cast<int>(failure.code())}};
+                         {"exit_code", exit_status(failure.code())}};
     if (failure.retry_after()) {
       error["retry_after"] = *failure.retry_after();
     }

@@ -80,6 +80,9 @@ int run_send(const GlobalOptions& global,
         {to, message::render(config.message_template.value, values)});
   }
 
+  for (const auto& provider : providers) {
+    provider->prepare(); // local faults must not cost the previous code
+  }
   check_interrupted();
   // Slow set-up (key file, crypto) happens before the store's write lock.
   core::OpenSslRandom random;

@@ -288,6 +288,9 @@ std::vector<std::string> Config::describe() const
       key_file.value.empty() ? "(derived)" : key_file.value,
       key_file);
   add("message.app", app_name.value, app_name);
+  add("message.template",
+      "\"" + message_template.value + "\"",
+      message_template);
   add("send.providers",
       "[" + util::join(provider_order.value, ", ") + "]",
       provider_order);

@@ -116,9 +116,11 @@ std::string normalize_code(std::string_view input)
                 "code: too long (" + std::to_string(input.size())
                     + " bytes, max " + std::to_string(k_max_code_input) + ")");
   }
+  // One line ending: LF, CRLF, or a lone CR left over when the reader
+  // already removed the LF of a CRLF line.
   if (input.ends_with("\r\n")) {
     input.remove_suffix(2);
-  } else if (input.ends_with('\n')) {
+  } else if (input.ends_with('\n') || input.ends_with('\r')) {
     input.remove_suffix(1);
   }
   std::string code;

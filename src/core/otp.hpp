@@ -60,10 +60,10 @@ Tag compute_tag(const Key& key,
 // Constant-time equality (CRYPTO_memcmp).
 bool tags_equal(const Tag& a, const Tag& b);
 
-// Turns what a person typed into a code: one trailing LF or CRLF and any ASCII
-// spaces, tabs and dashes are removed, then 6..10 ASCII digits must remain.
-// Throws Error(usage) naming the first offending byte otherwise; such input
-// can never match, so callers do not count it as an attempt.
+// Turns what a person typed into a code: one trailing LF, CRLF or CR and any
+// ASCII spaces, tabs and dashes are removed, then 6..10 ASCII digits must
+// remain. Throws Error(usage) naming the first offending byte otherwise; such
+// input can never match, so callers do not count it as an attempt.
 std::string normalize_code(std::string_view input);
 
 } // namespace smsotp::core

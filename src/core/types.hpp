@@ -7,6 +7,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 namespace smsotp::core {
@@ -53,6 +54,17 @@ std::string_view send_status_name(SendStatus status);
 
 struct SendResult
 {
+  SendResult() = default;
+  SendResult(SendStatus status_,
+             std::string provider_,
+             std::string message_id_,
+             std::string detail_,
+             std::optional<std::int64_t> retry_after_ = std::nullopt)
+      : status(status_), provider(std::move(provider_)),
+        message_id(std::move(message_id_)), detail(std::move(detail_)),
+        retry_after(retry_after_)
+  {}
+
   SendStatus status = SendStatus::unknown;
   std::string provider;   // configured provider name
   std::string message_id; // provider's id when sent

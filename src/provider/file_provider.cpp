@@ -32,6 +32,21 @@ public:
         m_name, "file", m_path == "-" ? "standard output" : m_path, m_path, {}};
   }
 
+  void prepare() override
+  {
+    if (m_path == "-") {
+      return;
+    }
+    const int fd =
+        ::open(m_path.c_str(), O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
+    if (fd < 0) {
+      throw Error(core::ExitCode::io,
+                  "provider " + m_name + ": cannot open " + m_path + ": "
+                      + std::strerror(errno) + "; nothing was sent");
+    }
+    ::close(fd);
+  }
+
   core::SendResult send(const core::Message& message) override
   {
     const std::string line = format_line(message);
@@ -40,10 +55,7 @@ public:
       return {core::SendStatus::sent,
               m_name,
               "stdout",
-              "written to standard output",
-              {},
-              false,
-              {}};
+              "written to standard output"};
     }
     const int fd =
         ::open(m_path.c_str(), O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
@@ -56,13 +68,7 @@ public:
     // One write() per message with O_APPEND, so lines from concurrent
     // senders never interleave.
     write_or_throw(fd, line, m_path);
-    return {core::SendStatus::sent,
-            m_name,
-            m_path,
-            "appended to " + m_path,
-            {},
-            false,
-            {}};
+    return {core::SendStatus::sent, m_name, m_path, "appended to " + m_path};
   }
 
   std::string describe_request(const core::Message& message) const override

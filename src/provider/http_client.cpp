@@ -5,10 +5,12 @@
 
 #include <curl/curl.h>
 
+#include <arpa/inet.h>
 #include <array>
 #include <cstdlib>
 #include <memory>
 #include <mutex>
+#include <netinet/in.h>
 
 namespace smsotp::provider {
 
@@ -81,9 +83,17 @@ int on_progress(void*, curl_off_t, curl_off_t, curl_off_t, curl_off_t)
   return util::interrupt_signal() != 0 ? 1 : 0; // non-zero aborts the transfer
 }
 
+// Only addresses that cannot leave this machine: an IPv4 literal in
+// 127.0.0.0/8, [::1], or localhost. A name like 127.0.0.1.example.com is
+// not one, however it starts.
 bool is_loopback_host(const std::string& host)
 {
-  return host == "localhost" || host == "[::1]" || host.starts_with("127.");
+  if (host == "localhost" || host == "[::1]") {
+    return true;
+  }
+  in_addr address{};
+  return ::inet_pton(AF_INET, host.c_str(), &address) == 1
+         && (ntohl(address.s_addr) >> 24U) == 127U;
 }
 
 // Splits "scheme://[user@]host[:port]/..." into scheme, userinfo, host.
@@ -118,6 +128,8 @@ Transport classify(CURLcode code, const Transfer& transfer, CURL* handle)
     case CURLE_COULDNT_RESOLVE_HOST:
     case CURLE_COULDNT_RESOLVE_PROXY:
     case CURLE_COULDNT_CONNECT:
+    case CURLE_UNSUPPORTED_PROTOCOL:
+    case CURLE_URL_MALFORMAT:
       return Transport::not_connected;
     case CURLE_PEER_FAILED_VERIFICATION:
     case CURLE_SSL_CONNECT_ERROR:

@@ -14,7 +14,7 @@ core::SendResult result(core::SendStatus status,
                         const std::string& detail,
                         std::optional<std::int64_t> retry_after = std::nullopt)
 {
-  return {status, name, "", detail, retry_after, false, {}};
+  return {status, name, "", detail, retry_after};
 }
 
 } // namespace

@@ -80,8 +80,10 @@ std::string answer_text(const HttpResponse& response)
 
 Secrets::Secrets(const core::ProviderSpec& spec,
                  bool config_private,
-                 bool redact)
-    : m_spec(spec), m_config_private(config_private), m_redact(redact)
+                 bool redact,
+                 std::map<std::string, std::string>* cache)
+    : m_spec(spec), m_config_private(config_private), m_redact(redact),
+      m_cache(cache)
 {}
 
 std::string Secrets::get(const std::string& name) const
@@ -89,8 +91,17 @@ std::string Secrets::get(const std::string& name) const
   if (m_redact) {
     return "[redacted]";
   }
-  return core::read_secret(
+  if (m_cache != nullptr) {
+    if (const auto it = m_cache->find(name); it != m_cache->end()) {
+      return it->second;
+    }
+  }
+  auto value = core::read_secret(
       m_spec, name, m_config_private, "provider." + m_spec.name + " " + name);
+  if (m_cache != nullptr) {
+    (*m_cache)[name] = value;
+  }
+  return value;
 }
 
 bool Secrets::redacting() const
@@ -177,9 +188,15 @@ HttpResponse HttpProvider::exchange(const HttpRequest& request,
   }
 }
 
+void HttpProvider::prepare()
+{
+  const Secrets secrets(m_spec, m_config_private, false, &m_secret_cache);
+  static_cast<void>(build_send({"+10000000000", "prepare"}, secrets));
+}
+
 core::SendResult HttpProvider::send(const core::Message& message)
 {
-  const Secrets secrets(m_spec, m_config_private, false);
+  const Secrets secrets(m_spec, m_config_private, false, &m_secret_cache);
   const auto request = build_send(message, secrets);
   std::vector<std::string> trace;
   const auto response = exchange(request, trace);
@@ -253,19 +270,13 @@ HttpProvider::interpret_check(const HttpResponse& response) const
 
 core::SendResult HttpProvider::sent(const std::string& message_id) const
 {
-  return {core::SendStatus::sent,
-          m_spec.name,
-          message_id,
-          "accepted",
-          {},
-          false,
-          {}};
+  return {core::SendStatus::sent, m_spec.name, message_id, "accepted"};
 }
 
 core::SendResult HttpProvider::failed(core::SendStatus status,
                                       const std::string& detail) const
 {
-  core::SendResult result{status, m_spec.name, "", detail, {}, false, {}};
+  core::SendResult result{status, m_spec.name, "", detail};
   if (status == core::SendStatus::unknown) {
     result.retry_after = 30;
   }

@@ -11,6 +11,7 @@
 #include "provider/provider.hpp"
 #include "provider/spec_reader.hpp"
 
+#include <map>
 #include <string>
 #include <vector>
 
@@ -22,7 +23,11 @@ namespace smsotp::provider {
 class Secrets
 {
 public:
-  Secrets(const core::ProviderSpec& spec, bool config_private, bool redact);
+  // `cache`, if given, keeps values read once for later requests.
+  Secrets(const core::ProviderSpec& spec,
+          bool config_private,
+          bool redact,
+          std::map<std::string, std::string>* cache = nullptr);
   std::string get(const std::string& name) const;
   bool redacting() const;
 
@@ -30,6 +35,7 @@ private:
   const core::ProviderSpec& m_spec;
   bool m_config_private;
   bool m_redact;
+  std::map<std::string, std::string>* m_cache;
 };
 
 struct HttpKind
@@ -44,6 +50,10 @@ class HttpProvider : public Provider
 {
 public:
   ProviderInfo info() const override;
+  // Builds a send request for a placeholder message, which reads every
+  // secret a real send needs: a missing or unsafe secret fails here,
+  // before a code is issued.
+  void prepare() override;
   core::SendResult send(const core::Message& message) override;
   std::string describe_request(const core::Message& message) const override;
   core::CheckResult check() override;
@@ -88,6 +98,7 @@ private:
   std::string m_base_url;
   HttpOptions m_http;
   std::int64_t m_retries = 2;
+  std::map<std::string, std::string> m_secret_cache;
 };
 
 // "POST https://host/path" without the query string, which may carry

@@ -39,8 +39,12 @@ public:
 
   virtual ProviderInfo info() const = 0;
 
-  // Delivers one message. Reads secrets at this point, not at construction,
-  // so that listing providers never needs them.
+  // Reads and checks everything send() needs locally (secrets, the output
+  // file), so that a local fault surfaces before a code is issued. Not done
+  // at construction: listing providers never needs secrets. Throws Error.
+  virtual void prepare() = 0;
+
+  // Delivers one message; prepare() must have succeeded.
   virtual core::SendResult send(const core::Message& message) = 0;
 
   // The exact request send() would make, with credentials replaced by

@@ -2,7 +2,9 @@
 #include "store/sqlite_common.hpp"
 
 #include <array>
+#include <chrono>
 #include <sqlite3.h>
+#include <thread>
 
 namespace smsotp::store::detail {
 
@@ -40,7 +42,10 @@ constexpr std::array<const char*, k_schema_version> k_migrations{
     "  locked_until INTEGER,"
     "  updated_at INTEGER NOT NULL"
     ");",
-    // 1 -> 2: providers that failed recently, skipped until skip_until.
+    // 1 -> 2: a superseded challenge keeps its tag until the one that
+    // replaced it is sent; if that send fails, the older code is live again.
+    "ALTER TABLE challenge ADD COLUMN superseded_by TEXT;",
+    // 2 -> 3: providers that failed recently, skipped until skip_until.
     "CREATE TABLE provider_health ("
     "  provider TEXT PRIMARY KEY,"
     "  skip_until INTEGER NOT NULL,"
@@ -97,12 +102,47 @@ void migrate(SQLite::Database& db, const std::string& path)
 
 } // namespace
 
+namespace {
+
+// Switching a new database to WAL needs an exclusive lock, and SQLite does
+// not always wait for it: retry while another process holds it.
+std::string switch_to_wal(SQLite::Database& db)
+{
+  const auto deadline = std::chrono::steady_clock::now()
+                        + std::chrono::milliseconds(k_busy_timeout_ms);
+  while (true) {
+    try {
+      return db.execAndGet("PRAGMA journal_mode = WAL").getString();
+    } catch (const SQLite::Exception& error) {
+      const int code = error.getErrorCode() & 0xff;
+      if ((code != SQLITE_BUSY && code != SQLITE_LOCKED)
+          || std::chrono::steady_clock::now() > deadline) {
+        throw;
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    }
+  }
+}
+
+} // namespace
+
 void prepare_connection(SQLite::Database& db, const std::string& path)
 {
   db.setBusyTimeout(k_busy_timeout_ms);
-  check_identity(db, path);
-  const std::string mode =
-      db.execAndGet("PRAGMA journal_mode = WAL").getString();
+  {
+    // One read transaction, so that a concurrent first-time migration is
+    // seen either wholly or not at all (never "tables but no identity").
+    db.exec("BEGIN");
+    try {
+      check_identity(db, path);
+    } catch (...) {
+      db.exec("ROLLBACK");
+      throw;
+    }
+    db.exec("COMMIT");
+  }
+  const std::string current = db.execAndGet("PRAGMA journal_mode").getString();
+  const std::string mode = current == "wal" ? current : switch_to_wal(db);
   if (mode != "wal") {
     throw Error(
         core::ExitCode::cant_create,

@@ -14,7 +14,7 @@ namespace smsotp::store::detail {
 // written by some other program is recognised as foreign.
 constexpr int k_application_id = 0x736d736f;
 // The schema this build writes; older schemas are migrated forward.
-constexpr int k_schema_version = 2;
+constexpr int k_schema_version = 3;
 constexpr int k_busy_timeout_ms = 10000;
 
 // Applies connection settings (busy_timeout, WAL, synchronous=FULL,

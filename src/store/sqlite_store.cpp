@@ -48,10 +48,19 @@ void SqliteStore::expire_stale(std::int64_t now)
 {
   SQLite::Statement expire(
       m_db,
-      "UPDATE challenge SET state = 'expired', tag = NULL, finished_at = ?1"
+      "UPDATE challenge SET state = 'expired', tag = NULL,"
+      " finished_at = expires_at" // when it died, not when we noticed
       " WHERE state IN ('pending', 'sent') AND expires_at <= ?1");
   expire.bind(1, now);
   expire.exec();
+  // Superseded codes keep their tag only while their replacement is in
+  // flight (see finalize); past expiry they are dead either way.
+  SQLite::Statement drop(
+      m_db,
+      "UPDATE challenge SET tag = NULL WHERE state ="
+      " 'superseded' AND tag IS NOT NULL AND expires_at <= ?");
+  drop.bind(1, now);
+  drop.exec();
 }
 
 Reservation SqliteStore::reserve(const ReserveRequest& request,
@@ -70,12 +79,13 @@ Reservation SqliteStore::reserve(const ReserveRequest& request,
     expire_stale(now);
     SQLite::Statement supersede(
         m_db,
-        "UPDATE challenge SET state = 'superseded', tag = NULL,"
+        "UPDATE challenge SET state = 'superseded', superseded_by = ?,"
         " finished_at = ? WHERE recipient = ? AND purpose = ?"
         " AND state IN ('pending', 'sent')");
-    supersede.bind(1, now);
-    supersede.bind(2, request.recipient);
-    supersede.bind(3, request.purpose);
+    supersede.bind(1, request.challenge_id);
+    supersede.bind(2, now);
+    supersede.bind(3, request.recipient);
+    supersede.bind(4, request.purpose);
     const int superseded = supersede.exec();
 
     SQLite::Statement insert(
@@ -99,6 +109,30 @@ Reservation SqliteStore::reserve(const ReserveRequest& request,
     throw_store_error(
         error, m_path, "recording the new challenge; nothing was sent");
   }
+}
+
+void SqliteStore::settle_superseded(const std::string& challenge_id,
+                                    core::SendStatus status)
+{
+  if (status == core::SendStatus::sent || status == core::SendStatus::unknown) {
+    // The new code is (or may be) on its way: the older ones are dead.
+    SQLite::Statement drop(m_db,
+                           "UPDATE challenge SET tag = NULL WHERE"
+                           " superseded_by = ?");
+    drop.bind(1, challenge_id);
+    drop.exec();
+    return;
+  }
+  // Surely not sent: nothing replaced the older code, so it is live again
+  // (nothing lost). Its expiry is unchanged.
+  SQLite::Statement restore(
+      m_db,
+      "UPDATE challenge SET state = CASE WHEN provider_message_id IS NULL"
+      " THEN 'pending' ELSE 'sent' END, superseded_by = NULL, finished_at = "
+      "NULL"
+      " WHERE superseded_by = ? AND state = 'superseded' AND tag IS NOT NULL");
+  restore.bind(1, challenge_id);
+  restore.exec();
 }
 
 void SqliteStore::finalize(const std::string& challenge_id,
@@ -155,6 +189,7 @@ void SqliteStore::finalize(const std::string& challenge_id,
       mark.bind(4, now);
       mark.exec();
     }
+    settle_superseded(challenge_id, result.status);
     transaction.commit();
   } catch (const SQLite::Exception& error) {
     throw_store_error(error,

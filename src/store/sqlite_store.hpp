@@ -30,6 +30,10 @@ private:
   // Seconds until the recipient's lock ends, 0 if not locked. A lock that
   // has run out is lifted here (the failure counter starts again at 0).
   std::int64_t active_lock(const std::string& recipient, std::int64_t now);
+  // After a send: drops the tags of the challenges this one superseded, or
+  // revives them if the new code surely was not sent.
+  void settle_superseded(const std::string& challenge_id,
+                         core::SendStatus status);
   // Marks live challenges past their expiry as expired and drops their tags.
   void expire_stale(std::int64_t now);
   core::VerifyOutcome verify_locked(const VerifyRequest& request,

@@ -26,13 +26,15 @@ struct Found
 std::optional<Found> find_challenge(SQLite::Database& db,
                                     const VerifyRequest& request)
 {
-  // Without --id only the newest challenge of recipient + purpose counts:
-  // older ones were superseded when it was sent.
+  // Without --id the newest live challenge of recipient + purpose counts
+  // (a newer one may have failed to send and revived it), else the newest
+  // of any state, which tells why verification fails.
   const std::string sql =
       "SELECT id, state, tag, code_length, expires_at, attempts, max_attempts"
       " FROM challenge WHERE recipient = ? AND purpose = ?"
       + std::string(request.challenge_id ? " AND id = ?" : "")
-      + " ORDER BY created_at DESC, rowid DESC LIMIT 1";
+      + " ORDER BY state IN ('pending', 'sent') DESC, created_at DESC,"
+        " rowid DESC LIMIT 1";
   SQLite::Statement query(db, sql);
   query.bind(1, request.recipient);
   query.bind(2, request.purpose);

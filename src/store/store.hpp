@@ -81,6 +81,14 @@ public:
                         const std::vector<core::ProviderHealth>& health,
                         std::int64_t now) = 0;
 
+  // finalize() without provider health to record.
+  void finalize(const std::string& challenge_id,
+                const core::SendResult& result,
+                std::int64_t now)
+  {
+    finalize(challenge_id, result, {}, now);
+  }
+
   // Providers to skip at `now`: name -> seconds left.
   virtual std::map<std::string, std::int64_t>
   skipped_providers(std::int64_t now) = 0;

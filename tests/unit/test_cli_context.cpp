@@ -1,0 +1,106 @@
+// Tests for src/cli/context.cpp.
+
+#include "cli/context.hpp"
+#include "cli_fixture.hpp"
+#include "testutil.hpp"
+
+#include <doctest/doctest.h>
+
+using smsotp::core::ExitCode;
+using smsotp::core::Origin;
+using smsotp::test::catch_error;
+using smsotp::test::CliFixture;
+
+namespace {
+
+smsotp::test::Caught context_error(CliFixture& cli)
+{
+  smsotp::test::Caught caught;
+  cli.run([&](const smsotp::cli::Output& out) {
+    caught = catch_error(
+        [&] { smsotp::cli::make_context(cli.global, out, cli.clock()); });
+    return 0;
+  });
+  return caught;
+}
+
+} // namespace
+
+TEST_CASE("--db overrides the config with origin flag")
+{
+  CliFixture cli;
+  cli.global.db_path = cli.file("other.db");
+  const smsotp::cli::Output out(cli.global);
+  const auto context = smsotp::cli::make_context(cli.global, out, cli.clock());
+  CHECK(context.config.database_path() == cli.file("other.db"));
+  CHECK(context.config.database.origin == Origin::flag);
+  CHECK(context.config.path == cli.config_path());
+}
+
+TEST_CASE("verbose shows where each value came from")
+{
+  CliFixture cli;
+  cli.global.verbose = true;
+  const auto result = cli.run([&](const smsotp::cli::Output& out) {
+    smsotp::cli::make_context(cli.global, out, cli.clock());
+    return 0;
+  });
+  CHECK_CONTAINS(result.err, "config file: " + cli.config_path());
+  CHECK_CONTAINS(result.err,
+                 "store.database = " + cli.file("state.db") + " (file "
+                     + cli.config_path() + ":2:12)");
+  CHECK_CONTAINS(result.err, "otp.ttl = 5m (default)");
+}
+
+TEST_CASE("an invalid template in the config is a config error")
+{
+  CliFixture cli;
+  cli.write_config("[message]\ntemplate = \"no code\"\n");
+  const auto caught = context_error(cli);
+  CHECK(caught.code == ExitCode::config);
+  CHECK_CONTAINS(caught.message, cli.config_path() + ":2:12");
+}
+
+TEST_CASE("a flag value out of range is a usage error")
+{
+  smsotp::core::Config config;
+  const auto caught = catch_error(
+      [&] { smsotp::cli::apply_flag(config, "otp.ttl", "11m", "--ttl"); });
+  CHECK(caught.code == ExitCode::usage);
+  CHECK_CONTAINS(caught.message, "--ttl");
+  smsotp::cli::apply_flag(config, "otp.ttl", std::nullopt, "--ttl");
+  CHECK(config.ttl.origin == Origin::default_value);
+}
+
+TEST_CASE("make_providers explains which provider is meant")
+{
+  CliFixture cli;
+  cli.write_config("[provider.outbox]\nkind = \"file\"\n"
+                   "[provider.spare]\nkind = \"file\"\n");
+  const smsotp::cli::Output out(cli.global);
+  const auto context = smsotp::cli::make_context(cli.global, out, cli.clock());
+
+  const auto typo = catch_error(
+      [&] { smsotp::cli::make_providers(context, std::string("outbx")); });
+  CHECK(typo.code == ExitCode::usage);
+  CHECK_CONTAINS(typo.message, "did you mean 'outbox'");
+
+  const auto ambiguous =
+      catch_error([&] { smsotp::cli::make_providers(context, std::nullopt); });
+  CHECK(ambiguous.code == ExitCode::config);
+  CHECK_CONTAINS(ambiguous.message, "send.providers");
+
+  CHECK(smsotp::cli::make_providers(context, std::string("spare")).size() == 1);
+}
+
+TEST_CASE("make_providers without any provider is a config error")
+{
+  CliFixture cli;
+  cli.write_config("[otp]\nlength = 6\n");
+  const smsotp::cli::Output out(cli.global);
+  const auto context = smsotp::cli::make_context(cli.global, out, cli.clock());
+  const auto caught =
+      catch_error([&] { smsotp::cli::make_providers(context, std::nullopt); });
+  CHECK(caught.code == ExitCode::config);
+  CHECK_CONTAINS(caught.message, "[provider.NAME]");
+}

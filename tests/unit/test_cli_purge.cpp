@@ -1,0 +1,82 @@
+// Tests for src/cli/purge.cpp (run_purge in-process).
+
+#include "cli_fixture.hpp"
+#include "testutil.hpp"
+
+#include <doctest/doctest.h>
+#include <nlohmann/json.hpp>
+
+using smsotp::test::CliFixture;
+using smsotp::test::k_cli_t0;
+
+namespace {
+
+const std::string k_to = "+15551234567";
+
+} // namespace
+
+TEST_CASE("purge removes used codes and reports the counts")
+{
+  CliFixture cli;
+  REQUIRE(cli.send_to(k_to).status == 0);
+  REQUIRE(cli.verify_code(k_to, cli.last_code()).status == 0);
+  cli.global.json = true;
+  smsotp::cli::PurgeOptions options;
+  options.dry_run = true;
+  const auto dry = nlohmann::json::parse(cli.purge(options).out);
+  CHECK(dry.at("dry_run") == true);
+  CHECK(dry.at("challenges") == 1);
+  options.dry_run = false;
+  const auto real = cli.purge(options);
+  CHECK(real.status == 0);
+  CHECK(nlohmann::json::parse(real.out).at("challenges") == 1);
+  CHECK(nlohmann::json::parse(cli.purge(options).out).at("challenges") == 0);
+}
+
+TEST_CASE("purge keeps a live code")
+{
+  CliFixture cli;
+  REQUIRE(cli.send_to(k_to).status == 0);
+  const auto code = cli.last_code();
+  const auto result = cli.purge({});
+  CHECK(result.status == 0);
+  CHECK(result.out.starts_with("0 challenges"));
+  CHECK(cli.verify_code(k_to, code).status == 0);
+}
+
+TEST_CASE("purge --to lifts a lockout")
+{
+  CliFixture cli("[otp]\nlockout_after = 1\n[provider.outbox]\nkind = "
+                 "\"file\"\npath = \"outbox.txt\"\n");
+  REQUIRE(cli.send_to(k_to).status == 0);
+  const std::string wrong = cli.last_code() == "000000" ? "111111" : "000000";
+  REQUIRE(cli.verify_code(k_to, wrong).status == 1);
+  REQUIRE(cli.send_to(k_to).status == 75);
+  smsotp::cli::PurgeOptions options;
+  options.to = "+1 555 123 4567";
+  CHECK(cli.purge(options).status == 0);
+  CHECK(cli.send_to(k_to).status == 0);
+}
+
+TEST_CASE("purge rejects contradictory or malformed options with 64")
+{
+  CliFixture cli;
+  smsotp::cli::PurgeOptions both;
+  both.all = true;
+  both.to = k_to;
+  CHECK(cli.purge(both).status == 64);
+  smsotp::cli::PurgeOptions bad_age;
+  bad_age.older_than = "1 hour";
+  CHECK(cli.purge(bad_age).status == 64);
+  smsotp::cli::PurgeOptions bad_number;
+  bad_number.to = "5551234567";
+  CHECK(cli.purge(bad_number).status == 64);
+}
+
+TEST_CASE("purge without a database succeeds and creates none")
+{
+  CliFixture cli;
+  const auto result = cli.purge({});
+  CHECK(result.status == 0);
+  CHECK_FALSE(smsotp::test::path_exists(cli.file("state.db")));
+}

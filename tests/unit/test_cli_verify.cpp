@@ -1,0 +1,121 @@
+// Tests for src/cli/verify.cpp (run_verify in-process).
+
+#include "cli_fixture.hpp"
+#include "testutil.hpp"
+
+#include <doctest/doctest.h>
+#include <nlohmann/json.hpp>
+
+using smsotp::test::CliFixture;
+using smsotp::test::k_cli_t0;
+
+namespace {
+
+const std::string k_to = "+15551234567";
+
+} // namespace
+
+TEST_CASE("verify accepts the delivered code once")
+{
+  CliFixture cli;
+  REQUIRE(cli.send_to(k_to).status == 0);
+  const auto code = cli.last_code();
+  const auto first = cli.verify_code("+1 555 123 4567", code);
+  CHECK(first.status == 0);
+  CHECK(first.out == "verified\n");
+  const auto second = cli.verify_code(k_to, code);
+  CHECK(second.status == 1);
+  CHECK(second.out == "verification failed\n");
+}
+
+TEST_CASE("every rejection looks the same without verbose")
+{
+  CliFixture cli;
+  REQUIRE(cli.send_to(k_to).status == 0);
+  const auto code = cli.last_code();
+  const std::string wrong = code == "000000" ? "111111" : "000000";
+  const auto mismatch = cli.verify_code(k_to, wrong);
+  const auto unknown = cli.verify_code("+447700900123", wrong);
+  CHECK(mismatch.status == 1);
+  CHECK(unknown.status == 1);
+  CHECK(mismatch.out == unknown.out);
+  CHECK(mismatch.err == unknown.err);
+}
+
+TEST_CASE("verify --json and --verbose give the reason")
+{
+  CliFixture cli;
+  REQUIRE(cli.send_to(k_to).status == 0);
+  const auto code = cli.last_code();
+  cli.global.json = true;
+  const auto wrong = nlohmann::json::parse(
+      cli.verify_code(k_to, code == "000000" ? "111111" : "000000").out);
+  CHECK(wrong.at("verified") == false);
+  CHECK(wrong.at("reason") == "mismatch");
+  CHECK(wrong.at("attempts") == 1);
+  const auto ok = cli.verify_code(k_to, code);
+  CHECK(ok.status == 0);
+  CHECK(nlohmann::json::parse(ok.out).at("verified") == true);
+  cli.global.json = false;
+  cli.global.verbose = true;
+  CHECK_CONTAINS(cli.verify_code(k_to, code).err, "reason: used");
+}
+
+TEST_CASE("a malformed code is 64 and is not counted")
+{
+  CliFixture cli;
+  REQUIRE(cli.send_to(k_to).status == 0);
+  const auto code = cli.last_code();
+  for (const std::string bad : {"12345", "+123456", "\xd9\xa1\xd9\xa2"}) {
+    CAPTURE(bad);
+    const auto result = cli.verify_code(k_to, bad);
+    CHECK(result.status == 64);
+    CHECK(result.out.empty());
+  }
+  cli.global.json = true;
+  const auto ok = nlohmann::json::parse(cli.verify_code(k_to, code).out);
+  CHECK(ok.at("verified") == true);
+  CHECK(ok.at("attempts") == 1);
+}
+
+TEST_CASE("verify with spaces dashes and a newline in the code")
+{
+  CliFixture cli;
+  REQUIRE(cli.send_to(k_to).status == 0);
+  const auto code = cli.last_code();
+  const auto typed = code.substr(0, 3) + "-" + code.substr(3) + "\n";
+  CHECK(cli.verify_code(k_to, typed).status == 0);
+}
+
+TEST_CASE("verify before any send is a plain failure and creates nothing")
+{
+  CliFixture cli;
+  const auto result = cli.verify_code(k_to, "123456");
+  CHECK(result.status == 1);
+  CHECK(result.out == "verification failed\n");
+  CHECK_FALSE(smsotp::test::path_exists(cli.file("state.db")));
+}
+
+TEST_CASE("an expired code fails at exactly expires_at")
+{
+  CliFixture cli;
+  REQUIRE(cli.send_to(k_to).status == 0);
+  const auto code = cli.last_code();
+  cli.clock().set(k_cli_t0 + 300);
+  CHECK(cli.verify_code(k_to, code).status == 1);
+}
+
+TEST_CASE("a locked recipient gets 75 with retry-after")
+{
+  CliFixture cli("[otp]\nlockout_after = 2\n[provider.outbox]\nkind = "
+                 "\"file\"\npath = \"outbox.txt\"\n");
+  REQUIRE(cli.send_to(k_to).status == 0);
+  const auto code = cli.last_code();
+  const std::string wrong = code == "000000" ? "111111" : "000000";
+  CHECK(cli.verify_code(k_to, wrong).status == 1);
+  CHECK(cli.verify_code(k_to, wrong).status == 1);
+  const auto locked = cli.verify_code(k_to, code);
+  CHECK(locked.status == 75);
+  CHECK_CONTAINS(locked.err, "retry-after");
+  CHECK(cli.send_to(k_to).status == 75);
+}

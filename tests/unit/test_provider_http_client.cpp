@@ -1,0 +1,212 @@
+// Tests for src/provider/http_client.cpp.
+
+#include "fake_http.hpp"
+#include "provider/http_client.hpp"
+#include "testutil.hpp"
+
+#include <doctest/doctest.h>
+
+#include <chrono>
+
+using smsotp::provider::base_url_problem;
+using smsotp::provider::form_encode;
+using smsotp::provider::HttpOptions;
+using smsotp::provider::HttpRequest;
+using smsotp::provider::perform;
+using smsotp::provider::Transport;
+using smsotp::test::CannedResponse;
+using smsotp::test::FakeHttpServer;
+
+namespace {
+
+HttpOptions fast_options()
+{
+  HttpOptions options;
+  options.connect_timeout_ms = 2000;
+  options.total_timeout_ms = 5000;
+  return options;
+}
+
+} // namespace
+
+TEST_CASE("base_url_problem accepts https and loopback http")
+{
+  for (const std::string url : {"https://api.twilio.com",
+                                "https://api.twilio.com/",
+                                "https://gateway.example:8443/sms",
+                                "http://127.0.0.1",
+                                "http://127.0.0.1:8080/mock",
+                                "http://localhost:9000",
+                                "http://[::1]:9000/"}) {
+    CAPTURE(url);
+    CHECK(base_url_problem(url).empty());
+  }
+}
+
+TEST_CASE("base_url_problem rejects plain http to other hosts")
+{
+  for (const std::string url : {"http://example.com",
+                                "http://api.twilio.com/",
+                                "http://10.0.0.1:8080",
+                                "http://localhost.example.com"}) {
+    CAPTURE(url);
+    CHECK_CONTAINS(base_url_problem(url), "https");
+  }
+}
+
+TEST_CASE("base_url_problem rejects hosts that only start like loopback")
+{
+  // A DNS name beginning with "127." is not a loopback address.
+  for (const std::string url : {"http://127.0.0.1.nip.io/",
+                                "http://127.attacker.example",
+                                "http://127.0.0.1.example.com:80"}) {
+    CAPTURE(url);
+    CHECK_FALSE(base_url_problem(url).empty());
+  }
+}
+
+TEST_CASE("base_url_problem rejects credentials and other schemes")
+{
+  CHECK_CONTAINS(base_url_problem("https://user:pw@api.twilio.com"),
+                 "credentials");
+  CHECK_CONTAINS(base_url_problem("http://user@127.0.0.1"), "credentials");
+  CHECK_FALSE(base_url_problem("http://127.0.0.1@example.com").empty());
+  CHECK_FALSE(base_url_problem("ftp://files.example.com").empty());
+  CHECK_FALSE(base_url_problem("file:///etc/passwd").empty());
+  CHECK_FALSE(base_url_problem("api.twilio.com").empty());
+  CHECK_FALSE(base_url_problem("").empty());
+}
+
+TEST_CASE("form_encode matches the Twilio SDK's wire format")
+{
+  // shared/provider-specs/sdk-wire-captures.json, twilio messages.create.
+  const std::string captured = "To=%2B15558675310&From=%2B15017122661&Body="
+                               "Your%20code%20is%20123456%20%26%20%C3%BC";
+  CHECK(form_encode({{"To", "+15558675310"},
+                     {"From", "+15017122661"},
+                     {"Body", "Your code is 123456 & \xc3\xbc"}})
+        == captured);
+}
+
+TEST_CASE("form_encode escapes reserved bytes")
+{
+  CHECK(form_encode({{"a", "x y"}}) == "a=x%20y");
+  CHECK(form_encode({{"a", "+"}}) == "a=%2B");
+  CHECK(form_encode({{"a", "1=2&3"}}) == "a=1%3D2%263");
+  CHECK(form_encode({{"a b", "-._~"}}) == "a%20b=-._~");
+  CHECK(form_encode({{"n", "line\r\nnext"}}) == "n=line%0D%0Anext");
+  CHECK(form_encode({}).empty());
+  CHECK(smsotp::provider::url_escape("AC/../x") == "AC%2F..%2Fx");
+}
+
+TEST_CASE("perform sends method headers and body and reads the answer")
+{
+  const smsotp::test::NoProxy no_proxy;
+  FakeHttpServer server;
+  server.respond(
+      {201, R"({"ok":true})", "application/json", {{"Retry-After", "7"}}});
+  HttpRequest request;
+  request.url = server.base_url() + "/v1/send?x=1";
+  request.headers = {"Content-Type: application/x-www-form-urlencoded",
+                     "X-Test: yes"};
+  request.body = "a=1&b=%2B2";
+  const auto response = perform(request, fast_options());
+  CHECK(response.transport == Transport::ok);
+  CHECK(response.status == 201);
+  CHECK(response.body == R"({"ok":true})");
+  CHECK_CONTAINS(response.content_type, "application/json");
+  CHECK(response.retry_after == 7);
+  const auto requests = server.requests();
+  REQUIRE(requests.size() == 1);
+  CHECK(requests[0].method == "POST");
+  CHECK(requests[0].path == "/v1/send");
+  CHECK(requests[0].header("X-Test") == "yes");
+  CHECK(requests[0].body == "a=1&b=%2B2");
+  CHECK(requests[0].header("Expect").empty());
+}
+
+TEST_CASE("perform can send a GET without a body")
+{
+  const smsotp::test::NoProxy no_proxy;
+  FakeHttpServer server;
+  server.respond({200, "{}", "application/json", {}});
+  HttpRequest request;
+  request.method = "GET";
+  request.url = server.base_url() + "/balance";
+  CHECK(perform(request, fast_options()).status == 200);
+  REQUIRE(server.requests().size() == 1);
+  CHECK(server.requests()[0].method == "GET");
+}
+
+TEST_CASE("perform does not follow redirects")
+{
+  const smsotp::test::NoProxy no_proxy;
+  FakeHttpServer server;
+  server.respond(
+      {302, "", "text/plain", {{"Location", server.base_url() + "/other"}}});
+  HttpRequest request;
+  request.url = server.base_url() + "/send";
+  const auto response = perform(request, fast_options());
+  CHECK(response.transport == Transport::ok);
+  CHECK(response.status == 302);
+  CHECK(server.requests().size() == 1);
+}
+
+TEST_CASE("perform ignores Retry-After dates and absurd values")
+{
+  const smsotp::test::NoProxy no_proxy;
+  FakeHttpServer server;
+  HttpRequest request;
+  request.url = server.base_url() + "/send";
+  server.respond({429,
+                  "",
+                  "text/plain",
+                  {{"Retry-After", "Wed, 21 Oct 2015 07:28:00 GMT"}}});
+  CHECK_FALSE(perform(request, fast_options()).retry_after.has_value());
+  server.respond({429, "", "text/plain", {{"Retry-After", "-5"}}});
+  CHECK_FALSE(perform(request, fast_options()).retry_after.has_value());
+  server.respond({429, "", "text/plain", {{"Retry-After", "999999999"}}});
+  CHECK_FALSE(perform(request, fast_options()).retry_after.has_value());
+}
+
+TEST_CASE("an oversized response body is cut off and reported lost")
+{
+  const smsotp::test::NoProxy no_proxy;
+  FakeHttpServer server;
+  server.respond({200,
+                  std::string(smsotp::provider::k_max_response_body + 1, 'x'),
+                  "text/plain",
+                  {}});
+  HttpRequest request;
+  request.url = server.base_url() + "/send";
+  const auto response = perform(request, fast_options());
+  CHECK(response.transport == Transport::lost);
+  CHECK(response.body.size() <= smsotp::provider::k_max_response_body);
+}
+
+TEST_CASE("a refused connection is not_connected")
+{
+  const smsotp::test::NoProxy no_proxy;
+  const smsotp::test::ClosedPort closed;
+  HttpRequest request;
+  request.url = closed.base_url() + "/send";
+  const auto started = std::chrono::steady_clock::now();
+  const auto response = perform(request, fast_options());
+  CHECK(response.transport == Transport::not_connected);
+  CHECK_FALSE(response.error.empty());
+  CHECK(std::chrono::steady_clock::now() - started < std::chrono::seconds(3));
+}
+
+TEST_CASE("perform refuses plain http to a non-loopback host")
+{
+  const smsotp::test::NoProxy no_proxy;
+  // 0.0.0.0 is not a loopback name, so only https is allowed; were plain
+  // http let through, the connection would go to the closed local port.
+  const smsotp::test::ClosedPort closed;
+  HttpRequest request;
+  request.url = "http://0.0.0.0:" + std::to_string(closed.port()) + "/send";
+  const auto response = perform(request, fast_options());
+  CHECK(response.transport != Transport::ok);
+  CHECK(response.status == 0);
+  CHECK_CONTAINS(response.error, "not supported or disabled");
+}

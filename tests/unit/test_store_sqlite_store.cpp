@@ -1,0 +1,234 @@
+// Tests for src/store/sqlite_store.cpp: reserve and finalize, and what the
+// database file holds. Purge is in test_store_sqlite_store_purge.cpp.
+
+#include "store_fixture.hpp"
+#include "testutil.hpp"
+
+#include <doctest/doctest.h>
+
+using smsotp::core::ExitCode;
+using smsotp::core::SendResult;
+using smsotp::core::SendStatus;
+using smsotp::core::VerifyReason;
+using smsotp::test::catch_error;
+using smsotp::test::k_alice;
+using smsotp::test::k_bob;
+using smsotp::test::k_t0;
+using smsotp::test::StoreFixture;
+
+namespace {
+
+SendResult result(SendStatus status)
+{
+  return {status, "sms", status == SendStatus::sent ? "SM123" : "", "", {}};
+}
+
+std::string database_bytes(const std::string& path)
+{
+  std::string bytes;
+  for (const auto* suffix : {"", "-wal", "-shm", "-journal"}) {
+    bytes += smsotp::test::read_file(path + suffix);
+  }
+  return bytes;
+}
+
+} // namespace
+
+TEST_CASE("reserve records a pending challenge with its expiry")
+{
+  StoreFixture fixture;
+  auto request = fixture.request("123456");
+  request.ttl = 120;
+  const auto reservation = fixture.store().reserve(request, k_t0);
+  CHECK(reservation.challenge_id == request.challenge_id);
+  CHECK(reservation.created_at == k_t0);
+  CHECK(reservation.expires_at == k_t0 + 120);
+  CHECK(reservation.superseded == 0);
+  CHECK(fixture.state_of(request.challenge_id) == "pending");
+}
+
+TEST_CASE("a new reserve supersedes the older live challenge")
+{
+  StoreFixture fixture;
+  const auto old_request = fixture.request("111111");
+  fixture.store().reserve(old_request, k_t0);
+  const auto bob = fixture.reserve("333333", k_t0, k_bob);
+  const auto new_request = fixture.request("222222");
+  const auto reservation = fixture.store().reserve(new_request, k_t0 + 40);
+  CHECK(reservation.superseded == 1);
+  CHECK(fixture.state_of(old_request.challenge_id) == "superseded");
+
+  // The old code is dead, even when asked for by id.
+  const auto old_by_id = fixture.store().verify(
+      StoreFixture::verify_request("111111", k_alice, old_request.challenge_id),
+      &fixture.key(),
+      k_t0 + 50);
+  CHECK(old_by_id.reason == VerifyReason::expired);
+  CHECK_FALSE(fixture.verify("111111", k_t0 + 51).verified());
+  CHECK(fixture.verify("222222", k_t0 + 52).verified());
+  // Another recipient's challenge was not touched.
+  CHECK(fixture.verify("333333", k_t0 + 53, k_bob).verified());
+  CHECK(bob.superseded == 0);
+}
+
+TEST_CASE("a different purpose does not supersede")
+{
+  StoreFixture fixture;
+  const auto login = fixture.request("111111", k_alice, "login");
+  fixture.store().reserve(login, k_t0);
+  const auto reset = fixture.request("222222", k_alice, "reset");
+  CHECK(fixture.store().reserve(reset, k_t0 + 1).superseded == 0);
+  CHECK(fixture.state_of(login.challenge_id) == "pending");
+}
+
+TEST_CASE("finalize sent keeps the code valid and records the message id")
+{
+  StoreFixture fixture;
+  const auto request = fixture.request("123456");
+  fixture.store().reserve(request, k_t0);
+  fixture.store().finalize(
+      request.challenge_id, result(SendStatus::sent), k_t0 + 1);
+  CHECK(fixture.state_of(request.challenge_id) == "sent");
+  {
+    SQLite::Database db(fixture.path(), SQLite::OPEN_READONLY);
+    SQLite::Statement query(
+        db, "SELECT provider, provider_message_id FROM challenge WHERE id = ?");
+    query.bind(1, request.challenge_id);
+    REQUIRE(query.executeStep());
+    CHECK(query.getColumn(0).getString() == "sms");
+    CHECK(query.getColumn(1).getString() == "SM123");
+  }
+  CHECK(fixture.verify("123456", k_t0 + 2).verified());
+}
+
+TEST_CASE("finalize failed drops the code")
+{
+  for (const auto status :
+       {SendStatus::temporary, SendStatus::permanent, SendStatus::auth}) {
+    StoreFixture fixture;
+    const auto request = fixture.request("123456");
+    fixture.store().reserve(request, k_t0);
+    fixture.store().finalize(request.challenge_id, result(status), k_t0 + 1);
+    CAPTURE(static_cast<int>(status));
+    CHECK(fixture.state_of(request.challenge_id) == "failed");
+    const auto outcome = fixture.verify("123456", k_t0 + 2);
+    CHECK_FALSE(outcome.verified());
+  }
+}
+
+TEST_CASE("finalize unknown keeps the code valid")
+{
+  StoreFixture fixture;
+  const auto request = fixture.request("123456");
+  fixture.store().reserve(request, k_t0);
+  fixture.store().finalize(
+      request.challenge_id, result(SendStatus::unknown), k_t0 + 1);
+  CHECK(fixture.state_of(request.challenge_id) == "pending");
+  CHECK(fixture.verify("123456", k_t0 + 2).verified());
+}
+
+TEST_CASE("reserve for a locked recipient is a temporary error")
+{
+  StoreFixture fixture;
+  fixture.reserve("123456", k_t0);
+  auto wrong = StoreFixture::verify_request("000000");
+  wrong.lockout_after = 2;
+  wrong.lockout_duration = 600;
+  fixture.store().verify(wrong, &fixture.key(), k_t0 + 1);
+  CHECK(fixture.store().verify(wrong, &fixture.key(), k_t0 + 2).locked_now);
+
+  const auto before = fixture.count("challenge");
+  const auto caught =
+      catch_error([&] { fixture.reserve("654321", k_t0 + 12); });
+  CHECK(caught.code == ExitCode::temporary);
+  CHECK(static_cast<int>(caught.code) == 75);
+  REQUIRE(caught.retry_after.has_value());
+  CHECK(*caught.retry_after == 600 - 10);
+  CHECK(fixture.count("challenge") == before);
+  CHECK_NOT_CONTAINS(caught.message, k_alice);
+
+  // Another recipient is not affected; the lock ends after its duration.
+  fixture.reserve("654321", k_t0 + 12, k_bob);
+  fixture.reserve("654321", k_t0 + 2 + 600);
+}
+
+TEST_CASE("the database never holds the code or the key")
+{
+  StoreFixture fixture;
+  const std::string code = "918273";
+  const auto request = fixture.request(code);
+  fixture.store().reserve(request, k_t0);
+  fixture.store().finalize(
+      request.challenge_id, result(SendStatus::sent), k_t0 + 1);
+  const std::string key(reinterpret_cast<const char*>(fixture.key().data()),
+                        fixture.key().size());
+  auto bytes = database_bytes(fixture.path());
+  REQUIRE(smsotp::test::contains(bytes, request.challenge_id));
+  CHECK_NOT_CONTAINS(bytes, code);
+  CHECK_FALSE(smsotp::test::contains(bytes, key));
+
+  CHECK_FALSE(fixture.verify("918274", k_t0 + 2).verified());
+  CHECK(fixture.verify(code, k_t0 + 3).verified());
+  bytes = database_bytes(fixture.path());
+  CHECK_NOT_CONTAINS(bytes, code);
+  CHECK_NOT_CONTAINS(bytes, "918274");
+  fixture.close();
+  bytes = database_bytes(fixture.path());
+  CHECK_NOT_CONTAINS(bytes, code);
+  CHECK_FALSE(smsotp::test::contains(bytes, key));
+}
+
+TEST_CASE("the recipient is stored as E.164 with its masked form")
+{
+  StoreFixture fixture;
+  const auto request = fixture.request("123456");
+  fixture.store().reserve(request, k_t0);
+  SQLite::Database db(fixture.path(), SQLite::OPEN_READONLY);
+  SQLite::Statement query(
+      db, "SELECT recipient, recipient_masked, expires_at FROM challenge");
+  REQUIRE(query.executeStep());
+  CHECK(query.getColumn(0).getString() == k_alice);
+  CHECK(query.getColumn(1).getString() == request.recipient_masked);
+  CHECK(query.getColumn(2).getInt64() == k_t0 + request.ttl);
+}
+
+TEST_CASE("a code that surely was not sent brings back the one it replaced")
+{
+  StoreFixture fixture;
+  const auto old_request = fixture.request("111111");
+  fixture.store().reserve(old_request, k_t0);
+  fixture.store().finalize(
+      old_request.challenge_id, result(SendStatus::sent), k_t0 + 1);
+  const auto new_request = fixture.request("222222");
+  fixture.store().reserve(new_request, k_t0 + 40);
+  fixture.store().finalize(
+      new_request.challenge_id, result(SendStatus::temporary), k_t0 + 41);
+  CHECK(fixture.state_of(old_request.challenge_id) == "sent");
+  // The person still holds the first code and types it as usual.
+  const auto outcome = fixture.verify("111111", k_t0 + 42);
+  CHECK(outcome.reason == VerifyReason::ok);
+  CHECK(outcome.challenge_id == old_request.challenge_id);
+}
+
+TEST_CASE("a code that was or may have been sent retires the one it replaced")
+{
+  for (const auto status : {SendStatus::sent, SendStatus::unknown}) {
+    StoreFixture fixture;
+    const auto old_request = fixture.request("111111");
+    fixture.store().reserve(old_request, k_t0);
+    fixture.store().finalize(
+        old_request.challenge_id, result(SendStatus::sent), k_t0 + 1);
+    const auto new_request = fixture.request("222222");
+    fixture.store().reserve(new_request, k_t0 + 40);
+    fixture.store().finalize(
+        new_request.challenge_id, result(status), k_t0 + 41);
+    CAPTURE(static_cast<int>(status));
+    const auto by_id =
+        fixture.store().verify(StoreFixture::verify_request(
+                                   "111111", k_alice, old_request.challenge_id),
+                               &fixture.key(),
+                               k_t0 + 42);
+    CHECK(by_id.reason == VerifyReason::expired);
+    CHECK(fixture.verify("222222", k_t0 + 43).verified());
+  }
+}

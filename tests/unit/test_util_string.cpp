@@ -1,0 +1,158 @@
+// Tests for src/util/string.cpp.
+
+#include "testutil.hpp"
+#include "util/string.hpp"
+
+#include <doctest/doctest.h>
+#include <openssl/evp.h>
+
+#include <limits>
+
+using smsotp::util::base64;
+using smsotp::util::closest_match;
+using smsotp::util::edit_distance;
+using smsotp::util::escape_for_display;
+using smsotp::util::parse_uint;
+
+TEST_CASE("escape_for_display writes control bytes as escapes")
+{
+  CHECK(escape_for_display("a\nb") == "a\\nb");
+  CHECK(escape_for_display("\r\t") == "\\r\\t");
+  CHECK(escape_for_display(std::string_view("x\0y", 3)) == "x\\x00y");
+  CHECK(escape_for_display("\x1b[31mred") == "\\x1b[31mred");
+  CHECK(escape_for_display("\x7f") == "\\x7f");
+  CHECK(escape_for_display("back\\slash") == "back\\\\slash");
+  CHECK(escape_for_display("plain text 123") == "plain text 123");
+}
+
+TEST_CASE("escape_for_display writes non-ASCII bytes as hex")
+{
+  CHECK(escape_for_display("\xc3\xbc") == "\\xc3\\xbc");
+  CHECK(escape_for_display("\xff\xfe") == "\\xff\\xfe");
+  // Arabic-Indic digit one (U+0661).
+  CHECK(escape_for_display("\xd9\xa1") == "\\xd9\\xa1");
+}
+
+TEST_CASE("escape_for_display output is printable ASCII for every byte")
+{
+  for (int value = 0; value < 256; ++value) {
+    const std::string input(1, static_cast<char>(value));
+    const std::string shown = escape_for_display(input);
+    CAPTURE(value);
+    for (const char c : shown) {
+      const auto byte = static_cast<unsigned char>(c);
+      CHECK(byte >= 0x20);
+      CHECK(byte < 0x7f);
+    }
+  }
+}
+
+TEST_CASE("escape_for_display truncates long input with an ellipsis")
+{
+  const std::string long_text(100, 'a');
+  CHECK(escape_for_display(long_text) == std::string(64, 'a') + "...");
+  CHECK(escape_for_display(long_text, 10) == std::string(10, 'a') + "...");
+  CHECK(escape_for_display(std::string(64, 'b')) == std::string(64, 'b'));
+}
+
+TEST_CASE("edit_distance counts single-character edits")
+{
+  CHECK(edit_distance("kitten", "sitting") == 3);
+  CHECK(edit_distance("", "abc") == 3);
+  CHECK(edit_distance("same", "same") == 0);
+  CHECK(edit_distance("ttll", "ttl") == 1);
+}
+
+TEST_CASE("closest_match suggests plausible typos only")
+{
+  const std::vector<std::string> keys{
+      "length", "ttl", "max_attempts", "lockout_after", "purpose"};
+  CHECK(closest_match("ttll", keys) == "ttl");
+  CHECK(closest_match("lenght", keys) == "length");
+  CHECK(closest_match("max_attempt", keys) == "max_attempts");
+  CHECK(closest_match("twillio", {"file", "twilio"}) == "twilio");
+  CHECK(closest_match("completely_different", keys).empty());
+  CHECK(closest_match("ttl", {}).empty());
+}
+
+TEST_CASE("base64 matches the RFC 4648 test vectors")
+{
+  CHECK(base64("") == "");
+  CHECK(base64("f") == "Zg==");
+  CHECK(base64("fo") == "Zm8=");
+  CHECK(base64("foo") == "Zm9v");
+  CHECK(base64("foob") == "Zm9vYg==");
+  CHECK(base64("fooba") == "Zm9vYmE=");
+  CHECK(base64("foobar") == "Zm9vYmFy");
+}
+
+TEST_CASE("base64 agrees with OpenSSL for binary input of every length")
+{
+  std::string data;
+  for (int length = 0; length < 70; ++length) {
+    data.push_back(static_cast<char>((length * 97 + 251) & 0xff));
+    std::string expected(4 * ((data.size() + 2) / 3) + 1, '\0');
+    const int written =
+        EVP_EncodeBlock(reinterpret_cast<unsigned char*>(expected.data()),
+                        reinterpret_cast<const unsigned char*>(data.data()),
+                        static_cast<int>(data.size()));
+    expected.resize(static_cast<std::size_t>(written));
+    CAPTURE(length);
+    CHECK(base64(data) == expected);
+  }
+  CHECK(base64("\xff\xfe\xfd") == "//79");
+}
+
+TEST_CASE("parse_uint accepts plain decimal digits")
+{
+  std::uint64_t value = 7;
+  CHECK(parse_uint("0", value));
+  CHECK(value == 0);
+  CHECK(parse_uint("00042", value));
+  CHECK(value == 42);
+  const auto max = std::numeric_limits<std::uint64_t>::max();
+  CHECK(parse_uint(std::to_string(max), value));
+  CHECK(value == max);
+}
+
+TEST_CASE("parse_uint rejects overflow signs and other bytes")
+{
+  std::uint64_t value = 7;
+  const std::vector<std::string> bad{"18446744073709551616",
+                                     "99999999999999999999999",
+                                     "-1",
+                                     "+1",
+                                     " 1",
+                                     "1 ",
+                                     "",
+                                     "1a",
+                                     "0x10",
+                                     "1e3",
+                                     "\xd9\xa1"};
+  for (const auto& text : bad) {
+    CAPTURE(text);
+    CHECK_FALSE(parse_uint(text, value));
+    CHECK(value == 7); // untouched on failure
+  }
+}
+
+TEST_CASE("split keeps empty fields and join reverses it")
+{
+  using smsotp::util::join;
+  using smsotp::util::split;
+  const std::vector<std::string> parts{"a", "", "b", ""};
+  CHECK(split("a,,b,", ',') == parts);
+  CHECK(join(parts, ",") == "a,,b,");
+  CHECK(split("", ',') == std::vector<std::string>{""});
+}
+
+TEST_CASE("trim is_ascii_digits and to_hex")
+{
+  CHECK(smsotp::util::trim(" \t x y \t") == "x y");
+  CHECK(smsotp::util::trim("   ").empty());
+  CHECK(smsotp::util::is_ascii_digits("0123456789"));
+  CHECK_FALSE(smsotp::util::is_ascii_digits(""));
+  CHECK_FALSE(smsotp::util::is_ascii_digits("12 3"));
+  const std::uint8_t bytes[] = {0x00, 0x0f, 0xa5, 0xff};
+  CHECK(smsotp::util::to_hex(bytes, 4) == "000fa5ff");
+}
