@@ -137,7 +137,7 @@ int main(int argc, char** argv)
                + "\"\nfrom = \"+15005550006\"\nauth_token_env = \"BENCH_TOKEN\"\nbase_url = \""
                + base + "\"\n");
   // The database needs one send before verify has anything to look at.
-  run_ms({smsotp, "-c", config, "send", "--to", "+15550000000"});
+  run_ms({smsotp, "-c", config, "send", "--to", "+15032600000"});
   write_file(dir + "/baseline.sql",
              "BEGIN IMMEDIATE; UPDATE challenge SET attempts = attempts + 1 WHERE id ="
              " (SELECT id FROM challenge ORDER BY created_at DESC LIMIT 1); COMMIT;");
@@ -151,7 +151,7 @@ int main(int argc, char** argv)
     [&](int i) {
       // A different number each round keeps the lockout out of the way.
       return run_ms({smsotp, "-c", config, "verify", "--to",
-                     "+1555100" + std::to_string(10000 + i + 10), "000000"});
+                     "+1503310" + std::to_string(10000 + i + 10), "000000"});
     },
     [&](int) {
       return run_ms({"sqlite3", dir + "/state.db",
@@ -164,7 +164,7 @@ int main(int argc, char** argv)
     rounds,
     [&](int i) {
       return run_ms({smsotp, "-c", config, "send", "--to",
-                     "+1555200" + std::to_string(10000 + i + 10)});
+                     "+150342" + std::to_string(10000 + i + 10)});
     },
     [&](int) {
       return run_ms({"curl", "-s", "-o", "/dev/null", "-u",

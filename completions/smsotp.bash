@@ -34,12 +34,12 @@ _smsotp()
     local commands="send verify purge providers"
     # Global options are accepted before and after the command.
     local global_opts="-c --config --db --json -q --quiet -v --verbose --no-color"
-    local send_opts="-h --help --to --purpose --provider --ttl --length --dry-run"
+    local send_opts="-h --help --to --purpose --provider --ttl --length --locale --dry-run"
     local verify_opts="-h --help --to --purpose --id"
     local purge_opts="-h --help --to --older-than --all --dry-run"
     local providers_opts="-h --help"
     # Options that take a value (the next word is not a command).
-    local with_value=" -c --config --db --to --purpose --provider --ttl --length --id --older-than "
+    local with_value=" -c --config --db --to --purpose --provider --ttl --length --locale --id --older-than "
 
     local program=${COMP_WORDS[0]} command="" config="" word i
     program=${program/#\~/$HOME}
@@ -90,8 +90,9 @@ _smsotp()
             mapfile -t COMPREPLY < <(compgen -W "1h 1d 7d 30d" -- "$cur")
             return
             ;;
-        --to | --purpose | --id)
-            # A phone number, a purpose name, a challenge id: nothing to offer.
+        --to | --purpose | --id | --locale)
+            # A phone number, a purpose name, a challenge id, a locale tag
+            # from the config: nothing to offer.
             COMPREPLY=()
             return
             ;;

@@ -56,6 +56,7 @@ complete -c smsotp -n '__fish_seen_subcommand_from send' -l purpose -x -d 'What 
 complete -c smsotp -n '__fish_seen_subcommand_from send' -l provider -x -a '(__smsotp_providers)' -d 'Use only this configured provider'
 complete -c smsotp -n '__fish_seen_subcommand_from send' -l ttl -x -a '30s 1m 2m 5m 10m' -d 'Lifetime, 30s to 10m'
 complete -c smsotp -n '__fish_seen_subcommand_from send' -l length -x -a '6 7 8 9 10' -d 'Digits, 6 to 10'
+complete -c smsotp -n '__fish_seen_subcommand_from send' -l locale -x -d 'Message template locale, e.g. de or pt-BR'
 complete -c smsotp -n '__fish_seen_subcommand_from send' -l dry-run -d 'Show the message and request; store and send nothing'
 
 # verify

@@ -62,7 +62,11 @@ void add_send(CLI::App& app, SendOptions& send)
 {
   auto* command = app.add_subcommand(
       "send", "Generate a code, store its keyed hash, deliver it by SMS");
-  command->add_option("--to", send.to, "Recipient number, E.164 (+15551234567)")
+  command
+      ->add_option("--to",
+                   send.to,
+                   "Recipient number: +<country code><number>, e.g. "
+                   "+12025550123")
       ->required();
   command->add_option(
       "--purpose", send.purpose, "What the code is for (default: otp.purpose)");
@@ -72,6 +76,10 @@ void add_send(CLI::App& app, SendOptions& send)
       "--ttl", send.ttl, "Lifetime, 30s to 10m (default: otp.ttl)");
   command->add_option(
       "--length", send.length, "Digits, 6 to 10 (default: otp.length)");
+  command->add_option("--locale",
+                      send.locale,
+                      "Message template locale, e.g. de or pt-BR (default: "
+                      "from the recipient's country, message.country_locales)");
   command->add_flag("--dry-run",
                     send.dry_run,
                     "Show the message and request; store and send nothing");
@@ -123,7 +131,8 @@ void add_providers(CLI::App& app, ProvidersOptions& providers)
   test->add_option("name", providers.names, "The provider to use")
       ->required()
       ->expected(1);
-  test->add_option("--to", providers.to, "Recipient number, E.164")->required();
+  test->add_option("--to", providers.to, "Recipient number, e.g. +12025550123")
+      ->required();
   test->callback(
       [&providers] { providers.action = ProvidersOptions::Action::test; });
 }

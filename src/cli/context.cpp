@@ -1,7 +1,7 @@
 #include "cli/context.hpp"
 
 #include "core/error.hpp"
-#include "message/template.hpp"
+#include "message/compose.hpp"
 #include "util/string.hpp"
 
 #include <unistd.h>
@@ -21,8 +21,7 @@ Context make_context(const GlobalOptions& options,
                            core::Origin::flag,
                            "--db");
   }
-  message::validate_template(context.config.message_template.value,
-                             context.config.message_template.where);
+  message::validate_config(context.config);
   out.detail(
       "config file: "
       + (context.config.path.empty() ? "(none found)" : context.config.path));

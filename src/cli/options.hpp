@@ -26,6 +26,7 @@ struct SendOptions
   std::optional<std::string> provider;
   std::optional<std::string> ttl;
   std::optional<std::string> length;
+  std::optional<std::string> locale; // picks a [message.templates] entry
   bool dry_run = false;
 };
 

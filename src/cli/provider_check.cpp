@@ -4,6 +4,7 @@
 #include "cli/context.hpp"
 #include "core/error.hpp"
 #include "phone/phone.hpp"
+#include "phone/policy.hpp"
 #include "provider/http_client.hpp"
 
 namespace smsotp::cli {
@@ -117,7 +118,10 @@ int test_provider(const Context& context,
                   const std::string& to)
 {
   const auto& out = context.out;
-  const std::string number = phone::normalize(to);
+  const std::string number =
+      phone::normalize(to, context.config.default_region.value);
+  // A test message is a real SMS: the same destination policy as send.
+  static_cast<void>(phone::check(phone::policy_from(context.config), number));
   const auto providers = make_providers(context, name);
   const core::Message message{number,
                               context.config.app_name.value

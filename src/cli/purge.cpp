@@ -22,7 +22,8 @@ int run_purge(const GlobalOptions& global,
     throw Error(core::ExitCode::usage, "--all and --to cannot be combined");
   }
   if (options.to) {
-    request.recipient = phone::normalize(*options.to);
+    request.recipient =
+        phone::normalize(*options.to, config.default_region.value);
   }
   if (options.older_than) {
     const auto seconds = core::parse_duration(*options.older_than);

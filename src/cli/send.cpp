@@ -5,8 +5,9 @@
 #include "core/error.hpp"
 #include "core/otp.hpp"
 #include "core/secret.hpp"
-#include "message/template.hpp"
+#include "message/compose.hpp"
 #include "phone/phone.hpp"
+#include "phone/policy.hpp"
 #include "provider/chain.hpp"
 #include "provider/http_client.hpp"
 #include "store/store.hpp"
@@ -30,11 +31,57 @@ void report_delivery(const Output& out, const provider::ChainResult& chain)
   }
 }
 
+// The "country" and "number_type" fields of send's JSON.
+nlohmann::json destination_fields(const phone::Destination& destination)
+{
+  return {{"country", destination.region},
+          {"number_type", phone::number_type_name(destination.type)}};
+}
+
+store::SendLimits send_limits(const core::Config& config)
+{
+  return {config.limit_per_recipient.value,
+          config.limit_per_recipient_window.value,
+          config.limit_min_interval.value,
+          config.limit_per_recipient_daily.value,
+          config.limit_per_prefix_hourly.value,
+          config.limit_global_hourly.value,
+          config.limit_global_daily.value};
+}
+
+// The "locale", "encoding" and "segments" fields of send's JSON.
+nlohmann::json message_fields(const message::Selected& selected,
+                              const message::SegmentInfo& info)
+{
+  return {{"locale",
+           selected.locale.empty() ? nlohmann::json(nullptr)
+                                   : nlohmann::json(selected.locale)},
+          {"encoding", message::encoding_id(info.encoding)},
+          {"segments", info.segments}};
+}
+
+// "message.templates.de: GSM-7, 1 segment (58 of 160 septets)".
+std::string message_summary(const message::Selected& selected,
+                            const message::SegmentInfo& info)
+{
+  return selected.key + ": "
+         + std::string(message::encoding_name(info.encoding)) + ", "
+         + std::to_string(info.segments)
+         + (info.segments == 1 ? " segment (" : " segments (")
+         + std::to_string(info.units) + " of "
+         + std::to_string(info.per_segment_limit * info.segments) + " "
+         + std::string(message::unit_name(info.encoding)) + ")";
+}
+
 int dry_run(const Context& context,
             const std::vector<std::unique_ptr<provider::Provider>>& providers,
-            const core::Message& masked_message)
+            const core::Message& masked_message,
+            const phone::Destination& destination,
+            const message::Selected& selected,
+            const message::SegmentInfo& cost)
 {
   const auto& out = context.out;
+  out.data("# template " + message_summary(selected, cost));
   nlohmann::json requests = nlohmann::json::array();
   for (const auto& provider : providers) {
     const auto info = provider->info();
@@ -45,10 +92,13 @@ int dry_run(const Context& context,
         {{"provider", info.name}, {"kind", info.kind}, {"request", request}});
   }
   out.info("dry run: nothing was stored or sent");
-  out.result({{"dry_run", true},
-              {"to", phone::mask(masked_message.to)},
-              {"text", masked_message.text},
-              {"requests", requests}});
+  nlohmann::json json{{"dry_run", true},
+                      {"to", phone::mask(masked_message.to)},
+                      {"text", masked_message.text},
+                      {"requests", requests}};
+  json.update(destination_fields(destination));
+  json.update(message_fields(selected, cost));
+  out.result(json);
   return 0;
 }
 
@@ -64,20 +114,34 @@ int run_send(const GlobalOptions& global,
   apply_flag(config, "otp.ttl", options.ttl, "--ttl");
   apply_flag(config, "otp.length", options.length, "--length");
   apply_flag(config, "otp.purpose", options.purpose, "--purpose");
-  const std::string to = phone::normalize(options.to);
+  const std::string to =
+      phone::normalize(options.to, config.default_region.value);
   const std::string masked = phone::mask(to);
-  const auto providers = make_providers(context, options.provider);
+  // Policy refusals cost nothing: no provider, store or key is touched yet.
+  const auto destination = phone::check(phone::policy_from(config), to);
+  out.detail("destination " + masked + ": country "
+             + (destination.region.empty() ? "none" : destination.region) + ", "
+             + std::string(phone::number_type_name(destination.type)));
   const auto length = static_cast<int>(config.code_length.value);
   message::TemplateValues values{
       std::string(static_cast<std::size_t>(length), '*'),
       config.app_name.value,
       config.ttl.value,
       config.purpose.value};
+  // The masked code costs what the real one will, so a message above
+  // message.max_segments is refused here, before anything is stored or sent.
+  const auto selected =
+      message::select_template(config, options.locale, destination.region);
+  const auto preview = message::compose(config, selected, values);
+  out.detail("template " + message_summary(selected, preview.info));
+  const auto providers = make_providers(context, options.provider);
   if (options.dry_run) {
-    return dry_run(
-        context,
-        providers,
-        {to, message::render(config.message_template.value, values)});
+    return dry_run(context,
+                   providers,
+                   {to, preview.text},
+                   destination,
+                   selected,
+                   preview.info);
   }
 
   for (const auto& provider : providers) {
@@ -113,10 +177,11 @@ int run_send(const GlobalOptions& global,
           *key, challenge_id, to, config.purpose.value, values.code),
       config.code_length.value,
       config.ttl.value,
-      config.max_attempts.value};
+      config.max_attempts.value,
+      send_limits(config)};
   const auto reservation = store->reserve(request, clock.now());
-  const core::Message message{
-      to, message::render(config.message_template.value, values)};
+  const core::Message message{to,
+                              message::compose(config, selected, values).text};
 
   provider::ChainResult chain;
   try {
@@ -165,15 +230,18 @@ int run_send(const GlobalOptions& global,
            + core::format_duration(config.ttl.value)
            + (reservation.superseded > 0 ? "; the previous code no longer works"
                                          : ""));
-  out.result({{"challenge_id", challenge_id},
-              {"status", "sent"},
-              {"to", masked},
-              {"purpose", config.purpose.value},
-              {"provider", result.provider},
-              {"provider_message_id", result.message_id},
-              {"created_at", reservation.created_at},
-              {"expires_at", reservation.expires_at},
-              {"superseded", reservation.superseded}});
+  nlohmann::json json{{"challenge_id", challenge_id},
+                      {"status", "sent"},
+                      {"to", masked},
+                      {"purpose", config.purpose.value},
+                      {"provider", result.provider},
+                      {"provider_message_id", result.message_id},
+                      {"created_at", reservation.created_at},
+                      {"expires_at", reservation.expires_at},
+                      {"superseded", reservation.superseded}};
+  json.update(destination_fields(destination));
+  json.update(message_fields(selected, preview.info));
+  out.result(json);
   return 0;
 }
 

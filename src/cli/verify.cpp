@@ -18,7 +18,8 @@ int run_verify(const GlobalOptions& global,
   auto context = make_context(global, out, clock);
   auto& config = context.config;
   apply_flag(config, "otp.purpose", options.purpose, "--purpose");
-  const std::string to = phone::normalize(options.to);
+  const std::string to =
+      phone::normalize(options.to, config.default_region.value);
   // Malformed input can never match, so it is a usage error and no attempt
   // is counted (a typo must not lock anyone out).
   const std::string code = core::normalize_code(read_code(options.code));

@@ -33,6 +33,30 @@ Setting<std::int64_t> Config::*int_member(const std::string& name)
   if (name == "send.provider_cooldown") {
     return &Config::provider_cooldown;
   }
+  if (name == "message.max_segments") {
+    return &Config::max_segments;
+  }
+  if (name == "limits.per_recipient") {
+    return &Config::limit_per_recipient;
+  }
+  if (name == "limits.per_recipient_window") {
+    return &Config::limit_per_recipient_window;
+  }
+  if (name == "limits.min_interval") {
+    return &Config::limit_min_interval;
+  }
+  if (name == "limits.per_recipient_daily") {
+    return &Config::limit_per_recipient_daily;
+  }
+  if (name == "limits.per_prefix_hourly") {
+    return &Config::limit_per_prefix_hourly;
+  }
+  if (name == "limits.global_hourly") {
+    return &Config::limit_global_hourly;
+  }
+  if (name == "limits.global_daily") {
+    return &Config::limit_global_daily;
+  }
   if (name == "otp.lockout_duration") {
     return &Config::lockout_duration;
   }
@@ -56,7 +80,64 @@ Setting<std::string> Config::*string_member(const std::string& name)
   if (name == "message.template") {
     return &Config::message_template;
   }
+  if (name == "message.webotp_domain") {
+    return &Config::webotp_domain;
+  }
+  if (name == "message.android_app_hash") {
+    return &Config::android_app_hash;
+  }
+  if (name == "policy.default_region") {
+    return &Config::default_region;
+  }
   return nullptr;
+}
+
+Setting<std::vector<std::string>> Config::*list_member(const std::string& name)
+{
+  if (name == "policy.allowed_countries") {
+    return &Config::allowed_countries;
+  }
+  if (name == "policy.blocked_prefixes") {
+    return &Config::blocked_prefixes;
+  }
+  return &Config::provider_order;
+}
+
+// Checks the format of a policy.* value and returns it canonical (regions
+// upper-case); whether libphonenumber knows a region is checked on use, in
+// src/phone/policy.cpp. Sets `problem` if the value is malformed.
+std::string policy_value(const std::string& name,
+                         const std::string& item,
+                         std::string& problem)
+{
+  if (name == "policy.blocked_prefixes") {
+    if (item.size() < 2 || item.size() > 16 || item.front() != '+'
+        || !std::all_of(item.begin() + 1, item.end(), [](char c) {
+             return c >= '0' && c <= '9';
+           })) {
+      problem = "expected E.164 prefixes like \"+88\", got \""
+                + util::escape_for_display(item) + "\"";
+    }
+    return item;
+  }
+  std::string region = item;
+  for (auto& c : region) {
+    c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  }
+  const bool empty_ok = name == "policy.default_region" && item.empty();
+  const bool letters =
+      item.size() == 2 && std::isalpha(static_cast<unsigned char>(item[0])) != 0
+      && std::isalpha(static_cast<unsigned char>(item[1])) != 0;
+  const bool special =
+      name != "policy.default_region" && (item == "001" || item == "*");
+  if (!empty_ok && !letters && !special) {
+    problem = "expected an ISO 3166 region like \"GB\""
+              + std::string(name == "policy.default_region"
+                                ? ""
+                                : ", \"001\" (non-geographic) or \"*\"")
+              + ", got \"" + util::escape_for_display(item) + "\"";
+  }
+  return region;
 }
 
 std::string describe_range(const KeyDef& def)
@@ -102,8 +183,24 @@ const std::vector<KeyDef>& key_table()
       {"store.key_file", KeyKind::path, 0, 0, ""},
       {"message.app", KeyKind::string, 0, 0, ""},
       {"message.template", KeyKind::string, 0, 0, ""},
+      {"message.max_segments", KeyKind::integer, 1, 10, ""},
+      {"message.webotp_domain", KeyKind::string, 0, 0, ""},
+      {"message.android_app_hash", KeyKind::string, 0, 0, ""},
+      {"message.group_code", KeyKind::boolean, 0, 0, ""},
       {"send.providers", KeyKind::list, 0, 0, ""},
       {"send.provider_cooldown", KeyKind::duration, 0, 3600, ""},
+      // Sending limits; 0 turns one off.
+      {"limits.per_recipient", KeyKind::integer, 0, 1000, ""},
+      {"limits.per_recipient_window", KeyKind::duration, 60, 86400, ""},
+      {"limits.min_interval", KeyKind::duration, 0, 3600, ""},
+      {"limits.per_recipient_daily", KeyKind::integer, 0, 10000, ""},
+      {"limits.per_prefix_hourly", KeyKind::integer, 0, 100000, ""},
+      {"limits.global_hourly", KeyKind::integer, 0, 1000000, ""},
+      {"limits.global_daily", KeyKind::integer, 0, 10000000, ""},
+      {"policy.default_region", KeyKind::string, 0, 0, ""},
+      {"policy.allowed_countries", KeyKind::list, 0, 0, ""},
+      {"policy.blocked_prefixes", KeyKind::list, 0, 0, ""},
+      {"policy.require_mobile", KeyKind::boolean, 0, 0, ""},
   };
   return k_keys;
 }
@@ -174,7 +271,15 @@ void apply_raw(Config& config,
       if (name == "otp.purpose" && !valid_purpose(*value.text)) {
         fail("expected 1 to 64 letters, digits, '-', '_' or '.'");
       }
-      config.*string_member(name) = {*value.text, origin, where};
+      std::string text = *value.text;
+      if (name.starts_with("policy.")) {
+        std::string problem;
+        text = policy_value(name, text, problem);
+        if (!problem.empty()) {
+          fail(problem);
+        }
+      }
+      config.*string_member(name) = {text, origin, where};
       return;
     }
     case KeyKind::list: {
@@ -190,7 +295,42 @@ void apply_raw(Config& config,
       } else {
         fail("expected a list of strings");
       }
-      config.provider_order = {items, origin, where};
+      if (name.starts_with("policy.")) {
+        for (auto& item : items) {
+          std::string problem;
+          item = policy_value(name, item, problem);
+          if (!problem.empty()) {
+            fail(problem);
+          }
+        }
+        if (items.size() > 1
+            && std::find(items.begin(), items.end(), "*") != items.end()) {
+          fail("\"*\" allows every country and cannot be combined with "
+               "other entries");
+        }
+      }
+      config.*list_member(name) = {items, origin, where};
+      return;
+    }
+    case KeyKind::boolean: {
+      static const std::vector<std::string> k_true{"true", "1", "yes", "on"};
+      static const std::vector<std::string> k_false{"false", "0", "no", "off"};
+      std::optional<bool> flag = value.boolean;
+      if (!flag && value.text) {
+        if (std::find(k_true.begin(), k_true.end(), *value.text)
+            != k_true.end()) {
+          flag = true;
+        } else if (std::find(k_false.begin(), k_false.end(), *value.text)
+                   != k_false.end()) {
+          flag = false;
+        }
+      }
+      if (!flag) {
+        fail("expected true or false");
+      }
+      (name == "message.group_code"
+           ? config.group_code
+           : config.require_mobile) = {*flag, origin, where};
       return;
     }
   }
@@ -291,12 +431,61 @@ std::vector<std::string> Config::describe() const
   add("message.template",
       "\"" + message_template.value + "\"",
       message_template);
+  add("message.max_segments", std::to_string(max_segments.value), max_segments);
+  add("message.webotp_domain",
+      webotp_domain.value.empty() ? "(none)" : webotp_domain.value,
+      webotp_domain);
+  add("message.android_app_hash",
+      android_app_hash.value.empty() ? "(none)" : android_app_hash.value,
+      android_app_hash);
+  add("message.group_code", group_code.value ? "true" : "false", group_code);
+  for (const auto& [tag, text] : message_templates) {
+    add("message.templates." + tag, "\"" + text.value + "\"", text);
+  }
+  for (const auto& [region, tag] : country_locales) {
+    add("message.country_locales." + region, tag.value, tag);
+  }
   add("send.providers",
       "[" + util::join(provider_order.value, ", ") + "]",
       provider_order);
   add("send.provider_cooldown",
       format_duration(provider_cooldown.value),
       provider_cooldown);
+  add("limits.per_recipient",
+      std::to_string(limit_per_recipient.value),
+      limit_per_recipient);
+  add("limits.per_recipient_window",
+      format_duration(limit_per_recipient_window.value),
+      limit_per_recipient_window);
+  add("limits.min_interval",
+      format_duration(limit_min_interval.value),
+      limit_min_interval);
+  add("limits.per_recipient_daily",
+      std::to_string(limit_per_recipient_daily.value),
+      limit_per_recipient_daily);
+  add("limits.per_prefix_hourly",
+      std::to_string(limit_per_prefix_hourly.value),
+      limit_per_prefix_hourly);
+  add("limits.global_hourly",
+      std::to_string(limit_global_hourly.value),
+      limit_global_hourly);
+  add("limits.global_daily",
+      std::to_string(limit_global_daily.value),
+      limit_global_daily);
+  add("policy.default_region",
+      default_region.value.empty() ? "(none)" : default_region.value,
+      default_region);
+  add("policy.allowed_countries",
+      allowed_countries.origin == Origin::default_value
+          ? "(not set)"
+          : "[" + util::join(allowed_countries.value, ", ") + "]",
+      allowed_countries);
+  add("policy.blocked_prefixes",
+      "[" + util::join(blocked_prefixes.value, ", ") + "]",
+      blocked_prefixes);
+  add("policy.require_mobile",
+      require_mobile.value ? "true" : "false",
+      require_mobile);
   return lines;
 }
 
@@ -314,7 +503,7 @@ void apply_text_value(Config& config,
       origin == Origin::flag ? ExitCode::usage : ExitCode::config;
   detail::apply_raw(config,
                     *def,
-                    {std::nullopt, text, std::nullopt},
+                    {std::nullopt, text, std::nullopt, std::nullopt},
                     origin,
                     where,
                     error_class);

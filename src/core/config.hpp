@@ -85,8 +85,31 @@ struct Config
   Setting<std::string> message_template{
       "{app}: your code is {code}. It expires in {ttl_minutes} min. Do not "
       "share it."};
+  // More of [message] (src/message/compose.hpp; validated at load there).
+  Setting<std::int64_t> max_segments{1};
+  Setting<std::string> webotp_domain;    // "" = no WebOTP line
+  Setting<std::string> android_app_hash; // "" = no SMS Retriever line
+  Setting<bool> group_code{false};
+  // [message.templates] (locale tag -> template) and
+  // [message.country_locales] (ISO region -> locale tag), keys as written.
+  std::map<std::string, Setting<std::string>> message_templates;
+  std::map<std::string, Setting<std::string>> country_locales;
   Setting<std::vector<std::string>> provider_order;
   Setting<std::int64_t> provider_cooldown{60};
+  // Sending limits (DESIGN §4), checked before any HTTP call.
+  Setting<std::int64_t> limit_per_recipient{3};
+  Setting<std::int64_t> limit_per_recipient_window{600};
+  Setting<std::int64_t> limit_min_interval{30};
+  Setting<std::int64_t> limit_per_recipient_daily{10};
+  Setting<std::int64_t> limit_per_prefix_hourly{10};
+  Setting<std::int64_t> limit_global_hourly{100};
+  Setting<std::int64_t> limit_global_daily{1000};
+  // [policy] (src/phone/policy.hpp). allowed_countries has no default: send
+  // refuses to run until it is set (["*"] allows every country).
+  Setting<std::string> default_region; // "" = international input only
+  Setting<std::vector<std::string>> allowed_countries;
+  Setting<std::vector<std::string>> blocked_prefixes;
+  Setting<bool> require_mobile{false};
   std::vector<ProviderSpec> providers;
 
   // The database path; throws Error(config) if none could be derived.

@@ -46,6 +46,8 @@ detail::RawValue raw_from_node(const toml::node& node)
     raw.integer = *integer;
   } else if (node.is_string()) {
     raw.text = *node.value<std::string>();
+  } else if (node.is_boolean()) {
+    raw.boolean = *node.value<bool>();
   } else if (const auto* array = node.as_array()) {
     std::vector<std::string> items;
     for (const auto& item : *array) {
@@ -125,6 +127,44 @@ void parse_providers(Config& config,
   }
 }
 
+// [message.templates] and [message.country_locales]: a string under any key
+// (src/message/compose.cpp checks the keys and values).
+void parse_string_table(std::map<std::string, Setting<std::string>>& out,
+                        const std::string& name,
+                        const toml::node& node,
+                        const std::string& source_name)
+{
+  const auto* table = node.as_table();
+  if (table == nullptr) {
+    throw Error(ExitCode::config,
+                location(source_name, node.source()) + ": " + name
+                    + " must be a table ([" + name + "])");
+  }
+  for (const auto& [key, value] : *table) {
+    const std::string where = location(source_name, value.source());
+    if (!value.is_string()) {
+      throw Error(ExitCode::config,
+                  where + ": " + name + "."
+                      + util::escape_for_display(key.str())
+                      + ": expected a string");
+    }
+    out.insert_or_assign(
+        std::string(key.str()),
+        Setting<std::string>{*value.value<std::string>(), Origin::file, where});
+  }
+}
+
+// The keys of [section], for "did you mean".
+std::vector<std::string> section_keys(const std::string& section)
+{
+  auto names = setting_names(section);
+  if (section == "message") {
+    names.emplace_back("templates");
+    names.emplace_back("country_locales");
+  }
+  return names;
+}
+
 } // namespace
 
 void parse_config_text(Config& config,
@@ -141,7 +181,7 @@ void parse_config_text(Config& config,
                     + std::string(error.description()));
   }
   static const std::vector<std::string> k_sections{
-      "otp", "store", "message", "send", "provider"};
+      "otp", "store", "message", "send", "policy", "provider"};
   for (const auto& [section_key, section_node] : root) {
     const std::string section(section_key.str());
     const std::string where = location(source_name, section_key.source());
@@ -161,12 +201,22 @@ void parse_config_text(Config& config,
     }
     for (const auto& [key, value_node] : *table) {
       const std::string dotted = section + "." + std::string(key.str());
+      if (dotted == "message.templates"
+          || dotted == "message.country_locales") {
+        parse_string_table(dotted == "message.templates"
+                               ? config.message_templates
+                               : config.country_locales,
+                           dotted,
+                           value_node,
+                           source_name);
+        continue;
+      }
       const auto* def = detail::find_key(dotted);
       if (def == nullptr) {
         unknown_key(location(source_name, key.source()),
                     dotted,
                     std::string(key.str()),
-                    setting_names(section));
+                    section_keys(section));
       }
       auto raw = raw_from_node(value_node);
       if (def->kind == detail::KeyKind::path && raw.text) {

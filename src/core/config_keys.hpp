@@ -18,6 +18,7 @@ struct RawValue
   std::optional<std::int64_t> integer;
   std::optional<std::string> text;
   std::optional<std::vector<std::string>> list;
+  std::optional<bool> boolean;
 };
 
 enum class KeyKind
@@ -27,6 +28,7 @@ enum class KeyKind
   string,
   path,
   list,
+  boolean,
 };
 
 struct KeyDef

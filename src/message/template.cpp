@@ -1,8 +1,10 @@
 #include "message/template.hpp"
 
 #include "core/error.hpp"
+#include "message/encoding.hpp"
 
 #include <functional>
+#include <vector>
 
 namespace smsotp::message {
 
@@ -40,7 +42,9 @@ std::string walk(const std::string& text,
 
 } // namespace
 
-void validate_template(const std::string& text, const std::string& where)
+void validate_template(const std::string& text,
+                       const std::string& where,
+                       const std::string& key)
 {
   int code_count = 0;
   std::string unknown;
@@ -55,8 +59,12 @@ void validate_template(const std::string& text, const std::string& where)
           unknown = name;
         }
       });
-  const std::string prefix =
-      (where.empty() ? "" : where + ": ") + "message.template: ";
+  const std::string prefix = (where.empty() ? "" : where + ": ") + key + ": ";
+  try {
+    static_cast<void>(measure(text));
+  } catch (const Error& failure) {
+    throw Error(core::ExitCode::config, prefix + failure.what());
+  }
   if (!error.empty()) {
     throw Error(core::ExitCode::config, prefix + error);
   }
@@ -89,6 +97,30 @@ std::string render(const std::string& text, const TemplateValues& values)
           out += values.purpose;
         }
       });
+  return out;
+}
+
+std::string group_code(const std::string& code)
+{
+  if (code.size() < 6) {
+    return code;
+  }
+  std::vector<std::size_t> sizes(code.size() / 3, 3);
+  if (code.size() % 3 == 2) {
+    sizes.push_back(2);
+  } else if (code.size() % 3 == 1) {
+    sizes.back() = 2;
+    sizes.push_back(2);
+  }
+  std::string out;
+  std::size_t at = 0;
+  for (const auto size : sizes) {
+    if (!out.empty()) {
+      out += ' ';
+    }
+    out += code.substr(at, size);
+    at += size;
+  }
   return out;
 }
 

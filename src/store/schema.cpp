@@ -52,6 +52,8 @@ constexpr std::array<const char*, k_schema_version> k_migrations{
     "  reason TEXT NOT NULL,"
     "  updated_at INTEGER NOT NULL"
     ");",
+    // 3 -> 4: sending limits count recent challenges by time.
+    "CREATE INDEX challenge_by_time ON challenge (created_at);",
 };
 
 bool has_tables(SQLite::Database& db)

@@ -77,6 +77,8 @@ Reservation SqliteStore::reserve(const ReserveRequest& request,
           wait);
     }
     expire_stale(now);
+    check_send_limits(
+        m_db, request.recipient, request.recipient_masked, request.limits, now);
     SQLite::Statement supersede(
         m_db,
         "UPDATE challenge SET state = 'superseded', superseded_by = ?,"

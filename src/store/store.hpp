@@ -17,6 +17,20 @@
 
 namespace smsotp::store {
 
+// Sending limits, checked and counted in the same transaction that issues
+// a challenge, before any HTTP call (DESIGN §4). A challenge counts unless
+// its send surely failed; 0 disables a limit.
+struct SendLimits
+{
+  std::int64_t per_recipient = 3;           // sends per window
+  std::int64_t per_recipient_window = 600;  // seconds
+  std::int64_t min_interval = 30;           // seconds between sends
+  std::int64_t per_recipient_daily = 10;    // sends per 24 h
+  std::int64_t per_prefix_hourly = 10;      // number minus last 4 digits
+  std::int64_t global_hourly = 100;
+  std::int64_t global_daily = 1000;
+};
+
 struct ReserveRequest
 {
   std::string challenge_id;
@@ -27,6 +41,7 @@ struct ReserveRequest
   std::int64_t code_length = 6;
   std::int64_t ttl = 300;
   std::int64_t max_attempts = 5;
+  SendLimits limits;
 };
 
 struct Reservation
@@ -69,7 +84,7 @@ public:
 
   // Stores a new pending challenge and supersedes older live ones of the
   // same recipient and purpose. Throws Error(temporary) with retry_after if
-  // the recipient is locked out.
+  // the recipient is locked out or a sending limit is reached.
   virtual Reservation reserve(const ReserveRequest& request,
                               std::int64_t now) = 0;
 

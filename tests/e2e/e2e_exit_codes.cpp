@@ -79,7 +79,7 @@ const std::vector<Row>& rows()
       {"number without country code",
        64,
        Out::empty,
-       "number \"5551234567\": not in international format",
+       "number \"5551234567\": missing country code",
        0,
        [](const Sandbox& box) {
          return twilio(box, Reply::created, {"send", "--to", "5551234567"});
@@ -87,7 +87,7 @@ const std::vector<Row>& rows()
       {"number too short",
        64,
        Out::empty,
-       "7 to 15 digits",
+       "too short for region US \\(\\+1\\)",
        0,
        [](const Sandbox& box) {
          return twilio(box, Reply::created, {"send", "--to", "+12345"});
@@ -124,6 +124,29 @@ const std::vector<Row>& rows()
        "has schema 99, newer than this smsotp",
        0,
        newer_schema},
+      {"destination country not allowed",
+       69,
+       Out::empty,
+       "policy: destination \\+44\\*+56 \\(GB\\) is not in "
+       "policy.allowed_countries \\[US\\]",
+       0,
+       [](const Sandbox& box) {
+         return twilio(box,
+                       Reply::created,
+                       {"send", "--to", "+447400123456"},
+                       extra("[policy]\nallowed_countries = [\"US\"]\n"));
+       }},
+      {"no destination allow-list",
+       78,
+       Out::empty,
+       "policy.allowed_countries is not set",
+       0,
+       [](const Sandbox& box) {
+         return twilio(box,
+                       Reply::created,
+                       {"send", "--to", k_to},
+                       extra("[policy]\nrequire_mobile = false\n"));
+       }},
       {"twilio 400 rejects the number",
        69,
        Out::empty,
@@ -324,8 +347,9 @@ const std::vector<Row>& rows()
        "no provider configured",
        k_no_fake,
        [](const Sandbox& box) {
-         const auto config = box.write_file(
-             "empty.toml", "[store]\ndatabase = \"" + box.db() + "\"\n");
+         const auto config = box.write_file("empty.toml",
+                                            "[store]\ndatabase = \"" + box.db()
+                                                + "\"\n" + k_allow_all);
          return Observed{box.run({"-c", config, "send", "--to", k_to})};
        }},
       {"SIGINT during a slow provider",

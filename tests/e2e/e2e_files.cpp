@@ -43,7 +43,8 @@ TEST_CASE("the default database lives under XDG_STATE_HOME")
   const Sandbox box;
   const std::string config = box.write_file(
       "nodb.toml",
-      "[provider.outbox]\nkind = \"file\"\npath = \"" + box.outbox() + "\"\n");
+      std::string(k_allow_all) + "[provider.outbox]\nkind = \"file\"\npath = \""
+          + box.outbox() + "\"\n");
   RunOptions options;
   options.umask_zero = true;
   options.env.push_back("XDG_STATE_HOME=" + box.path("xdg-state"));
@@ -68,7 +69,8 @@ TEST_CASE("the default database falls back to HOME without XDG_STATE_HOME")
   const Sandbox box;
   const std::string config = box.write_file(
       "nodb.toml",
-      "[provider.outbox]\nkind = \"file\"\npath = \"" + box.outbox() + "\"\n");
+      std::string(k_allow_all) + "[provider.outbox]\nkind = \"file\"\npath = \""
+          + box.outbox() + "\"\n");
   RunOptions unset;
   unset.unset.push_back("XDG_STATE_HOME");
   RunOptions relative; // a relative XDG_STATE_HOME is ignored (XDG spec)
@@ -84,8 +86,9 @@ TEST_CASE("the default database falls back to HOME without XDG_STATE_HOME")
 TEST_CASE("the config file is found through SMSOTP_CONFIG and XDG_CONFIG_HOME")
 {
   const Sandbox box;
-  const std::string text = "[store]\ndatabase = \"" + box.db()
-                           + "\"\n[provider.outbox]\nkind = \"file\"\npath = "
+  const std::string text = "[store]\ndatabase = \"" + box.db() + "\"\n"
+                           + k_allow_all
+                           + "[provider.outbox]\nkind = \"file\"\npath = "
                              "\""
                            + box.outbox() + "\"\n";
   box.write_file("home/.config/smsotp/config.toml", text, 0600);
@@ -97,8 +100,8 @@ TEST_CASE("the config file is found through SMSOTP_CONFIG and XDG_CONFIG_HOME")
   const std::string other_outbox = box.path("other-outbox.txt");
   const std::string other =
       box.write_file("other.toml",
-                     "[store]\ndatabase = \"" + box.db()
-                         + "\"\n[provider.outbox]\nkind = \"file\"\npath = \""
+                     "[store]\ndatabase = \"" + box.db() + "\"\n" + k_allow_all
+                         + "[provider.outbox]\nkind = \"file\"\npath = \""
                          + other_outbox + "\"\n");
   RunOptions env;
   env.env.push_back("SMSOTP_CONFIG=" + other);

@@ -32,7 +32,12 @@ TEST_CASE("json for send")
             - json["created_at"].get<std::int64_t>()
         == 120);
   CHECK(json["superseded"] == 0);
-  CHECK(json.size() == 9);
+  CHECK(json["locale"].is_null()); // message.template, no per-locale one
+  CHECK(json["encoding"] == "gsm7");
+  CHECK(json["segments"] == 1);
+  CHECK(json["country"] == "US");
+  CHECK(json["number_type"] == "fixed_line_or_mobile");
+  CHECK(json.size() == 14);
   // Human text still goes to stderr.
   CHECK(sent.err == "smsotp: sent to +15*******67 via outbox; expires in 2m\n");
 
@@ -74,7 +79,7 @@ TEST_CASE("json for verify ok and failed")
   CHECK(used["reason"] == "used");
 
   const auto unknown =
-      one_json(verify(box, config, code, {"--json"}, "+15550000009"));
+      one_json(verify(box, config, code, {"--json"}, "+15032600009"));
   CHECK(unknown["verified"] == false);
   CHECK(unknown["reason"] == "not_found");
   CHECK_FALSE(unknown.contains("challenge_id"));
@@ -192,8 +197,8 @@ TEST_CASE("json keeps a stdout outbox off stdout")
   const Sandbox box;
   const std::string config =
       box.write_file("stdout.toml",
-                     "[store]\ndatabase = \"" + box.db()
-                         + "\"\n[provider.outbox]\nkind = \"file\"\npath = "
+                     "[store]\ndatabase = \"" + box.db() + "\"\n" + k_allow_all
+                         + "[provider.outbox]\nkind = \"file\"\npath = "
                            "\"-\"\n");
   const auto sent = box.run({"-c", config, "--json", "send", "--to", k_to});
   CHECK(sent.exit_code == 0);

@@ -27,7 +27,7 @@ TEST_CASE("purge --dry-run counts without deleting")
   const std::string config = box.file_config();
   const std::string code = send_code(box, config);
   REQUIRE(verify(box, config, code).exit_code == 0); // consumed: purgeable
-  send_code(box, config, {}, "+15557654321");        // live: kept
+  send_code(box, config, {}, "+15037654321");        // live: kept
   const auto dry = box.run({"-c", config, "purge", "--dry-run"});
   CHECK(dry.exit_code == 0);
   CHECK(dry.out == "1 challenges, 0 recipient counters\n");
@@ -42,7 +42,7 @@ TEST_CASE("purge --dry-run counts without deleting")
   CHECK(count_rows(box, "challenge") == "1");
   CHECK(sql_value(box.db(), "SELECT state FROM challenge") == "sent");
   // The live code still works after a purge.
-  CHECK(verify(box, config, box.last_code("+15557654321"), {}, "+15557654321")
+  CHECK(verify(box, config, box.last_code("+15037654321"), {}, "+15037654321")
             .exit_code
         == 0);
   const auto quiet = box.run({"-c", config, "-q", "purge"});
@@ -55,7 +55,7 @@ TEST_CASE("purge --to lifts a lockout")
   const Sandbox box;
   const std::string config = box.file_config("[otp]\nlockout_after = 3\n");
   const std::string code = send_code(box, config);
-  send_code(box, config, {}, "+15557654321");
+  send_code(box, config, {}, "+15037654321");
   for (int i = 0; i < 3; ++i) {
     CHECK(verify(box, config, wrong_code(code)).exit_code == 1);
   }
@@ -75,7 +75,7 @@ TEST_CASE("purge --to lifts a lockout")
   // The other recipient was not touched.
   CHECK(sql_value(box.db(),
                   "SELECT count(*) FROM challenge WHERE recipient "
-                  "= '+15557654321'")
+                  "= '+15037654321'")
         == "1");
 }
 
@@ -85,8 +85,8 @@ TEST_CASE("purge --all empties the database")
   const std::string config = box.file_config();
   const std::string code = send_code(box, config);
   CHECK(verify(box, config, wrong_code(code)).exit_code == 1);
-  send_code(box, config, {}, "+15557654321");
-  send_code(box, config, {}, "+15557654322");
+  send_code(box, config, {}, "+15037654321");
+  send_code(box, config, {}, "+15037654322");
   const auto all = box.run({"-c", config, "--json", "purge", "--all"});
   CHECK(all.exit_code == 0);
   const auto json = one_json(all);
@@ -94,7 +94,7 @@ TEST_CASE("purge --all empties the database")
   CHECK(json["recipients"] == 1);
   CHECK(count_rows(box, "challenge") == "0");
   CHECK(count_rows(box, "recipient") == "0");
-  CHECK(verify(box, config, box.last_code("+15557654321"), {}, "+15557654321")
+  CHECK(verify(box, config, box.last_code("+15037654321"), {}, "+15037654321")
             .exit_code
         == 1);
   // The database keeps its schema and works on.

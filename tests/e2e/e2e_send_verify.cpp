@@ -43,7 +43,7 @@ TEST_CASE("readme flow with the shipped sample.toml delivering to stdout")
   // the challenge id.
   std::smatch match;
   static const std::regex k_flow(
-      R"(^\+15551234567\tsmsotp: your code is ([0-9]{6})\. It expires in 5 )"
+      R"(^\+15033234567\tsmsotp: your code is ([0-9]{6})\. It expires in 5 )"
       R"(min\. Do not share it\.\n(ch_[0-9a-f]{24})\n$)");
   REQUIRE(std::regex_match(sent.out, match, k_flow));
   const std::string code = match[1].str();
@@ -110,7 +110,7 @@ TEST_CASE("every kind of rejection prints the same words")
   const std::string code = send_code(box, config);
   // mismatch, unknown recipient, consumed: identical stdout and stderr.
   const auto mismatch = verify(box, config, wrong_code(code));
-  const auto unknown = verify(box, config, code, {}, "+15550000001");
+  const auto unknown = verify(box, config, code, {}, "+15032600001");
   CHECK(verify(box, config, code).exit_code == 0);
   const auto used = verify(box, config, code);
   for (const auto* result : {&mismatch, &unknown, &used}) {
@@ -119,7 +119,7 @@ TEST_CASE("every kind of rejection prints the same words")
     CHECK(result->err.empty());
   }
   const auto unknown_verbose =
-      verify(box, config, code, {"--verbose"}, "+15550000001");
+      verify(box, config, code, {"--verbose"}, "+15032600001");
   CHECK(unknown_verbose.exit_code == 1);
   CHECK(contains(unknown_verbose.err, "smsotp: reason: not_found"));
 }
@@ -196,7 +196,7 @@ TEST_CASE("a code only verifies for its recipient and purpose")
                                      config,
                                      "verify",
                                      "--to",
-                                     "+15557654321",
+                                     "+15037654321",
                                      "--purpose",
                                      "wire-transfer",
                                      code});

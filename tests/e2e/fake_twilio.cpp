@@ -275,6 +275,10 @@ std::string twilio_config(const Sandbox& box, const TwilioConfig& config)
     text += "timeout = \"" + config.timeout + "\"\n";
   }
   text += "\n" + config.extra;
+  if (!contains(config.extra, "[policy]")) {
+    // Last, so that line numbers in `extra` stay what they were.
+    text += "\n" + std::string(k_allow_all);
+  }
   return box.write_file("twilio.toml", text, config.config_mode);
 }
 

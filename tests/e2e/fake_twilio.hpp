@@ -96,7 +96,8 @@ struct TwilioConfig
   unsigned token_mode = 0600;  // the token file's mode
   unsigned config_mode = 0600; // the config file's mode
   std::string store_extra;     // appended to the [store] table
-  std::string extra;           // appended verbatim at the end
+  std::string extra;           // appended verbatim at the end, followed by
+                               // k_allow_all unless it has its own [policy]
 };
 
 // Writes the token (for TokenSource::file) and a config using the twilio

@@ -360,6 +360,10 @@ std::string Sandbox::file_config(std::string_view extra) const
                        "[provider.outbox]\nkind = \"file\"\npath = \""
                      + outbox() + "\"\n\n";
   text += extra;
+  if (!contains(extra, "[policy]")) {
+    // Last, so that line numbers in `extra` stay what they were.
+    text += "\n" + std::string(k_allow_all);
+  }
   return write_file("config.toml", text, 0600);
 }
 

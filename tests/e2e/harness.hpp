@@ -15,8 +15,13 @@
 
 namespace e2e {
 
-// A sample recipient used throughout (any valid E.164 number works).
-inline constexpr const char* k_to = "+15551234567";
+// A sample recipient used throughout: any number libphonenumber calls valid
+// works (+1555... numbers are not: 555 is no area code).
+inline constexpr const char* k_to = "+15033234567";
+
+// The destination policy of the standard configs: every country.
+inline constexpr const char* k_allow_all =
+    "[policy]\nallowed_countries = [\"*\"]\n\n";
 
 struct Result
 {
@@ -119,8 +124,9 @@ public:
                          std::string_view content,
                          unsigned mode = 0600) const;
   // A config with the file provider appending to outbox(), the database at
-  // db(), and `extra` appended verbatim (e.g. "[otp]\nlockout_after = 50\n").
-  // Written 0600 as config.toml; returns its path.
+  // db(), `extra` appended verbatim (e.g. "[otp]\nlockout_after = 50\n"),
+  // then k_allow_all unless `extra` has its own [policy]. Written 0600 as
+  // config.toml; returns its path.
   std::string file_config(std::string_view extra = "") const;
 
   // The code in the last message the file provider appended for `to`

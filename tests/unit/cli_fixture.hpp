@@ -25,6 +25,10 @@ struct RunResult
   std::string err;
 };
 
+// The destination policy of the fixture's config: every country.
+inline const std::string k_allow_all =
+    "[policy]\nallowed_countries = [\"*\"]\n";
+
 class CliFixture
 {
 public:
@@ -33,7 +37,8 @@ public:
                           "path = \"outbox.txt\"\n")
       : m_clock(k_cli_t0)
   {
-    write_config("[store]\ndatabase = \"state.db\"\n" + providers);
+    write_config("[store]\ndatabase = \"state.db\"\n" + k_allow_all
+                 + providers);
     global.config_path = config_path();
   }
 

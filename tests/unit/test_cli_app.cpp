@@ -74,7 +74,7 @@ TEST_CASE("usage errors exit 64")
   CHECK(run_main({}, clock).status == 64);
   CHECK(run_main({"frobnicate"}, clock).status == 64);
   CHECK(run_main({"send"}, clock).status == 64);
-  CHECK(run_main({"send", "--to", "+15551234567", "--auth-token", "x"}, clock)
+  CHECK(run_main({"send", "--to", "+15033234567", "--auth-token", "x"}, clock)
             .status
         == 64);
   CHECK(run_main({"verify", "--to", "+1", "1", "2"}, clock).status == 64);
@@ -103,15 +103,15 @@ TEST_CASE("send then verify through main")
   CliFixture cli;
   const auto& config = cli.config_path();
   const auto sent = run_main(
-      {"--config", config, "send", "--to", "+15551234567"}, cli.clock());
+      {"--config", config, "send", "--to", "+15033234567"}, cli.clock());
   REQUIRE(sent.status == 0);
   CHECK(smsotp::test::file_mode(cli.file("state.db")) == 0600);
   const auto code = cli.last_code();
-  CHECK(run_main({"-c", config, "verify", "--to", "+15551234567", code},
+  CHECK(run_main({"-c", config, "verify", "--to", "+15033234567", code},
                  cli.clock())
             .status
         == 0);
-  CHECK(run_main({"-c", config, "verify", "--to", "+15551234567", code},
+  CHECK(run_main({"-c", config, "verify", "--to", "+15033234567", code},
                  cli.clock())
             .status
         == 1);

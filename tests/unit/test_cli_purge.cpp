@@ -11,7 +11,7 @@ using smsotp::test::k_cli_t0;
 
 namespace {
 
-const std::string k_to = "+15551234567";
+const std::string k_to = "+15033234567";
 
 } // namespace
 
@@ -53,7 +53,7 @@ TEST_CASE("purge --to lifts a lockout")
   REQUIRE(cli.verify_code(k_to, wrong).status == 1);
   REQUIRE(cli.send_to(k_to).status == 75);
   smsotp::cli::PurgeOptions options;
-  options.to = "+1 555 123 4567";
+  options.to = "+1 503 323 4567";
   CHECK(cli.purge(options).status == 0);
   CHECK(cli.send_to(k_to).status == 0);
 }

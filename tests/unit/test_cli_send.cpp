@@ -12,7 +12,7 @@ using smsotp::test::k_cli_t0;
 
 namespace {
 
-const std::string k_to = "+15551234567";
+const std::string k_to = "+15033234567";
 
 bool is_challenge_id(const std::string& text)
 {
@@ -27,7 +27,7 @@ bool is_challenge_id(const std::string& text)
 TEST_CASE("send prints only the challenge id and delivers the code")
 {
   CliFixture cli;
-  const auto result = cli.send_to("+1 (555) 123-4567");
+  const auto result = cli.send_to("+1 (503) 323-4567");
   CHECK(result.status == 0);
   REQUIRE(result.out.ends_with("\n"));
   const auto id = result.out.substr(0, result.out.size() - 1);

@@ -1,6 +1,7 @@
 // Tests for src/message/template.cpp.
 
 #include "core/config.hpp"
+#include "core/otp.hpp"
 #include "message/template.hpp"
 #include "testutil.hpp"
 
@@ -68,5 +69,45 @@ TEST_CASE("validate_template rejects bad templates as config errors")
     CHECK(caught.code == ExitCode::config);
     CHECK(caught.message.starts_with("c.toml:9:12: message.template: "));
     CHECK_CONTAINS(caught.message, why);
+  }
+}
+
+TEST_CASE("validate_template names the key it checks")
+{
+  const auto caught = catch_error([&] {
+    validate_template("no code", "c.toml:4:6", "message.templates.de");
+  });
+  CHECK(caught.code == ExitCode::config);
+  CHECK(caught.message.starts_with("c.toml:4:6: message.templates.de: "));
+  CHECK_CONTAINS(caught.message, "found 0");
+}
+
+TEST_CASE("validate_template rejects text that is not UTF-8")
+{
+  // TOML guarantees UTF-8, the environment does not.
+  const auto caught = catch_error(
+      [&] { validate_template("{code} \xff", "SMSOTP_MESSAGE_TEMPLATE"); });
+  CHECK(caught.code == ExitCode::config);
+  CHECK(caught.message.starts_with(
+      "SMSOTP_MESSAGE_TEMPLATE: message.template: not valid UTF-8 at byte 7"));
+  validate_template("{app}: Ihr Code lautet {code} 🙂", "");
+}
+
+TEST_CASE("group_code splits into threes and never leaves one digit alone")
+{
+  using smsotp::message::group_code;
+  CHECK(group_code("123456") == "123 456");
+  CHECK(group_code("1234567") == "123 45 67");
+  CHECK(group_code("12345678") == "123 456 78");
+  CHECK(group_code("123456789") == "123 456 789");
+  CHECK(group_code("1234567890") == "123 456 78 90");
+  CHECK(group_code("******") == "*** ***");
+  CHECK(group_code("12345") == "12345");
+  for (std::size_t length = 6; length <= 10; ++length) {
+    const std::string code(length, '7');
+    const auto grouped = group_code(code);
+    CAPTURE(grouped);
+    CHECK(smsotp::core::normalize_code(grouped) == code);
+    CHECK_NOT_CONTAINS(" " + grouped + " ", " 7 ");
   }
 }
