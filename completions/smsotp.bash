@@ -1,8 +1,9 @@
 # bash completion for smsotp(1)                              -*- shell-script -*-
 #
 # Hand-written: CLI11 cannot generate completions. tests/docs/check_docs.sh
-# checks that every command and option in `smsotp --help` and
-# `smsotp COMMAND --help` is offered here.
+# checks that every command, subcommand and option in `smsotp --help`,
+# `smsotp COMMAND --help` and `smsotp COMMAND SUBCOMMAND --help` is offered
+# here.
 
 # Prints the names of the configured providers, one per line. `smsotp
 # providers` reads only the configuration file (no network, no database, no
@@ -38,10 +39,16 @@ _smsotp()
     local verify_opts="-h --help --to --purpose --id"
     local purge_opts="-h --help --to --older-than --all --dry-run"
     local providers_opts="-h --help"
+    local providers_subcommands="check test"
+    local providers_check_opts="-h --help"
+    local providers_test_opts="-h --help --to"
     # Options that take a value (the next word is not a command).
     local with_value=" -c --config --db --to --purpose --provider --ttl --length --locale --id --older-than "
 
-    local program=${COMP_WORDS[0]} command="" config="" word i
+    # subcommand: "check" or "test" after "providers"; names: the provider
+    # names given after it so far.
+    local program=${COMP_WORDS[0]} command="" subcommand="" config="" word i
+    local -a names=()
     program=${program/#\~/$HOME}
     for ((i = 1; i < cword; i++)); do
         word=${COMP_WORDS[i]}
@@ -62,8 +69,13 @@ _smsotp()
             ((i++))
             continue
         fi
-        if [[ -z $command && $word != -* && " $commands " == *" $word "* ]]; then
-            command=$word
+        [[ $word == -* ]] && continue
+        if [[ -z $command ]]; then
+            [[ " $commands " == *" $word "* ]] && command=$word
+        elif [[ $command == providers && -z $subcommand ]]; then
+            [[ " $providers_subcommands " == *" $word "* ]] && subcommand=$word
+        elif [[ -n $subcommand ]]; then
+            names+=("$word")
         fi
     done
     config=${config/#\~/$HOME}
@@ -103,12 +115,28 @@ _smsotp()
         send) options="$send_opts $global_opts" ;;
         verify) options="$verify_opts $global_opts" ;;
         purge) options="$purge_opts $global_opts" ;;
-        providers) options="$providers_opts $global_opts" ;;
+        providers)
+            case $subcommand in
+                check) options="$providers_check_opts $global_opts" ;;
+                test) options="$providers_test_opts $global_opts" ;;
+                *) options="$providers_opts $global_opts" ;;
+            esac
+            ;;
         *) options="-h --help --version $global_opts" ;;
     esac
 
     if [[ -z $command && $cur != -* ]]; then
         mapfile -t COMPREPLY < <(compgen -W "$commands" -- "$cur")
+    elif [[ $command == providers && -z $subcommand && $cur != -* ]]; then
+        mapfile -t COMPREPLY < <(compgen -W "$providers_subcommands" -- "$cur")
+    elif [[ $subcommand == check && $cur != -* ]] ||
+        [[ $subcommand == test && ${#names[@]} -eq 0 && $cur != -* ]]; then
+        # Provider names, as for --provider; check takes several, once each.
+        local name candidates=""
+        for name in $(_smsotp_providers "$program" "$config"); do
+            [[ " ${names[*]} " == *" $name "* ]] || candidates+=" $name"
+        done
+        mapfile -t COMPREPLY < <(compgen -W "$candidates" -- "$cur")
     elif [[ $cur == -* ]]; then
         mapfile -t COMPREPLY < <(compgen -W "$options" -- "$cur")
     else

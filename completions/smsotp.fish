@@ -1,8 +1,9 @@
 # fish completion for smsotp(1)
 #
 # Hand-written: CLI11 cannot generate completions. tests/docs/check_docs.sh
-# checks that every command and option in `smsotp --help` and
-# `smsotp COMMAND --help` is offered here.
+# checks that every command, subcommand and option in `smsotp --help`,
+# `smsotp COMMAND --help` and `smsotp COMMAND SUBCOMMAND --help` is offered
+# here.
 
 # Prints the names of the configured providers. `smsotp providers` reads only
 # the configuration file (no network, no database, no secret); stdin is
@@ -28,6 +29,32 @@ function __smsotp_providers
         set argv timeout 2 $argv
     end
     $argv 2>/dev/null </dev/null | string split -f1 \t
+end
+
+# True when the command line is "smsotp ... providers test" without a
+# provider name after "test" yet: `providers test` takes exactly one.
+function __smsotp_providers_test_needs_name
+    set -l tokens (commandline -opc)
+    set -l seen_test 0
+    set -l skip 0
+    for token in $tokens[2..-1]
+        if test $skip -eq 1
+            set skip 0
+            continue
+        end
+        switch $token
+            case -c --config --db --to
+                set skip 1
+            case '-*'
+            case '*'
+                if test $seen_test -eq 1
+                    return 1
+                else if test $token = test
+                    set seen_test 1
+                end
+        end
+    end
+    test $seen_test -eq 1
 end
 
 set -l commands send verify purge providers
@@ -69,3 +96,10 @@ complete -c smsotp -n '__fish_seen_subcommand_from purge' -l to -x -d 'Delete ev
 complete -c smsotp -n '__fish_seen_subcommand_from purge' -l older-than -x -a '1h 1d 7d 30d' -d 'Only finished challenges older than this'
 complete -c smsotp -n '__fish_seen_subcommand_from purge' -l all -d 'Delete all challenges and counters'
 complete -c smsotp -n '__fish_seen_subcommand_from purge' -l dry-run -d 'Count what would be deleted'
+
+# providers check [NAME...], providers test NAME --to NUMBER
+complete -c smsotp -n '__fish_seen_subcommand_from providers; and not __fish_seen_subcommand_from check test' -a check -d "Prove each provider's credentials without sending"
+complete -c smsotp -n '__fish_seen_subcommand_from providers; and not __fish_seen_subcommand_from check test' -a test -d 'Send one plain test message (not a code) through NAME'
+complete -c smsotp -n '__fish_seen_subcommand_from providers; and __fish_seen_subcommand_from check' -a '(__smsotp_providers)' -d 'Provider to check'
+complete -c smsotp -n '__fish_seen_subcommand_from providers; and __fish_seen_subcommand_from test; and __smsotp_providers_test_needs_name' -a '(__smsotp_providers)' -d 'Provider to use'
+complete -c smsotp -n '__fish_seen_subcommand_from providers; and __fish_seen_subcommand_from test' -l to -x -d 'Recipient number, E.164'

@@ -61,7 +61,9 @@ void apply_flag(core::Config& config,
 }
 
 std::vector<std::unique_ptr<provider::Provider>>
-make_providers(const Context& context, const std::optional<std::string>& only)
+make_providers(const Context& context,
+               const std::optional<std::string>& only,
+               const std::string& named_by)
 {
   const auto& config = context.config;
   std::vector<std::string> names =
@@ -105,8 +107,7 @@ make_providers(const Context& context, const std::optional<std::string>& only)
       // A name typed on the command line is a usage error; one in the file is
       // config.
       throw Error(only ? core::ExitCode::usage : core::ExitCode::config,
-                  (only ? std::string("--provider: ")
-                        : config.provider_order.where + ": ")
+                  (only ? named_by + ": " : config.provider_order.where + ": ")
                       + message);
     }
     providers.push_back(provider::make_provider(*spec, provider_context));

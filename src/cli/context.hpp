@@ -31,7 +31,9 @@ Context make_context(const GlobalOptions& options,
 // The providers to try, in order: `only` if given, else send.providers.
 // Throws Error(config) if none is configured or a name is unknown.
 std::vector<std::unique_ptr<provider::Provider>>
-make_providers(const Context& context, const std::optional<std::string>& only);
+make_providers(const Context& context,
+               const std::optional<std::string>& only,
+               const std::string& named_by = "--provider");
 
 // `providers check` and `providers test` (provider_check.cpp).
 int check_providers(const Context& context,

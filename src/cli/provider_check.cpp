@@ -7,6 +7,9 @@
 #include "phone/policy.hpp"
 #include "provider/http_client.hpp"
 
+#include <algorithm>
+#include <optional>
+
 namespace smsotp::cli {
 
 namespace {
@@ -84,10 +87,26 @@ int check_providers(const Context& context,
   }
   nlohmann::json results = nlohmann::json::array();
   auto worst = core::CheckResult::Status::ok;
+  // A local fault (unreadable or unsafe secret) is reported for its
+  // provider and the others are still checked; it decides the exit status.
+  std::optional<core::ExitCode> local_fault;
   for (const auto& name : wanted) {
-    const auto providers = make_providers(context, name);
+    const auto providers = make_providers(context, name, "providers NAME");
     const auto info = providers.front()->info();
-    const auto result = providers.front()->check();
+    core::CheckResult result;
+    try {
+      result = providers.front()->check();
+    } catch (const Error& fault) {
+      local_fault = std::max(local_fault.value_or(fault.code()), fault.code());
+      out.data(info.name + "	error	" + fault.what());
+      results.push_back({{"name", info.name},
+                         {"kind", info.kind},
+                         {"ok", false},
+                         {"status", "error"},
+                         {"detail", fault.what()},
+                         {"exit_code", static_cast<int>(fault.code())}});
+      continue;
+    }
     for (const auto& line : result.trace) {
       out.detail(line);
     }
@@ -108,9 +127,9 @@ int check_providers(const Context& context,
     results.push_back(entry);
   }
   warn_about_keylog(out);
-  out.result(
-      {{"ok", worst == core::CheckResult::Status::ok}, {"providers", results}});
-  return static_cast<int>(exit_for(worst));
+  const bool all_ok = !local_fault && worst == core::CheckResult::Status::ok;
+  out.result({{"ok", all_ok}, {"providers", results}});
+  return static_cast<int>(local_fault.value_or(exit_for(worst)));
 }
 
 int test_provider(const Context& context,
@@ -122,7 +141,7 @@ int test_provider(const Context& context,
       phone::normalize(to, context.config.default_region.value);
   // A test message is a real SMS: the same destination policy as send.
   static_cast<void>(phone::check(phone::policy_from(context.config), number));
-  const auto providers = make_providers(context, name);
+  const auto providers = make_providers(context, name, "providers NAME");
   const core::Message message{number,
                               context.config.app_name.value
                                   + ": test message from smsotp via " + name

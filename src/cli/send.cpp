@@ -11,6 +11,7 @@
 #include "provider/chain.hpp"
 #include "provider/http_client.hpp"
 #include "store/store.hpp"
+#include "util/interrupt.hpp"
 
 namespace smsotp::cli {
 
@@ -215,10 +216,17 @@ int run_send(const GlobalOptions& global,
                       + core::format_duration(config.ttl.value)
                       + ", do not resend before the retry-after";
     }
-    const Error failure =
-        result.retry_after ? Error(
-            exit_for_send(result.status), message_text, *result.retry_after)
-                           : Error(exit_for_send(result.status), message_text);
+    // A signal that stopped the delivery decides the exit status (the
+    // process re-raises it); the message says what became of the code.
+    const auto code = util::interrupt_signal() != 0
+                          ? core::ExitCode::interrupted
+                          : exit_for_send(result.status);
+    if (code == core::ExitCode::interrupted) {
+      message_text = "interrupted; " + message_text;
+    }
+    const Error failure = result.retry_after
+                              ? Error(code, message_text, *result.retry_after)
+                              : Error(code, message_text);
     out.error(failure,
               result.status == core::SendStatus::unknown
                   ? id_field

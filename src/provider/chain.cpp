@@ -1,5 +1,7 @@
 #include "provider/chain.hpp"
 
+#include "util/interrupt.hpp"
+
 namespace smsotp::provider {
 
 bool may_fail_over(const core::SendResult& result)
@@ -54,7 +56,9 @@ ChainResult deliver(const std::vector<std::unique_ptr<Provider>>& providers,
       chain.health.push_back(
           {result.provider, false, now + cooldown, result.detail});
     }
-    if (!may_fail_over(result) || i + 1 == order.size()) {
+    // SIGINT/SIGTERM ends the chain: the user asked us to stop.
+    if (!may_fail_over(result) || i + 1 == order.size()
+        || util::interrupt_signal() != 0) {
       break;
     }
     chain.notes.push_back("provider " + result.provider + ": " + result.detail

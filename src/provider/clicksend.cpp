@@ -148,11 +148,7 @@ private:
 
   HttpRequest build_check(const Secrets& secrets) const override
   {
-    HttpRequest request;
-    request.method = "GET";
-    request.url = base_url() + "/v3/account";
-    request.headers = auth_headers(secrets);
-    return request;
+    return get_request(base_url() + "/v3/account", auth_headers(secrets));
   }
 
   core::CheckResult interpret_check(const HttpResponse& response) const override

@@ -11,6 +11,7 @@
 #include <memory>
 #include <mutex>
 #include <netinet/in.h>
+#include <strings.h>
 
 namespace smsotp::provider {
 
@@ -120,6 +121,13 @@ bool split_url(const std::string& url,
   return !host.empty();
 }
 
+const char* request_scheme(CURL* handle)
+{
+  const char* scheme = nullptr;
+  curl_easy_getinfo(handle, CURLINFO_SCHEME, &scheme);
+  return scheme != nullptr ? scheme : "";
+}
+
 Transport classify(CURLcode code, const Transfer& transfer, CURL* handle)
 {
   switch (code) {
@@ -143,10 +151,15 @@ Transport classify(CURLcode code, const Transfer& transfer, CURL* handle)
     case CURLE_ABORTED_BY_CALLBACK:
       return Transport::interrupted;
     case CURLE_OPERATION_TIMEDOUT: {
-      // A timeout before the connection was up means nothing was sent.
+      // A timeout before the connection (and, for https, the TLS
+      // handshake) was complete means nothing was sent.
       curl_off_t connected = 0;
+      curl_off_t secured = 0;
       curl_easy_getinfo(handle, CURLINFO_CONNECT_TIME_T, &connected);
-      return connected == 0 ? Transport::not_connected : Transport::lost;
+      curl_easy_getinfo(handle, CURLINFO_APPCONNECT_TIME_T, &secured);
+      const bool tls = ::strcasecmp(request_scheme(handle), "https") == 0;
+      return connected == 0 || (tls && secured == 0) ? Transport::not_connected
+                                                     : Transport::lost;
     }
     default:
       static_cast<void>(transfer);

@@ -58,6 +58,17 @@ struct HttpResponse
 
 HttpResponse perform(const HttpRequest& request, const HttpOptions& options);
 
+// A GET of `url` with `headers` and no body.
+inline HttpRequest get_request(std::string url,
+                               std::vector<std::string> headers)
+{
+  HttpRequest request;
+  request.method = "GET";
+  request.url = std::move(url);
+  request.headers = std::move(headers);
+  return request;
+}
+
 // True once if SSLKEYLOGFILE was set and has been removed from this
 // process's environment: TLS session keys would let anyone with that file
 // read provider credentials and codes. The caller prints the warning.

@@ -254,12 +254,11 @@ private:
   HttpRequest build_check(const Secrets& secrets) const override
   {
     const auto values = this->values(secrets, m_config.check_used);
-    HttpRequest request;
-    request.method = "GET";
-    request.url = generic::with_query(
-        m_config.check_url,
-        generic::encode_fields(m_config.check_query, values));
-    request.headers = expand_headers(values, "");
+    auto request =
+        get_request(generic::with_query(
+                        m_config.check_url,
+                        generic::encode_fields(m_config.check_query, values)),
+                    expand_headers(values, ""));
     show_redaction(secrets, request);
     return request;
   }

@@ -15,8 +15,9 @@ namespace smsotp::provider {
 
 namespace {
 
-// Retries wait at most this long in total for a Retry-After; a longer
-// demand ends the attempt as "temporary" with that retry-after.
+// A Retry-After longer than this ends the attempt at once as "temporary"
+// with that retry-after; shorter ones are waited out (each wait, not the
+// total: at most `retries` of them).
 constexpr std::int64_t k_max_retry_wait_ms = 10000;
 constexpr std::int64_t k_backoff_base_ms = 250;
 

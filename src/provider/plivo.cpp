@@ -18,6 +18,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <tuple>
 
 namespace smsotp::provider {
 
@@ -62,14 +63,8 @@ public:
   {
     m_auth_id = reader().required_string("auth_id",
                                          "your Plivo Auth ID, MA... or SA...");
-    m_src = reader().string_or("src", "");
-    m_powerpack_uuid = reader().string_or("powerpack_uuid", "");
-    if (m_src.empty() == m_powerpack_uuid.empty()) {
-      throw Error(core::ExitCode::config,
-                  spec.where + ": provider." + spec.name
-                      + ": set exactly one of src (a sender number or id) or "
-                        "powerpack_uuid");
-    }
+    std::tie(m_src, m_powerpack_uuid) = reader().exactly_one(
+        "src", "powerpack_uuid", "a sender number or id, or a Powerpack");
   }
 
 private:
@@ -144,11 +139,7 @@ private:
 
   HttpRequest build_check(const Secrets& secrets) const override
   {
-    HttpRequest request;
-    request.method = "GET";
-    request.url = account_url();
-    request.headers = auth_headers(secrets);
-    return request;
+    return get_request(account_url(), auth_headers(secrets));
   }
 
   core::CheckResult interpret_check(const HttpResponse& response) const override

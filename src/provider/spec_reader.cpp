@@ -56,6 +56,19 @@ std::string SpecReader::required_string(const std::string& key,
   return *value;
 }
 
+std::pair<std::string, std::string> SpecReader::exactly_one(
+    const std::string& a, const std::string& b, const std::string& hint) const
+{
+  auto pair = std::make_pair(string_or(a, ""), string_or(b, ""));
+  if (pair.first.empty() == pair.second.empty()) {
+    throw Error(core::ExitCode::config,
+                m_spec.where + ": provider." + m_spec.name
+                    + ": set exactly one of " + a + " or " + b + " (" + hint
+                    + ")");
+  }
+  return pair;
+}
+
 std::int64_t SpecReader::duration_ms_or(const std::string& key,
                                         std::int64_t fallback_ms) const
 {

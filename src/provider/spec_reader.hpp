@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace smsotp::provider {
@@ -24,6 +25,12 @@ public:
                         const std::string& fallback) const;
   std::string required_string(const std::string& key,
                               const std::string& hint) const;
+  // For two keys of which exactly one must be set (e.g. a sender number or
+  // a service id): returns {value of a, value of b}, one of them empty.
+  std::pair<std::string, std::string>
+  exactly_one(const std::string& a,
+              const std::string& b,
+              const std::string& hint) const;
   // Duration keys accept "10s" or a number of seconds; returns milliseconds.
   std::int64_t duration_ms_or(const std::string& key,
                               std::int64_t fallback_ms) const;

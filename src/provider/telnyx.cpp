@@ -133,11 +133,7 @@ private:
 
   HttpRequest build_check(const Secrets& secrets) const override
   {
-    HttpRequest request;
-    request.method = "GET";
-    request.url = base_url() + "/v2/balance";
-    request.headers = auth_headers(secrets);
-    return request;
+    return get_request(base_url() + "/v2/balance", auth_headers(secrets));
   }
 
   core::CheckResult interpret_check(const HttpResponse& response) const override

@@ -13,6 +13,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include <tuple>
+
 namespace smsotp::provider {
 
 namespace {
@@ -39,17 +41,15 @@ public:
   {
     m_account_sid = reader().required_string("account_sid",
                                              "your Twilio Account SID, AC...");
-    if (!m_account_sid.starts_with("AC") || m_account_sid.size() != 34) {
+    if (!m_account_sid.starts_with("AC") || m_account_sid.size() != 34
+        || m_account_sid.find_first_not_of("0123456789abcdefABCDEF", 2)
+               != std::string::npos) {
       reader().fail("account_sid", "expected AC followed by 32 hex digits");
     }
-    m_from = reader().string_or("from", "");
-    m_service_sid = reader().string_or("messaging_service_sid", "");
-    if (m_from.empty() == m_service_sid.empty()) {
-      throw Error(core::ExitCode::config,
-                  spec.where + ": provider." + spec.name
-                      + ": set exactly one of from (a sender number) or "
-                        "messaging_service_sid");
-    }
+    std::tie(m_from, m_service_sid) =
+        reader().exactly_one("from",
+                             "messaging_service_sid",
+                             "a sender number, or a Messaging Service MG...");
   }
 
 private:
@@ -123,11 +123,7 @@ private:
 
   HttpRequest build_check(const Secrets& secrets) const override
   {
-    HttpRequest request;
-    request.method = "GET";
-    request.url = account_url() + "/Balance.json";
-    request.headers = auth_headers(secrets);
-    return request;
+    return get_request(account_url() + "/Balance.json", auth_headers(secrets));
   }
 
   core::CheckResult interpret_check(const HttpResponse& response) const override

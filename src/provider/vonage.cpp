@@ -250,11 +250,9 @@ private:
 
   HttpRequest build_check(const Secrets& secrets) const override
   {
-    HttpRequest request;
-    request.method = "GET";
-    request.url = base_url() + "/account/get-balance?" + credentials(secrets);
-    request.headers = {"Accept: application/json"};
-    return request;
+    return get_request(base_url() + "/account/get-balance?"
+                           + credentials(secrets),
+                       {"Accept: application/json"});
   }
 
   core::CheckResult interpret_check(const HttpResponse& response) const override

@@ -98,12 +98,13 @@ api_secret_env = "CONFORMANCE_VONAGE_SECRET"
 base_url = "http://127.0.0.1:$vonage_port"
 retries = 0
 
-# The same account with a Twilio SID that breaks the spec's pattern: the
-# mock must refuse it, proving it checks what smsotp sends.
+# The same account with a Messaging Service SID that breaks the spec's
+# pattern (smsotp passes it through): the mock must refuse it, proving it
+# checks what smsotp sends.
 [provider.tw_broken]
 kind = "twilio"
-account_sid = "ACzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzz"
-from = "+15017122661"
+account_sid = "$sid"
+messaging_service_sid = "MG-not-a-service-sid"
 auth_token_env = "CONFORMANCE_TWILIO_TOKEN"
 base_url = "http://127.0.0.1:$twilio_port"
 retries = 0
@@ -117,7 +118,7 @@ run providers check tw;                              check "twilio credential ch
 grep -q "balance 0.05 USD" "$work/out";              check "twilio balance shown" 0 $?
 run send --to +447400900000 --provider vg;           check "vonage send accepted" 0 $?
 run providers check vg;                              check "vonage balance check accepted" 0 $?
-run send --to +15038675310 --provider tw_broken;     check "malformed Twilio SID rejected by the mock (69)" 69 $?
+run send --to +15038675310 --provider tw_broken;     check "malformed Messaging Service SID rejected by the mock (69)" 69 $?
 
 # Negative controls straight to the mocks: each deviation is refused.
 code() { curl -s -o /dev/null -w '%{http_code}' "$@"; }

@@ -5,12 +5,14 @@
 #   check_docs.sh CHECK SMSOTP SOURCE_DIR [RENDERED_MAN_PAGE]
 #
 # CHECK is one of:
-#   options     every command and option of `smsotp --help` and
-#               `smsotp COMMAND --help` is offered by the three completion
-#               files for that command (the bash one is run; the zsh and fish
-#               ones are read, and the fish one also run when fish is
-#               installed) and is described in the man page source, a
-#               command's options in its "## COMMAND" section
+#   options     every command, subcommand and option of `smsotp --help`,
+#               `smsotp COMMAND --help` and `smsotp COMMAND SUBCOMMAND
+#               --help` is offered by the three completion files for that
+#               command (the bash one is run; the zsh and fish ones are read,
+#               and the fish one also run when fish is installed) and is
+#               described in the man page source, a command's options in its
+#               "## COMMAND" section and a subcommand's in its
+#               "## COMMAND SUBCOMMAND" section
 #   exit-codes  the man page's EXIT STATUS section lists exactly the codes of
 #               src/core/exit_code.hpp
 #   config-keys every key that `smsotp -v providers` reports is in
@@ -18,8 +20,10 @@
 #               on the same line)
 #   man-lint    the man page renders (scdoc) and groff -ww reports nothing
 #   completions the completion files parse (bash -n; zsh -n and fish -n when
-#               those shells are installed), and the bash one offers the
-#               provider names of sample.toml after --provider
+#               those shells are installed), and the bash one (and the fish
+#               one when fish is installed) offers the provider names of
+#               sample.toml after send --provider and as the NAME arguments
+#               of providers check and providers test
 #   security-notes
 #               README.md and the man page carry the NIST SP 800-63B
 #               restricted-authenticator duties (research/security.md R40)
@@ -28,7 +32,7 @@
 set -euo pipefail
 
 if [ $# -lt 3 ]; then
-  sed -n '2,27p' "$0" | sed 's/^# \{0,1\}//' >&2
+  sed -n '2,31p' "$0" | sed 's/^# \{0,1\}//' >&2
   exit 64
 fi
 check=$1
@@ -88,10 +92,11 @@ has_token() {
 }
 
 # Is there a fish completion line for OPTION ("-l name" for --name, "-s x"
-# for -x) that applies to COMMAND ("" for the top level)? A line without a
-# condition applies everywhere.
+# for -x) that applies to COMMAND ("" for the top level) or, given
+# SUBCOMMAND, to "COMMAND SUBCOMMAND" (a condition naming both)? A line
+# without a condition applies everywhere.
 fish_has_option() {
-  local option=$1 command=$2 pattern
+  local option=$1 command=$2 subcommand=${3:-} pattern
   if [[ $option == --* ]]; then
     pattern="(^| )(-l|--long-option) ${option#--}( |$)"
   else
@@ -101,12 +106,16 @@ fish_has_option() {
   grep -vq -- ' -n ' "$tmp/fish-lines" && return 0
   if [ -z "$command" ]; then
     grep -q -- 'not __fish_seen_subcommand_from' "$tmp/fish-lines"
+  elif [ -n "$subcommand" ]; then
+    grep -E -- "__fish_seen_subcommand_from ([a-z-]+ )*${command}[; ]" "$tmp/fish-lines" |
+      grep -Eq -- "and __fish_seen_subcommand_from ([a-z-]+ )*$subcommand( |;|'|\"|$)"
   else
     grep -Eq -- "-n ['\"]__fish_seen_subcommand_from ([a-z-]+ )*$command( |'|\"|$)" "$tmp/fish-lines"
   fi
 }
 
-# The "(COMMAND)" branch of the zsh completion, up to its ";;".
+# The "(COMMAND)" branch of the zsh completion, up to its ";;". A
+# subcommand's branch is "(SUBCOMMAND)".
 zsh_branch() {
   awk -v start="($1)" '
     { line = $0; gsub(/^[ \t]+|[ \t]+$/, "", line) }
@@ -219,8 +228,56 @@ check_options() {
       fi
       has_token "$tmp/man-command" "$option" || fail "man page: $command option $option is not in its '## $command' section"
     done
+    check_subcommands "$command" "$globals" "$have_fish"
   done
   finish
+}
+
+# The subcommands of COMMAND (`smsotp providers check`, ...) and their
+# options, checked like the commands above.
+check_subcommands() {
+  local command=$1 globals=$2 have_fish=$3 subcommand option options global
+  local subcommands
+  subcommands=$("$smsotp" "$command" --help | help_commands)
+  [ -n "$subcommands" ] || return 0
+  bash_complete "$smsotp" "$command" '' >"$tmp/bash-offered"
+  if [ -n "$have_fish" ]; then
+    fish_complete "smsotp $command " >"$tmp/fish-offered"
+  fi
+  for subcommand in $subcommands; do
+    grep -qx -- "$subcommand" "$tmp/bash-offered" || fail "smsotp.bash: 'smsotp $command <TAB>' does not offer $subcommand"
+    if [ -n "$have_fish" ]; then
+      grep -qx -- "$subcommand" "$tmp/fish-offered" || fail "smsotp.fish: 'smsotp $command <TAB>' does not offer $subcommand"
+    fi
+    grep -Eq -- "'$subcommand:" "$zsh_completion" || fail "_smsotp: $command subcommand $subcommand is not in a subcommand list"
+    grep -qx -- "## $command $subcommand" "$man_source" || fail "man page: no '## $command $subcommand' section"
+  done
+  for subcommand in $subcommands; do
+    options=$("$smsotp" "$command" "$subcommand" --help | help_options)
+    [ -n "$options" ] || fail "no options found in 'smsotp $command $subcommand --help'"
+    bash_complete "$smsotp" "$command" "$subcommand" - >"$tmp/bash-offered"
+    if [ -n "$have_fish" ]; then
+      fish_complete "smsotp $command $subcommand -" >"$tmp/fish-offered"
+    fi
+    man_section "## $command $subcommand" >"$tmp/man-command"
+    zsh_branch "$subcommand" >"$tmp/zsh-branch"
+    [ -s "$tmp/zsh-branch" ] || fail "_smsotp: no ($subcommand) branch for 'smsotp $command $subcommand'"
+    for option in $options; do
+      grep -qx -- "$option" "$tmp/bash-offered" || fail "smsotp.bash: 'smsotp $command $subcommand -<TAB>' does not offer $option"
+      if [ -n "$have_fish" ]; then
+        grep -qx -- "$option" "$tmp/fish-offered" || fail "smsotp.fish: 'smsotp $command $subcommand -<TAB>' does not offer $option"
+      fi
+      fish_has_option "$option" "$command" "$subcommand" || fail "smsotp.fish: $command $subcommand option $option is missing"
+      global=""
+      grep -qx -- "$option" <<<"$globals" && global=1
+      if [ -n "$global" ]; then
+        has_token "$zsh_completion" "$option" || fail "_smsotp: option $option is missing"
+      else
+        has_token "$tmp/zsh-branch" "$option" || fail "_smsotp: $command $subcommand option $option is not in its ($subcommand) branch"
+      fi
+      has_token "$tmp/man-command" "$option" || fail "man page: $command $subcommand option $option is not in its '## $command $subcommand' section"
+    done
+  done
 }
 
 check_exit_codes() {
@@ -308,10 +365,27 @@ check_completions() {
   local expected
   expected=$(run_isolated --config "$sample" providers 2>/dev/null | cut -f1)
   [ -n "$expected" ] || fail "sample.toml configures no provider to complete"
-  bash_complete "$smsotp" --config "$sample" send --provider '' >"$tmp/offered"
-  for name in $expected; do
-    grep -qx -- "$name" "$tmp/offered" || fail "smsotp.bash: 'send --provider <TAB>' does not offer $name"
+  # Where a provider name goes: after send --provider, and as the NAME
+  # arguments of providers check and providers test.
+  local words
+  for words in 'send --provider' 'providers check' 'providers test'; do
+    # shellcheck disable=SC2086 # $words is split on purpose
+    bash_complete "$smsotp" --config "$sample" $words '' >"$tmp/offered"
+    for name in $expected; do
+      grep -qx -- "$name" "$tmp/offered" || fail "smsotp.bash: '$words <TAB>' does not offer $name"
+    done
+    if command -v fish >/dev/null; then
+      fish_complete "$smsotp --config $sample $words " >"$tmp/offered"
+      for name in $expected; do
+        grep -qx -- "$name" "$tmp/offered" || fail "smsotp.fish: '$words <TAB>' does not offer $name"
+      done
+    fi
   done
+  # providers test takes one name; after it, none is offered.
+  bash_complete "$smsotp" --config "$sample" providers test outbox '' >"$tmp/offered"
+  if grep -qx -- outbox "$tmp/offered"; then
+    fail "smsotp.bash: 'providers test NAME <TAB>' offers a second name"
+  fi
   finish
 }
 

@@ -200,14 +200,33 @@ const std::vector<Row>& rows()
                    "key_file = \"" + box.path("k/key") + "\"\n";
              });
        }},
-      {"twilio 429",
+      {"twilio 429, retried twice (retries = 2 by default)",
        75,
        Out::empty,
        "rate-limited by the provider \\(HTTP 429\\); not sent \\(retry-after: "
-       "7s\\)",
-       1,
+       "30s\\)",
+       k_default_attempts,
        [](const Sandbox& box) {
          return twilio_send(box, Reply::rate_limited);
+       }},
+      {"twilio 429 with retries = 0",
+       75,
+       Out::empty,
+       "rate-limited by the provider \\(HTTP 429\\); not sent",
+       1,
+       [](const Sandbox& box) {
+         return twilio_send(box, Reply::rate_limited, [](TwilioConfig& config) {
+           config.retries = "0";
+         });
+       }},
+      {"twilio 429 with a Retry-After beyond the 10 s cap",
+       75,
+       Out::empty,
+       "rate-limited by the provider \\(HTTP 429\\); not sent \\(retry-after: "
+       "30s\\)",
+       1,
+       [](const Sandbox& box) {
+         return twilio_send(box, Reply::rate_limited_long);
        }},
       {"connection refused",
        75,

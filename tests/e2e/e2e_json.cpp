@@ -114,7 +114,17 @@ TEST_CASE("json for providers")
   const auto listed = box.run({"-c", config, "--json", "providers"});
   CHECK(listed.exit_code == 0);
   const auto json = one_json(listed);
-  CHECK(json["kinds"] == nlohmann::json::array({"file", "twilio"}));
+  CHECK(json["kinds"]
+        == nlohmann::json::array({"file",
+                                  "twilio",
+                                  "plivo",
+                                  "vonage",
+                                  "telnyx",
+                                  "sinch",
+                                  "messagebird",
+                                  "clicksend",
+                                  "aws-sns",
+                                  "http"}));
   REQUIRE(json["providers"].size() == 2);
   for (const auto& provider : json["providers"]) {
     if (provider["name"] == "twilio") {

@@ -135,17 +135,22 @@ TEST_CASE("a provider slower than its timeout gives 76 after the timeout")
 
 TEST_CASE("a refused or rate-limited message leaves no valid code")
 {
-  for (const auto reply :
-       {Reply::rate_limited, Reply::bad_request, Reply::unauthorized}) {
+  for (const auto reply : {Reply::rate_limited,
+                           Reply::rate_limited_long,
+                           Reply::bad_request,
+                           Reply::unauthorized}) {
     CAPTURE(static_cast<int>(reply));
     const Sandbox box;
     const FakeTwilio fake(reply);
     const std::string config = config_for(box, fake);
     const auto sent = box.run({"-c", config, "--json", "send", "--to", k_to});
-    CHECK(fake.request_count() == 1);
+    // A plain 429 means "not processed": retried (retries = 2 by default).
+    // A Retry-After beyond the 10 s cap ends the attempt at once.
+    CHECK(fake.request_count()
+          == (reply == Reply::rate_limited ? k_default_attempts : 1));
     const auto error = one_json(sent)["error"];
     CHECK_FALSE(error.contains("challenge_id"));
-    if (reply == Reply::rate_limited) {
+    if (reply == Reply::rate_limited || reply == Reply::rate_limited_long) {
       CHECK(sent.exit_code == 75);
       CHECK(error["class"] == "temporary");
       CHECK(error["retry_after"] == k_retry_after);

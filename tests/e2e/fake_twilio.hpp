@@ -1,77 +1,46 @@
 #pragma once
 
 // A fake Twilio Messages API on 127.0.0.1 (plain HTTP or HTTPS with a test
-// certificate made at test time), started and stopped by the test itself.
-// It records every request and answers according to one scenario.
+// certificate made at test time): a FakeProvider answering according to one
+// scenario, and the configs that point smsotp at it.
 
+#include "fake_provider.hpp"
 #include "harness.hpp"
 
 #include <chrono>
-#include <cstddef>
-#include <map>
-#include <memory>
 #include <string>
-#include <vector>
 
 namespace e2e {
 
 enum class Reply
 {
-  created,      // 201 {"sid":"SM...","status":"queued"}
-  bad_request,  // 400 {"code":21211,...}
-  unauthorized, // 401 {"code":20003,...}
-  rate_limited, // 429 with Retry-After: 7
-  server_error, // 500
-  html_ok,      // 200 with an HTML page (a captive portal, a proxy)
-  no_sid,       // 200 JSON without a sid
+  created,           // 201 {"sid":"SM...","status":"queued"}
+  bad_request,       // 400 {"code":21211,...}
+  unauthorized,      // 401 {"code":20003,...}
+  rate_limited,      // 429 without Retry-After: retried `retries` times
+  rate_limited_long, // 429 with Retry-After: 30, beyond the retry cap
+  server_error,      // 500
+  html_ok,           // 200 with an HTML page (a captive portal, a proxy)
+  no_sid,            // 200 JSON without a sid
 };
 
-inline constexpr std::int64_t k_retry_after = 7;
+// The Retry-After of Reply::rate_limited_long, and the retry-after smsotp
+// reports for a 429 without one.
+inline constexpr std::int64_t k_retry_after = 30;
+// Requests a plain 429 costs with the default retries = 2.
+inline constexpr std::size_t k_default_attempts = 3;
 
-struct Recorded
-{
-  std::string method;
-  std::string path;
-  std::string body;
-  std::string authorization;
-  std::string content_type;
-  std::map<std::string, std::string> form; // the decoded form body
-};
+// Twilio's answer for `reply`.
+Answer twilio_answer(Reply reply);
 
-struct TestCert
-{
-  std::string cert; // self-signed for IP:127.0.0.1 (also usable as the CA)
-  std::string key;
-};
-
-// Makes a throw-away certificate with the openssl CLI inside the sandbox.
-TestCert make_test_cert(const Sandbox& box);
-
-class FakeTwilio
+// A fake Twilio Messages API: every request gets the answer for `reply`
+// after `delay`.
+class FakeTwilio : public FakeProvider
 {
 public:
-  // Answers every request with `reply` after waiting `delay`. With `tls`
-  // it serves HTTPS with that certificate.
   explicit FakeTwilio(Reply reply,
                       std::chrono::milliseconds delay = {},
                       const TestCert* tls = nullptr);
-  ~FakeTwilio();
-  FakeTwilio(const FakeTwilio&) = delete;
-  FakeTwilio& operator=(const FakeTwilio&) = delete;
-
-  int port() const;
-  // "http://127.0.0.1:PORT" or "https://127.0.0.1:PORT".
-  std::string base_url() const;
-  std::size_t request_count() const;
-  std::vector<Recorded> requests() const;
-  // Waits until at least `count` requests have arrived.
-  bool wait_for_requests(std::size_t count,
-                         std::chrono::milliseconds timeout) const;
-
-  struct Impl;
-
-private:
-  std::unique_ptr<Impl> m_impl;
 };
 
 // Twilio test account values used by every Twilio config.
@@ -92,6 +61,7 @@ struct TwilioConfig
   std::string base_url;
   std::string ca_file; // "" for the system CAs
   std::string timeout; // provider timeout, "" for the default
+  std::string retries; // provider retries, "" for the default (2)
   TokenSource source = TokenSource::file;
   unsigned token_mode = 0600;  // the token file's mode
   unsigned config_mode = 0600; // the config file's mode
