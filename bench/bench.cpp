@@ -13,25 +13,26 @@
 
 #include <httplib.h>
 
-#include <fcntl.h>
-#include <spawn.h>
-#include <sys/wait.h>
-#include <unistd.h>
-
 #include <algorithm>
-#include <filesystem>
-#include <functional>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <fcntl.h>
+#include <filesystem>
 #include <fstream>
+#include <functional>
+#include <spawn.h>
 #include <string>
+#include <sys/wait.h>
 #include <thread>
+#include <unistd.h>
 #include <vector>
 
 extern char** environ;
 
 namespace {
+
+int g_unexpected_exits = 0;
 
 double run_ms(const std::vector<std::string>& argv)
 {
@@ -46,12 +47,18 @@ double run_ms(const std::vector<std::string>& argv)
   posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0);
   const auto start = std::chrono::steady_clock::now();
   pid_t pid = 0;
-  if (posix_spawnp(&pid, args[0], &actions, nullptr, args.data(), environ) != 0) {
+  if (posix_spawnp(&pid, args[0], &actions, nullptr, args.data(), environ)
+      != 0) {
     std::fprintf(stderr, "cannot run %s\n", args[0]);
     std::exit(1);
   }
   int status = 0;
   waitpid(pid, &status, 0);
+  // verify of a wrong code exits 1 by design; anything else is a broken run.
+  if (!WIFEXITED(status)
+      || (WEXITSTATUS(status) != 0 && WEXITSTATUS(status) != 1)) {
+    ++g_unexpected_exits;
+  }
   const auto end = std::chrono::steady_clock::now();
   posix_spawn_file_actions_destroy(&actions);
   return std::chrono::duration<double, std::milli>(end - start).count();
@@ -61,7 +68,8 @@ double median(std::vector<double> values)
 {
   std::sort(values.begin(), values.end());
   const std::size_t mid = values.size() / 2;
-  return values.size() % 2 == 1 ? values[mid] : (values[mid - 1] + values[mid]) / 2;
+  return values.size() % 2 == 1 ? values[mid]
+                                : (values[mid - 1] + values[mid]) / 2;
 }
 
 // Runs a(i) and b(i) alternately `rounds` times after `warmup` pairs.
@@ -91,7 +99,10 @@ void compare(const char* name,
   }
   std::printf("%-7s %-34s median %7.2f ms\n", name, a_name, median(a_times));
   std::printf("%-7s %-34s median %7.2f ms\n", "", b_name, median(b_times));
-  std::printf("%-7s ratio (median of %d paired runs)     %7.2f x\n\n", "", rounds, median(ratios));
+  std::printf("%-7s ratio (median of %d paired runs)     %7.2f x\n\n",
+              "",
+              rounds,
+              median(ratios));
 }
 
 void write_file(const std::string& path, const std::string& text)
@@ -118,12 +129,14 @@ int main(int argc, char** argv)
   setenv("BENCH_TOKEN", "bench-token-not-secret", 1);
 
   httplib::Server fake;
-  fake.Post(R"(/2010-04-01/Accounts/(\w+)/Messages.json)",
-            [](const httplib::Request&, httplib::Response& response) {
-              response.status = 201;
-              response.set_content(R"({"sid":"SM00000000000000000000000000000000","status":"queued"})",
-                                   "application/json");
-            });
+  fake.Post(
+      R"(/2010-04-01/Accounts/(\w+)/Messages.json)",
+      [](const httplib::Request&, httplib::Response& response) {
+        response.status = 201;
+        response.set_content(
+            R"({"sid":"SM00000000000000000000000000000000","status":"queued"})",
+            "application/json");
+      });
   const int port = fake.bind_to_any_port("127.0.0.1");
   std::thread server([&] { fake.listen_after_bind(); });
   while (!fake.is_running()) {
@@ -131,48 +144,80 @@ int main(int argc, char** argv)
   }
   const std::string base = "http://127.0.0.1:" + std::to_string(port);
   const std::string config = dir + "/config.toml";
-  write_file(config,
-             "[otp]\nlockout_after = 100\n[store]\ndatabase = \"" + dir + "/state.db\"\n"
-             "[provider.tw]\nkind = \"twilio\"\naccount_sid = \"AC" + std::string(32, '0')
-               + "\"\nfrom = \"+15005550006\"\nauth_token_env = \"BENCH_TOKEN\"\nbase_url = \""
-               + base + "\"\n");
+  write_file(
+      config,
+      "[otp]\nlockout_after = 100\n"
+      // Every round sends to a new number in one block: the limits
+      // would stop the benchmark, not measure it.
+      "[limits]\nper_prefix_hourly = 0\nglobal_hourly = 0\nglobal_daily = 0\n"
+      "[policy]\nallowed_countries = [\"*\"]\n"
+      "[store]\ndatabase = \""
+          + dir
+          + "/state.db\"\n"
+            "[provider.tw]\nkind = \"twilio\"\naccount_sid = \"AC"
+          + std::string(32, '0')
+          + "\"\nfrom = \"+15005550006\"\nauth_token_env = "
+            "\"BENCH_TOKEN\"\nbase_url = \""
+          + base + "\"\n");
   // The database needs one send before verify has anything to look at.
   run_ms({smsotp, "-c", config, "send", "--to", "+15032600000"});
-  write_file(dir + "/baseline.sql",
-             "BEGIN IMMEDIATE; UPDATE challenge SET attempts = attempts + 1 WHERE id ="
-             " (SELECT id FROM challenge ORDER BY created_at DESC LIMIT 1); COMMIT;");
+  write_file(
+      dir + "/baseline.sql",
+      "BEGIN IMMEDIATE; UPDATE challenge SET attempts = attempts + 1 WHERE id ="
+      " (SELECT id FROM challenge ORDER BY created_at DESC LIMIT 1); COMMIT;");
 
   std::printf("smsotp benchmarks, %d paired rounds each\n\n", rounds);
   compare(
-    "verify",
-    "smsotp verify (wrong code)",
-    "sqlite3 BEGIN IMMEDIATE/UPDATE/COMMIT",
-    rounds,
-    [&](int i) {
-      // A different number each round keeps the lockout out of the way.
-      return run_ms({smsotp, "-c", config, "verify", "--to",
-                     "+1503310" + std::to_string(10000 + i + 10), "000000"});
-    },
-    [&](int) {
-      return run_ms({"sqlite3", dir + "/state.db",
-                     ".read " + dir + "/baseline.sql"});
-    });
+      "verify",
+      "smsotp verify (wrong code)",
+      "sqlite3 BEGIN IMMEDIATE/UPDATE/COMMIT",
+      rounds,
+      [&](int i) {
+        // A different number each round keeps the lockout out of the way.
+        return run_ms({smsotp,
+                       "-c",
+                       config,
+                       "verify",
+                       "--to",
+                       "+1503310" + std::to_string(1000 + i + 10),
+                       "000000"});
+      },
+      [&](int) {
+        return run_ms(
+            {"sqlite3", dir + "/state.db", ".read " + dir + "/baseline.sql"});
+      });
   compare(
-    "send",
-    "smsotp send (twilio, local fake)",
-    "curl POST to the same fake",
-    rounds,
-    [&](int i) {
-      return run_ms({smsotp, "-c", config, "send", "--to",
-                     "+150342" + std::to_string(10000 + i + 10)});
-    },
-    [&](int) {
-      return run_ms({"curl", "-s", "-o", "/dev/null", "-u",
-                     "AC" + std::string(32, '0') + ":bench-token-not-secret", "-d",
-                     "To=%2B15552000000&From=%2B15005550006&Body=smsotp%3A%20123456",
-                     base + "/2010-04-01/Accounts/AC" + std::string(32, '0') + "/Messages.json"});
-    });
+      "send",
+      "smsotp send (twilio, local fake)",
+      "curl POST to the same fake",
+      rounds,
+      [&](int i) {
+        return run_ms({smsotp,
+                       "-c",
+                       config,
+                       "send",
+                       "--to",
+                       "+1503420" + std::to_string(1000 + i + 10)});
+      },
+      [&](int) {
+        return run_ms(
+            {"curl",
+             "-s",
+             "-o",
+             "/dev/null",
+             "-u",
+             "AC" + std::string(32, '0') + ":bench-token-not-secret",
+             "-d",
+             "To=%2B15552000000&From=%2B15005550006&Body=smsotp%3A%20123456",
+             base + "/2010-04-01/Accounts/AC" + std::string(32, '0')
+                 + "/Messages.json"});
+      });
 
+  if (g_unexpected_exits > 0) {
+    std::printf("warning: %d runs exited unexpectedly; the numbers above are "
+                "not meaningful\n",
+                g_unexpected_exits);
+  }
   fake.stop();
   server.join();
   std::filesystem::remove_all(dir);

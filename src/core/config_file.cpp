@@ -180,8 +180,20 @@ void parse_config_text(Config& config,
                 location(source_name, error.source()) + ": "
                     + std::string(error.description()));
   }
-  static const std::vector<std::string> k_sections{
-      "otp", "store", "message", "send", "policy", "provider"};
+  // Every section that has a key in the table, plus the provider tables.
+  static const std::vector<std::string> k_sections = [] {
+    std::vector<std::string> sections;
+    for (const auto& def : detail::key_table()) {
+      const std::string name = def.name;
+      const std::string section = name.substr(0, name.find('.'));
+      if (std::find(sections.begin(), sections.end(), section)
+          == sections.end()) {
+        sections.push_back(section);
+      }
+    }
+    sections.emplace_back("provider");
+    return sections;
+  }();
   for (const auto& [section_key, section_node] : root) {
     const std::string section(section_key.str());
     const std::string where = location(source_name, section_key.source());
