@@ -53,6 +53,8 @@ public:
   }
 
   // A request for `code` with a fresh challenge id and a tag under key().
+  // Sending limits are off (0), so that tests can reserve several codes for
+  // one number within seconds; test_store_sqlite_limits.cpp sets them.
   store::ReserveRequest request(const std::string& code,
                                 const std::string& recipient = k_alice,
                                 const std::string& purpose = "login")
@@ -63,9 +65,22 @@ public:
     request.recipient_masked = recipient.substr(0, 3) + "***";
     request.purpose = purpose;
     request.code_length = static_cast<std::int64_t>(code.size());
+    request.limits = no_limits();
     request.tag = core::compute_tag(
         m_key, request.challenge_id, recipient, purpose, code);
     return request;
+  }
+
+  static store::SendLimits no_limits()
+  {
+    store::SendLimits limits;
+    limits.per_recipient = 0;
+    limits.min_interval = 0;
+    limits.per_recipient_daily = 0;
+    limits.per_prefix_hourly = 0;
+    limits.global_hourly = 0;
+    limits.global_daily = 0;
+    return limits;
   }
 
   store::Reservation reserve(const std::string& code,
