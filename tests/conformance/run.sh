@@ -118,13 +118,15 @@ run providers check tw;                              check "twilio credential ch
 grep -q "balance 0.05 USD" "$work/out";              check "twilio balance shown" 0 $?
 run send --to +447400900000 --provider vg;           check "vonage send accepted" 0 $?
 run providers check vg;                              check "vonage balance check accepted" 0 $?
-run send --to +15038675310 --provider tw_broken;     check "malformed Messaging Service SID rejected by the mock (69)" 69 $?
+# Another number: the default limits.min_interval (30s) would refuse a second
+# send to +15038675310 with 75 before any request.
+run send --to +15038675311 --provider tw_broken;     check "malformed Messaging Service SID rejected by the mock (69)" 69 $?
 
 # Negative controls straight to the mocks: each deviation is refused.
 code() { curl -s -o /dev/null -w '%{http_code}' "$@"; }
 messages=http://127.0.0.1:$twilio_port/2010-04-01/Accounts/$sid/Messages.json
 check "twilio: JSON body refused" 415 "$(code -u "$sid:x" -H 'Content-Type: application/json' -d '{"To":"+15038675310"}' "$messages")"
-check "twilio: no Authorization refused" 401 "$(code -d 'To=%2B15558675310&From=%2B15017122661&Body=x' "$messages")"
+check "twilio: no Authorization refused" 401 "$(code -d 'To=%2B15038675310&From=%2B15017122661&Body=x' "$messages")"
 check "twilio: missing To refused" 422 "$(code -u "$sid:x" -d 'From=%2B15017122661&Body=x' "$messages")"
 check "vonage: missing api_key refused" 422 "$(code -d 'api_secret=abcdef&from=Acme&to=447700900000&text=x' "http://127.0.0.1:$vonage_port/sms/json")"
 set -e

@@ -41,10 +41,11 @@ TEST_CASE("database and key files are 0600 under umask 000")
 TEST_CASE("the default database lives under XDG_STATE_HOME")
 {
   const Sandbox box;
-  const std::string config = box.write_file(
-      "nodb.toml",
-      std::string(k_allow_all) + "[provider.outbox]\nkind = \"file\"\npath = \""
-          + box.outbox() + "\"\n");
+  const std::string config =
+      box.write_file("nodb.toml",
+                     std::string(k_allow_all) + k_no_limits
+                         + "[provider.outbox]\nkind = \"file\"\npath = \""
+                         + box.outbox() + "\"\n");
   RunOptions options;
   options.umask_zero = true;
   options.env.push_back("XDG_STATE_HOME=" + box.path("xdg-state"));
@@ -67,10 +68,11 @@ TEST_CASE("the default database lives under XDG_STATE_HOME")
 TEST_CASE("the default database falls back to HOME without XDG_STATE_HOME")
 {
   const Sandbox box;
-  const std::string config = box.write_file(
-      "nodb.toml",
-      std::string(k_allow_all) + "[provider.outbox]\nkind = \"file\"\npath = \""
-          + box.outbox() + "\"\n");
+  const std::string config =
+      box.write_file("nodb.toml",
+                     std::string(k_allow_all) + k_no_limits
+                         + "[provider.outbox]\nkind = \"file\"\npath = \""
+                         + box.outbox() + "\"\n");
   RunOptions unset;
   unset.unset.push_back("XDG_STATE_HOME");
   RunOptions relative; // a relative XDG_STATE_HOME is ignored (XDG spec)
@@ -87,7 +89,7 @@ TEST_CASE("the config file is found through SMSOTP_CONFIG and XDG_CONFIG_HOME")
 {
   const Sandbox box;
   const std::string text = "[store]\ndatabase = \"" + box.db() + "\"\n"
-                           + k_allow_all
+                           + k_allow_all + k_no_limits
                            + "[provider.outbox]\nkind = \"file\"\npath = "
                              "\""
                            + box.outbox() + "\"\n";
@@ -98,11 +100,11 @@ TEST_CASE("the config file is found through SMSOTP_CONFIG and XDG_CONFIG_HOME")
   CHECK(box.outbox_count() == 1);
   // SMSOTP_CONFIG beats it, --config beats both.
   const std::string other_outbox = box.path("other-outbox.txt");
-  const std::string other =
-      box.write_file("other.toml",
-                     "[store]\ndatabase = \"" + box.db() + "\"\n" + k_allow_all
-                         + "[provider.outbox]\nkind = \"file\"\npath = \""
-                         + other_outbox + "\"\n");
+  const std::string other = box.write_file(
+      "other.toml",
+      "[store]\ndatabase = \"" + box.db() + "\"\n" + k_allow_all + k_no_limits
+          + "[provider.outbox]\nkind = \"file\"\npath = \"" + other_outbox
+          + "\"\n");
   RunOptions env;
   env.env.push_back("SMSOTP_CONFIG=" + other);
   CHECK(box.run({"send", "--to", k_to}, env).exit_code == 0);
@@ -125,6 +127,6 @@ TEST_CASE("an empty database file is initialised")
   box.write_file("state/state.db", "", 0600);
   const std::string code = send_code(box, config);
   CHECK(verify(box, config, code).exit_code == 0);
-  CHECK(sql_value(box.db(), "PRAGMA user_version") == "3");
+  CHECK(sql_value(box.db(), "PRAGMA user_version") == "4");
   CHECK(sql_value(box.db(), "PRAGMA journal_mode") == "wal");
 }

@@ -1,6 +1,7 @@
 // Schema migrations through the binary: a database written by schema
-// version 1 or 2 is migrated to version 3 (provider_health) by the next
-// send, keeping its rows; one from a newer smsotp is refused untouched.
+// version 1, 2 or 3 is migrated to version 4 (provider_health in 3, the
+// challenge_by_time index of the sending limits in 4) by the next send,
+// keeping its rows; one from a newer smsotp is refused untouched.
 
 #include "steps.hpp"
 
@@ -37,6 +38,14 @@ constexpr const char* k_schema_v1 =
     "  updated_at INTEGER NOT NULL"
     ");";
 
+// Version 3's provider_health table.
+constexpr const char* k_provider_health = "CREATE TABLE provider_health ("
+                                          "  provider TEXT PRIMARY KEY,"
+                                          "  skip_until INTEGER NOT NULL,"
+                                          "  reason TEXT NOT NULL,"
+                                          "  updated_at INTEGER NOT NULL"
+                                          ");";
+
 // "smso": smsotp's application_id.
 constexpr const char* k_identity = "PRAGMA application_id = 1936552815;";
 
@@ -46,10 +55,10 @@ constexpr const char* k_old_rows =
     "INSERT INTO challenge (id, recipient, recipient_masked, purpose, tag,"
     " code_length, created_at, expires_at, attempts, max_attempts, state,"
     " provider, finished_at) VALUES ('ch_000000000000000000000001',"
-    " '+15559876543', '+15*******43', 'login', NULL, 6, 1600000000,"
+    " '+15033109876', '+15*******76', 'login', NULL, 6, 1600000000,"
     " 1600000300, 1, 5, 'consumed', 'outbox', 1600000100);"
     "INSERT INTO recipient (recipient, consecutive_failures, updated_at)"
-    " VALUES ('+15559876543', 2, 1600000100);";
+    " VALUES ('+15033109876', 2, 1600000100);";
 
 std::string column_names(const std::string& db, const std::string& table)
 {
@@ -60,15 +69,18 @@ std::string column_names(const std::string& db, const std::string& table)
 
 } // namespace
 
-TEST_CASE("a version 1 or 2 database is migrated to version 3 on send")
+TEST_CASE("a version 1, 2 or 3 database is migrated to version 4 on send")
 {
-  for (const int version : {1, 2}) {
+  for (const int version : {1, 2, 3}) {
     CAPTURE(version);
     const Sandbox box;
     std::filesystem::create_directories(box.path("state"));
     std::string ddl = k_schema_v1;
-    if (version == 2) {
+    if (version >= 2) {
       ddl += "ALTER TABLE challenge ADD COLUMN superseded_by TEXT;";
+    }
+    if (version >= 3) {
+      ddl += k_provider_health;
     }
     sql_exec(box.db(),
              ddl + k_identity + k_old_rows
@@ -79,12 +91,16 @@ TEST_CASE("a version 1 or 2 database is migrated to version 3 on send")
 
     const std::string config = box.file_config();
     const std::string code = send_code(box, config);
-    CHECK(sql_value(box.db(), "PRAGMA user_version") == "3");
+    CHECK(sql_value(box.db(), "PRAGMA user_version") == "4");
     CHECK(sql_value(box.db(), "PRAGMA application_id") == "1936552815");
     CHECK(sql_value(box.db(), "PRAGMA journal_mode") == "wal");
     CHECK(column_names(box.db(), "provider_health")
           == "provider,skip_until,reason,updated_at");
     CHECK(contains(column_names(box.db(), "challenge"), ",superseded_by"));
+    CHECK(sql_value(box.db(),
+                    "SELECT group_concat(name, ',') FROM "
+                    "pragma_index_info('challenge_by_time')")
+          == "created_at");
     CHECK(sql_value(box.db(), "PRAGMA integrity_check") == "ok");
     // The old rows survived.
     CHECK(sql_value(box.db(),
@@ -93,7 +109,7 @@ TEST_CASE("a version 1 or 2 database is migrated to version 3 on send")
           == "consumed");
     CHECK(sql_value(box.db(),
                     "SELECT consecutive_failures FROM recipient WHERE "
-                    "recipient = '+15559876543'")
+                    "recipient = '+15033109876'")
           == "2");
     CHECK(sql_value(box.db(), "SELECT count(*) FROM challenge") == "2");
     // And the new code works, once.
@@ -102,7 +118,7 @@ TEST_CASE("a version 1 or 2 database is migrated to version 3 on send")
     CHECK(verify(box, config, code).exit_code == 1);
     // A second run finds nothing more to migrate.
     CHECK(send_code(box, config) != "");
-    CHECK(sql_value(box.db(), "PRAGMA user_version") == "3");
+    CHECK(sql_value(box.db(), "PRAGMA user_version") == "4");
   }
 }
 
@@ -113,7 +129,8 @@ TEST_CASE("a database from a newer smsotp is refused and left byte-identical")
   sql_exec(box.db(),
            std::string(k_schema_v1)
                + "ALTER TABLE challenge ADD COLUMN superseded_by TEXT;"
-                 "CREATE TABLE provider_health (provider TEXT PRIMARY KEY);"
+               + k_provider_health
+               + "CREATE INDEX challenge_by_time ON challenge (created_at);"
                  "CREATE TABLE from_the_future (x);"
                + k_identity + k_old_rows + "PRAGMA user_version = 99;");
   set_mode(box.db(), 0600);
@@ -128,7 +145,7 @@ TEST_CASE("a database from a newer smsotp is refused and left byte-identical")
     argv.insert(argv.end(), args.begin(), args.end());
     const auto result = box.run(argv);
     CHECK(result.exit_code == 65);
-    CHECK(contains(result.err, "has schema 99, newer than this smsotp (3)"));
+    CHECK(contains(result.err, "has schema 99, newer than this smsotp (4)"));
     CHECK(one_json(result)["error"]["exit_code"] == 65);
   }
   CHECK(read_file(box.db()) == before);

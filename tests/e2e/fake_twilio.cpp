@@ -94,10 +94,7 @@ std::string twilio_config(const Sandbox& box, const TwilioConfig& config)
     text += "retries = " + config.retries + "\n";
   }
   text += "\n" + config.extra;
-  if (!contains(config.extra, "[policy]")) {
-    // Last, so that line numbers in `extra` stay what they were.
-    text += "\n" + std::string(k_allow_all);
-  }
+  text += standard_tail(config.extra);
   return box.write_file("twilio.toml", text, config.config_mode);
 }
 

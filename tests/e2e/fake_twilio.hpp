@@ -67,7 +67,7 @@ struct TwilioConfig
   unsigned config_mode = 0600; // the config file's mode
   std::string store_extra;     // appended to the [store] table
   std::string extra;           // appended verbatim at the end, followed by
-                               // k_allow_all unless it has its own [policy]
+                               // standard_tail(extra)
 };
 
 // Writes the token (for TokenSource::file) and a config using the twilio

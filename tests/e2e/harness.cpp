@@ -353,6 +353,18 @@ std::string Sandbox::write_file(std::string_view name,
   return target;
 }
 
+std::string standard_tail(std::string_view extra)
+{
+  std::string text;
+  if (!contains(extra, "[policy]")) {
+    text += "\n" + std::string(k_allow_all);
+  }
+  if (!contains(extra, "[limits]")) {
+    text += "\n" + std::string(k_no_limits);
+  }
+  return text;
+}
+
 std::string Sandbox::file_config(std::string_view extra) const
 {
   std::string text = "[store]\ndatabase = \"" + db()
@@ -360,10 +372,7 @@ std::string Sandbox::file_config(std::string_view extra) const
                        "[provider.outbox]\nkind = \"file\"\npath = \""
                      + outbox() + "\"\n\n";
   text += extra;
-  if (!contains(extra, "[policy]")) {
-    // Last, so that line numbers in `extra` stay what they were.
-    text += "\n" + std::string(k_allow_all);
-  }
+  text += standard_tail(extra);
   return write_file("config.toml", text, 0600);
 }
 

@@ -23,6 +23,20 @@ inline constexpr const char* k_to = "+15033234567";
 inline constexpr const char* k_allow_all =
     "[policy]\nallowed_countries = [\"*\"]\n\n";
 
+// The sending limits of the standard configs: all off, so that tests whose
+// subject is not the limits can send to one number (or one block) as often
+// as they need. The limits themselves are tested in e2e_limits.cpp.
+inline constexpr const char* k_no_limits =
+    "[limits]\nper_recipient = 0\nmin_interval = \"0s\"\n"
+    "per_recipient_daily = 0\nper_prefix_hourly = 0\nglobal_hourly = 0\n"
+    "global_daily = 0\n\n";
+
+// What the standard configs append after their caller's `extra`:
+// k_allow_all unless `extra` has its own [policy], k_no_limits unless it
+// has its own [limits]. Last, so that line numbers in `extra` stay what
+// they were.
+std::string standard_tail(std::string_view extra);
+
 struct Result
 {
   int exit_code = -1;  // WEXITSTATUS, or 128 + signal if killed by one
@@ -125,8 +139,8 @@ public:
                          unsigned mode = 0600) const;
   // A config with the file provider appending to outbox(), the database at
   // db(), `extra` appended verbatim (e.g. "[otp]\nlockout_after = 50\n"),
-  // then k_allow_all unless `extra` has its own [policy]. Written 0600 as
-  // config.toml; returns its path.
+  // then standard_tail(extra). Written 0600 as config.toml; returns its
+  // path.
   std::string file_config(std::string_view extra = "") const;
 
   // The code in the last message the file provider appended for `to`

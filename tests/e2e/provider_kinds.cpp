@@ -115,7 +115,8 @@ std::string kinds_config(const Sandbox& box,
   }
   const std::string text = "[store]\ndatabase = " + quoted(box.db())
                            + "\n\n[send]\nproviders = [" + order + "]\n"
-                           + send_extra + "\n" + tables + extra;
+                           + send_extra + "\n" + tables + extra
+                           + standard_tail(extra);
   return box.write_file(file, text, 0600);
 }
 

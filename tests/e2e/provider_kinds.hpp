@@ -31,8 +31,8 @@ struct KindSetup
 std::string kind_table(const Sandbox& box, const KindSetup& setup);
 
 // A config with the database at box.db(), send.providers in the order
-// given plus `send_extra` in the [send] table, every table, and `extra`
-// appended; written 0600 as `file`.
+// given plus `send_extra` in the [send] table, every table, `extra` and
+// standard_tail(extra) appended; written 0600 as `file`.
 std::string kinds_config(const Sandbox& box,
                          const std::vector<KindSetup>& providers,
                          const std::string& extra = "",
