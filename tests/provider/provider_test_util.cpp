@@ -5,14 +5,13 @@
 #include <doctest/doctest.h>
 
 #include <arpa/inet.h>
-#include <netinet/in.h>
-#include <sys/socket.h>
-#include <unistd.h>
-
 #include <cctype>
 #include <chrono>
 #include <fstream>
+#include <netinet/in.h>
 #include <sstream>
+#include <sys/socket.h>
+#include <unistd.h>
 
 namespace smsotp::test {
 
@@ -66,6 +65,18 @@ std::vector<RecordedRequest> FakeServer::requests() const
 {
   const std::lock_guard<std::mutex> lock(m_mutex);
   return m_requests;
+}
+
+FakeServer::Handler
+json_answer(int status, const std::string& body, const std::string& retry_after)
+{
+  return [=](const RecordedRequest&, httplib::Response& response) {
+    response.status = status;
+    if (!retry_after.empty()) {
+      response.set_header("Retry-After", retry_after);
+    }
+    response.set_content(body, "application/json");
+  };
 }
 
 std::unique_ptr<provider::Provider> provider_from_toml(const std::string& toml,
@@ -132,7 +143,8 @@ int closed_port()
   address.sin_family = AF_INET;
   address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
   address.sin_port = 0;
-  REQUIRE(::bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof(address)) == 0);
+  REQUIRE(::bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof(address))
+          == 0);
   socklen_t size = sizeof(address);
   REQUIRE(::getsockname(fd, reinterpret_cast<sockaddr*>(&address), &size) == 0);
   ::close(fd);

@@ -55,6 +55,12 @@ private:
   std::vector<RecordedRequest> m_requests;
 };
 
+// A handler that answers every request with `status` and a JSON `body`,
+// plus a Retry-After header when `retry_after` is given.
+FakeServer::Handler json_answer(int status,
+                                const std::string& body,
+                                const std::string& retry_after = "");
+
 // Builds the provider from a TOML document holding one [provider.NAME]
 // table; config_private allows inline secrets.
 std::unique_ptr<provider::Provider>

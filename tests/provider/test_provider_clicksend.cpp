@@ -18,6 +18,7 @@ using smsotp::core::CheckResult;
 using smsotp::core::Message;
 using smsotp::core::SendStatus;
 using smsotp::test::FakeServer;
+using smsotp::test::json_answer;
 using smsotp::test::provider_config_error;
 using smsotp::test::provider_from_toml;
 using smsotp::test::RecordedRequest;
@@ -33,18 +34,6 @@ std::string config(const std::string& base_url, const std::string& extra = "")
 }
 
 const Message k_message{"+61411111111", "Your code is 123456"};
-
-FakeServer::Handler
-answer(int status, const std::string& body, const std::string& retry_after = "")
-{
-  return [=](const RecordedRequest&, httplib::Response& response) {
-    response.status = status;
-    if (!retry_after.empty()) {
-      response.set_header("Retry-After", retry_after);
-    }
-    response.set_content(body, "application/json");
-  };
-}
 
 // A 200 answer whose one message has `status` (and an id).
 std::string queued(const std::string& status)
@@ -66,7 +55,7 @@ TEST_CASE("clicksend: send request matches the SDK capture")
   if (!capture) {
     return;
   }
-  FakeServer server(answer(200, queued("SUCCESS")));
+  FakeServer server(json_answer(200, queued("SUCCESS")));
   auto provider = provider_from_toml(config(server.base_url()));
   const auto result = provider->send(k_message);
   CHECK(result.status == SendStatus::sent);
@@ -97,7 +86,7 @@ TEST_CASE("clicksend: send request matches the SDK capture")
 
 TEST_CASE("clicksend: without `from` the field is left out")
 {
-  FakeServer server(answer(200, queued("SUCCESS")));
+  FakeServer server(json_answer(200, queued("SUCCESS")));
   auto provider = provider_from_toml(
       "[provider.cs]\nkind = \"clicksend\"\nusername = \"user\"\n"
       "api_key = \"APIKEY\"\nbase_url = \""
@@ -113,7 +102,7 @@ TEST_CASE("clicksend: per-message status under HTTP 200")
 {
   SUBCASE("INVALID_RECIPIENT rejects the number")
   {
-    FakeServer server(answer(200, queued("INVALID_RECIPIENT")));
+    FakeServer server(json_answer(200, queued("INVALID_RECIPIENT")));
     auto provider = provider_from_toml(config(server.base_url()));
     const auto result = provider->send(k_message);
     CHECK(result.status == SendStatus::permanent);
@@ -124,7 +113,7 @@ TEST_CASE("clicksend: per-message status under HTTP 200")
   }
   SUBCASE("INSUFFICIENT_CREDIT is permanent, not about the number")
   {
-    FakeServer server(answer(200, queued("INSUFFICIENT_CREDIT")));
+    FakeServer server(json_answer(200, queued("INSUFFICIENT_CREDIT")));
     auto provider = provider_from_toml(config(server.base_url()));
     const auto result = provider->send(k_message);
     CHECK(result.status == SendStatus::permanent);
@@ -132,7 +121,7 @@ TEST_CASE("clicksend: per-message status under HTTP 200")
   }
   SUBCASE("any other status is permanent")
   {
-    FakeServer server(answer(200, queued("COUNTRY_NOT_ENABLED")));
+    FakeServer server(json_answer(200, queued("COUNTRY_NOT_ENABLED")));
     auto provider = provider_from_toml(config(server.base_url()));
     const auto result = provider->send(k_message);
     CHECK(result.status == SendStatus::permanent);
@@ -141,7 +130,7 @@ TEST_CASE("clicksend: per-message status under HTTP 200")
   }
   SUBCASE("SUCCESS without a message_id is unknown")
   {
-    FakeServer server(answer(
+    FakeServer server(json_answer(
         200,
         R"({"http_code":200,"data":{"messages":[{"status":"SUCCESS"}]}})"));
     auto provider = provider_from_toml(config(server.base_url()));
@@ -149,7 +138,7 @@ TEST_CASE("clicksend: per-message status under HTTP 200")
   }
   SUBCASE("no messages at all is unknown")
   {
-    FakeServer server(answer(200, R"({"http_code":200,"data":{}})"));
+    FakeServer server(json_answer(200, R"({"http_code":200,"data":{}})"));
     auto provider = provider_from_toml(config(server.base_url()));
     CHECK(provider->send(k_message).status == SendStatus::unknown);
   }
@@ -159,10 +148,10 @@ TEST_CASE("clicksend: failure classes")
 {
   SUBCASE("400 BAD_REQUEST is permanent and shows the code only")
   {
-    FakeServer server(
-        answer(400,
-               R"({"http_code":400,"response_code":"BAD_REQUEST",)"
-               R"("response_msg":"Your code is 123456 is bad","data":null})"));
+    FakeServer server(json_answer(
+        400,
+        R"({"http_code":400,"response_code":"BAD_REQUEST",)"
+        R"("response_msg":"Your code is 123456 is bad","data":null})"));
     auto provider = provider_from_toml(config(server.base_url()));
     const auto result = provider->send(k_message);
     CHECK(result.status == SendStatus::permanent);
@@ -173,14 +162,14 @@ TEST_CASE("clicksend: failure classes")
   }
   SUBCASE("401 is a credential failure")
   {
-    FakeServer server(answer(401, R"({"response_code":"UNAUTHORIZED"})"));
+    FakeServer server(json_answer(401, R"({"response_code":"UNAUTHORIZED"})"));
     auto provider = provider_from_toml(config(server.base_url()));
     CHECK(provider->send(k_message).status == SendStatus::auth);
   }
   SUBCASE("429 is temporary with the provider's Retry-After")
   {
     FakeServer server(
-        answer(429, R"({"response_code":"TOO_MANY_REQUESTS"})", "11"));
+        json_answer(429, R"({"response_code":"TOO_MANY_REQUESTS"})", "11"));
     auto provider =
         provider_from_toml(config(server.base_url(), "retries = 0\n"));
     const auto result = provider->send(k_message);
@@ -189,7 +178,7 @@ TEST_CASE("clicksend: failure classes")
   }
   SUBCASE("500 is unknown and never resent")
   {
-    FakeServer server(answer(500, "{}"));
+    FakeServer server(json_answer(500, "{}"));
     auto provider = provider_from_toml(config(server.base_url()));
     CHECK(provider->send(k_message).status == SendStatus::unknown);
     CHECK(server.requests().size() == 1);
@@ -207,14 +196,15 @@ TEST_CASE("clicksend: failure classes")
   SUBCASE("connection refused is temporary")
   {
     auto provider = provider_from_toml(config(
-        "http://127.0.0.1:" + std::to_string(smsotp::test::closed_port()), "retries = 0\n"));
+        "http://127.0.0.1:" + std::to_string(smsotp::test::closed_port()),
+        "retries = 0\n"));
     CHECK(provider->send(k_message).status == SendStatus::temporary);
   }
 }
 
 TEST_CASE("clicksend: 429 is retried at most `retries` times")
 {
-  FakeServer server(answer(429, "{}", "0"));
+  FakeServer server(json_answer(429, "{}", "0"));
   auto provider =
       provider_from_toml(config(server.base_url(), "retries = 1\n"));
   CHECK(provider->send(k_message).status == SendStatus::temporary);
@@ -223,7 +213,7 @@ TEST_CASE("clicksend: 429 is retried at most `retries` times")
 
 TEST_CASE("clicksend: check matches the account capture and reads balance")
 {
-  FakeServer server(answer(
+  FakeServer server(json_answer(
       200,
       R"({"http_code":200,"response_code":"SUCCESS","data":{"user_id":1,)"
       R"("balance":"12.345000","_currency":{"currency_name_short":"AUD",)"
@@ -254,7 +244,7 @@ TEST_CASE("clicksend: check matches the account capture and reads balance")
 
 TEST_CASE("clicksend: check maps 401 to a credential failure")
 {
-  FakeServer server(answer(401, R"({"response_code":"UNAUTHORIZED"})"));
+  FakeServer server(json_answer(401, R"({"response_code":"UNAUTHORIZED"})"));
   auto provider = provider_from_toml(config(server.base_url()));
   CHECK(provider->check().status == CheckResult::Status::auth);
   for (const auto& request : server.requests()) {
@@ -284,15 +274,15 @@ TEST_CASE("clicksend: configuration errors exit 78 and name the key")
 {
   SUBCASE("missing username")
   {
-    const auto [code, message] =
-        provider_config_error("[provider.cs]\nkind = \"clicksend\"\napi_key = \"k\"\n");
+    const auto [code, message] = provider_config_error(
+        "[provider.cs]\nkind = \"clicksend\"\napi_key = \"k\"\n");
     CHECK(code == 78);
     CHECK(message.find("username") != std::string::npos);
   }
   SUBCASE("unknown key")
   {
-    const auto [code, message] =
-        provider_config_error(config("https://rest.example.com", "sender = \"Acme\"\n"));
+    const auto [code, message] = provider_config_error(
+        config("https://rest.example.com", "sender = \"Acme\"\n"));
     CHECK(code == 78);
     CHECK(message.find("'sender'") != std::string::npos);
   }

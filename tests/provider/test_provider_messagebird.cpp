@@ -19,6 +19,7 @@ using smsotp::core::CheckResult;
 using smsotp::core::Message;
 using smsotp::core::SendStatus;
 using smsotp::test::FakeServer;
+using smsotp::test::json_answer;
 using smsotp::test::provider_config_error;
 using smsotp::test::provider_from_toml;
 using smsotp::test::RecordedRequest;
@@ -35,18 +36,6 @@ std::string config(const std::string& base_url, const std::string& extra = "")
 }
 
 const Message k_message{"+31612345678", "Your code is 123456"};
-
-FakeServer::Handler
-answer(int status, const std::string& body, const std::string& retry_after = "")
-{
-  return [=](const RecordedRequest&, httplib::Response& response) {
-    response.status = status;
-    if (!retry_after.empty()) {
-      response.set_header("Retry-After", retry_after);
-    }
-    response.set_content(body, "application/json");
-  };
-}
 
 const std::string k_created =
     R"({"id":"e8077d803532c0b5937c639b60216938","direction":"mt",)"
@@ -65,7 +54,7 @@ std::string errors(int code, const std::string& parameter)
 
 TEST_CASE("messagebird: send request has the documented shape")
 {
-  FakeServer server(answer(201, k_created));
+  FakeServer server(json_answer(201, k_created));
   auto provider = provider_from_toml(config(server.base_url()));
   const auto result = provider->send(k_message);
   CHECK(result.status == SendStatus::sent);
@@ -92,7 +81,7 @@ TEST_CASE("messagebird: error codes")
 {
   SUBCASE("code 10 on recipients rejects the number")
   {
-    FakeServer server(answer(422, errors(10, "recipients")));
+    FakeServer server(json_answer(422, errors(10, "recipients")));
     auto provider = provider_from_toml(config(server.base_url()));
     const auto result = provider->send(k_message);
     CHECK(result.status == SendStatus::permanent);
@@ -103,7 +92,7 @@ TEST_CASE("messagebird: error codes")
   }
   SUBCASE("code 10 on originator is permanent but allows failover")
   {
-    FakeServer server(answer(422, errors(10, "originator")));
+    FakeServer server(json_answer(422, errors(10, "originator")));
     auto provider = provider_from_toml(config(server.base_url()));
     const auto result = provider->send(k_message);
     CHECK(result.status == SendStatus::permanent);
@@ -111,7 +100,7 @@ TEST_CASE("messagebird: error codes")
   }
   SUBCASE("code 9 (missing parameter) is permanent")
   {
-    FakeServer server(answer(422, errors(9, "body")));
+    FakeServer server(json_answer(422, errors(9, "body")));
     auto provider = provider_from_toml(config(server.base_url()));
     const auto result = provider->send(k_message);
     CHECK(result.status == SendStatus::permanent);
@@ -119,7 +108,7 @@ TEST_CASE("messagebird: error codes")
   }
   SUBCASE("code 25 (no balance) is permanent, not about the number")
   {
-    FakeServer server(answer(422, errors(25, "")));
+    FakeServer server(json_answer(422, errors(25, "")));
     auto provider = provider_from_toml(config(server.base_url()));
     const auto result = provider->send(k_message);
     CHECK(result.status == SendStatus::permanent);
@@ -128,7 +117,7 @@ TEST_CASE("messagebird: error codes")
   }
   SUBCASE("code 2 is a credential failure whatever the status")
   {
-    FakeServer server(answer(422, errors(2, "access_key")));
+    FakeServer server(json_answer(422, errors(2, "access_key")));
     auto provider = provider_from_toml(config(server.base_url()));
     CHECK(provider->send(k_message).status == SendStatus::auth);
   }
@@ -138,13 +127,13 @@ TEST_CASE("messagebird: failure classes")
 {
   SUBCASE("401 is a credential failure")
   {
-    FakeServer server(answer(401, errors(2, "")));
+    FakeServer server(json_answer(401, errors(2, "")));
     auto provider = provider_from_toml(config(server.base_url()));
     CHECK(provider->send(k_message).status == SendStatus::auth);
   }
   SUBCASE("429 is temporary with the provider's Retry-After")
   {
-    FakeServer server(answer(429, "{}", "9"));
+    FakeServer server(json_answer(429, "{}", "9"));
     auto provider =
         provider_from_toml(config(server.base_url(), "retries = 0\n"));
     const auto result = provider->send(k_message);
@@ -153,35 +142,36 @@ TEST_CASE("messagebird: failure classes")
   }
   SUBCASE("500 is unknown and never resent")
   {
-    FakeServer server(answer(500, "{}"));
+    FakeServer server(json_answer(500, "{}"));
     auto provider = provider_from_toml(config(server.base_url()));
     CHECK(provider->send(k_message).status == SendStatus::unknown);
     CHECK(server.requests().size() == 1);
   }
   SUBCASE("2xx with truncated JSON is unknown")
   {
-    FakeServer server(answer(201, R"({"id":"e8077d80)"));
+    FakeServer server(json_answer(201, R"({"id":"e8077d80)"));
     auto provider = provider_from_toml(config(server.base_url()));
     CHECK(provider->send(k_message).status == SendStatus::unknown);
     CHECK(server.requests().size() == 1);
   }
   SUBCASE("2xx without an id is unknown")
   {
-    FakeServer server(answer(201, R"({"recipients":{"totalCount":1}})"));
+    FakeServer server(json_answer(201, R"({"recipients":{"totalCount":1}})"));
     auto provider = provider_from_toml(config(server.base_url()));
     CHECK(provider->send(k_message).status == SendStatus::unknown);
   }
   SUBCASE("connection refused is temporary")
   {
     auto provider = provider_from_toml(config(
-        "http://127.0.0.1:" + std::to_string(smsotp::test::closed_port()), "retries = 0\n"));
+        "http://127.0.0.1:" + std::to_string(smsotp::test::closed_port()),
+        "retries = 0\n"));
     CHECK(provider->send(k_message).status == SendStatus::temporary);
   }
 }
 
 TEST_CASE("messagebird: 429 is retried at most `retries` times")
 {
-  FakeServer server(answer(429, "{}", "0"));
+  FakeServer server(json_answer(429, "{}", "0"));
   auto provider =
       provider_from_toml(config(server.base_url(), "retries = 1\n"));
   CHECK(provider->send(k_message).status == SendStatus::temporary);
@@ -192,8 +182,8 @@ TEST_CASE("messagebird: check reads the balance and never sends")
 {
   SUBCASE("accepted, with amount and type")
   {
-    FakeServer server(
-        answer(200, R"({"payment":"prepaid","type":"credits","amount":10.5})"));
+    FakeServer server(json_answer(
+        200, R"({"payment":"prepaid","type":"credits","amount":10.5})"));
     auto provider = provider_from_toml(config(server.base_url()));
     const auto result = provider->check();
     CHECK(result.status == CheckResult::Status::ok);
@@ -208,7 +198,7 @@ TEST_CASE("messagebird: check reads the balance and never sends")
   }
   SUBCASE("401 is a credential failure")
   {
-    FakeServer server(answer(401, errors(2, "")));
+    FakeServer server(json_answer(401, errors(2, "")));
     auto provider = provider_from_toml(config(server.base_url()));
     CHECK(provider->check().status == CheckResult::Status::auth);
     for (const auto& request : server.requests()) {
@@ -246,8 +236,8 @@ TEST_CASE("messagebird: configuration errors exit 78 and name the key")
   }
   SUBCASE("unknown key")
   {
-    const auto [code, message] =
-        provider_config_error(config("https://rest.example.com", "from = \"Acme\"\n"));
+    const auto [code, message] = provider_config_error(
+        config("https://rest.example.com", "from = \"Acme\"\n"));
     CHECK(code == 78);
     CHECK(message.find("'from'") != std::string::npos);
   }

@@ -38,19 +38,6 @@ core::Message message()
   return {"+15558675310", "Your code is 123456"};
 }
 
-FakeServer::Handler
-answer(int status, const std::string& body, const std::string& retry_after = "")
-{
-  return [status, body, retry_after](const RecordedRequest&,
-                                     httplib::Response& response) {
-    response.status = status;
-    if (!retry_after.empty()) {
-      response.set_header("Retry-After", retry_after);
-    }
-    response.set_content(body, "application/json");
-  };
-}
-
 const std::string k_accepted =
     R"({"api_id":"a1","message":"message(s) queued",)"
     R"("message_uuid":["db3ce55a-7f1d-11e1-8ea7-1231380bc196"]})";
@@ -63,7 +50,7 @@ TEST_CASE("plivo: send request matches the plivo-node capture")
   if (!capture) {
     return;
   }
-  FakeServer server(answer(202, k_accepted));
+  FakeServer server(json_answer(202, k_accepted));
   auto provider = provider_from_toml(plivo_toml(server.base_url()));
   const auto result = provider->send(message());
   CHECK(result.status == core::SendStatus::sent);
@@ -87,7 +74,7 @@ TEST_CASE("plivo: check request matches the plivo-node capture")
   if (!capture) {
     return;
   }
-  FakeServer server(answer(200, R"({"cash_credits":"1.80900"})"));
+  FakeServer server(json_answer(200, R"({"cash_credits":"1.80900"})"));
   auto provider = provider_from_toml(plivo_toml(server.base_url()));
   CHECK(provider->check().status == core::CheckResult::Status::ok);
   const auto requests = server.requests();
@@ -108,7 +95,7 @@ TEST_CASE("plivo: check request matches the plivo-node capture")
 
 TEST_CASE("plivo: powerpack_uuid replaces src")
 {
-  FakeServer server(answer(202, k_accepted));
+  FakeServer server(json_answer(202, k_accepted));
   auto provider = provider_from_toml(
       "[provider.plivo]\nkind = \"plivo\"\nauth_id = \"" + k_auth_id
       + "\"\npowerpack_uuid = \"d35f2e82-d387-427f-8594-6fa07613c43a\"\n"
@@ -124,7 +111,7 @@ TEST_CASE("plivo: answer mapping")
 {
   SUBCASE("202 with message_uuid is sent")
   {
-    FakeServer server(answer(202, k_accepted));
+    FakeServer server(json_answer(202, k_accepted));
     const auto result =
         provider_from_toml(plivo_toml(server.base_url()))->send(message());
     CHECK(result.status == core::SendStatus::sent);
@@ -133,7 +120,7 @@ TEST_CASE("plivo: answer mapping")
   }
   SUBCASE("400 invalid number is a permanent rejection of the recipient")
   {
-    FakeServer server(answer(
+    FakeServer server(json_answer(
         400,
         R"({"api_id":"a","error":"15558675310 is not a valid phone number"})"));
     const auto result =
@@ -145,7 +132,7 @@ TEST_CASE("plivo: answer mapping")
   SUBCASE("400 about the sender is permanent, not about the recipient")
   {
     FakeServer server(
-        answer(400, R"({"api_id":"a","error":"invalid src parameter"})"));
+        json_answer(400, R"({"api_id":"a","error":"invalid src parameter"})"));
     const auto result =
         provider_from_toml(plivo_toml(server.base_url()))->send(message());
     CHECK(result.status == core::SendStatus::permanent);
@@ -153,7 +140,7 @@ TEST_CASE("plivo: answer mapping")
   }
   SUBCASE("401 is a credentials failure")
   {
-    FakeServer server(answer(401, R"({"error":"authentication failed"})"));
+    FakeServer server(json_answer(401, R"({"error":"authentication failed"})"));
     const auto result =
         provider_from_toml(plivo_toml(server.base_url()))->send(message());
     CHECK(result.status == core::SendStatus::auth);
@@ -161,7 +148,8 @@ TEST_CASE("plivo: answer mapping")
   }
   SUBCASE("429 is temporary with its Retry-After")
   {
-    FakeServer server(answer(429, R"({"error":"too many requests"})", "7"));
+    FakeServer server(
+        json_answer(429, R"({"error":"too many requests"})", "7"));
     const auto result =
         provider_from_toml(plivo_toml(server.base_url(), "retries = 0\n"))
             ->send(message());
@@ -170,21 +158,21 @@ TEST_CASE("plivo: answer mapping")
   }
   SUBCASE("500 is unknown")
   {
-    FakeServer server(answer(500, R"({"error":"server error"})"));
+    FakeServer server(json_answer(500, R"({"error":"server error"})"));
     const auto result =
         provider_from_toml(plivo_toml(server.base_url()))->send(message());
     CHECK(result.status == core::SendStatus::unknown);
   }
   SUBCASE("2xx that is not JSON is unknown")
   {
-    FakeServer server(answer(202, "<html>portal</html>"));
+    FakeServer server(json_answer(202, "<html>portal</html>"));
     const auto result =
         provider_from_toml(plivo_toml(server.base_url()))->send(message());
     CHECK(result.status == core::SendStatus::unknown);
   }
   SUBCASE("2xx without message_uuid is unknown")
   {
-    FakeServer server(answer(202, R"({"api_id":"a","message_uuid":[]})"));
+    FakeServer server(json_answer(202, R"({"api_id":"a","message_uuid":[]})"));
     const auto result =
         provider_from_toml(plivo_toml(server.base_url()))->send(message());
     CHECK(result.status == core::SendStatus::unknown);
@@ -193,7 +181,8 @@ TEST_CASE("plivo: answer mapping")
   {
     const auto result =
         provider_from_toml(
-            plivo_toml("http://127.0.0.1:" + std::to_string(smsotp::test::closed_port()),
+            plivo_toml("http://127.0.0.1:"
+                           + std::to_string(smsotp::test::closed_port()),
                        "retries = 0\n"))
             ->send(message());
     CHECK(result.status == core::SendStatus::temporary);
@@ -204,7 +193,7 @@ TEST_CASE("plivo: request counts")
 {
   SUBCASE("500 is never resent")
   {
-    FakeServer server(answer(500, "{}"));
+    FakeServer server(json_answer(500, "{}"));
     const auto result =
         provider_from_toml(plivo_toml(server.base_url(), "retries = 2\n"))
             ->send(message());
@@ -213,7 +202,7 @@ TEST_CASE("plivo: request counts")
   }
   SUBCASE("429 is retried, bounded by retries")
   {
-    FakeServer server(answer(429, "{}", "0"));
+    FakeServer server(json_answer(429, "{}", "0"));
     const auto result =
         provider_from_toml(plivo_toml(server.base_url(), "retries = 1\n"))
             ->send(message());
@@ -226,10 +215,10 @@ TEST_CASE("plivo: check")
 {
   SUBCASE("account object gives the balance")
   {
-    FakeServer server(
-        answer(200,
-               R"({"account_type":"standard","auth_id":"MAXXXXXXXXXXXXXXXXXX",)"
-               R"("cash_credits":"1.80900","billing_mode":"prepaid"})"));
+    FakeServer server(json_answer(
+        200,
+        R"({"account_type":"standard","auth_id":"MAXXXXXXXXXXXXXXXXXX",)"
+        R"("cash_credits":"1.80900","billing_mode":"prepaid"})"));
     const auto result =
         provider_from_toml(plivo_toml(server.base_url()))->check();
     CHECK(result.status == core::CheckResult::Status::ok);
@@ -238,7 +227,7 @@ TEST_CASE("plivo: check")
   }
   SUBCASE("401 is a credentials failure")
   {
-    FakeServer server(answer(401, "{}"));
+    FakeServer server(json_answer(401, "{}"));
     const auto result =
         provider_from_toml(plivo_toml(server.base_url()))->check();
     CHECK(result.status == core::CheckResult::Status::auth);

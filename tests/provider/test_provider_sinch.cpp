@@ -17,6 +17,7 @@ using smsotp::core::CheckResult;
 using smsotp::core::Message;
 using smsotp::core::SendStatus;
 using smsotp::test::FakeServer;
+using smsotp::test::json_answer;
 using smsotp::test::provider_config_error;
 using smsotp::test::provider_from_toml;
 using smsotp::test::RecordedRequest;
@@ -36,18 +37,6 @@ std::string config(const std::string& base_url, const std::string& extra = "")
 
 const Message k_message{"+15558675310", "Your code is 123456"};
 
-FakeServer::Handler
-answer(int status, const std::string& body, const std::string& retry_after = "")
-{
-  return [=](const RecordedRequest&, httplib::Response& response) {
-    response.status = status;
-    if (!retry_after.empty()) {
-      response.set_header("Retry-After", retry_after);
-    }
-    response.set_content(body, "application/json");
-  };
-}
-
 const std::string k_created =
     R"({"id":"01FC66621XXXXX119Z8PMV1QPQ","to":["15558675310"],)"
     R"("from":"15017122661","type":"mt_text","canceled":false})";
@@ -60,7 +49,7 @@ TEST_CASE("sinch: send request matches the @sinch/sms capture")
   if (!capture) {
     return;
   }
-  FakeServer server(answer(201, k_created));
+  FakeServer server(json_answer(201, k_created));
   auto provider = provider_from_toml(config(server.base_url()));
   const auto result = provider->send(k_message);
   CHECK(result.status == SendStatus::sent);
@@ -103,7 +92,7 @@ TEST_CASE("sinch: region picks the default host; base_url wins")
 
 TEST_CASE("sinch: invalid recipient is permanent and stops failover")
 {
-  FakeServer server(answer(
+  FakeServer server(json_answer(
       400,
       R"({"code":"syntax_invalid_parameter_format","text":"The format of )"
       R"(parameter 'to[0]' is invalid; value '+15558675310' is not a valid )"
@@ -121,9 +110,9 @@ TEST_CASE("sinch: invalid recipient is permanent and stops failover")
 TEST_CASE("sinch: other 400 is permanent but allows failover")
 {
   FakeServer server(
-      answer(400,
-             R"({"code":"syntax_invalid_parameter_format","text":"The )"
-             R"(format of parameter 'from' is invalid."})"));
+      json_answer(400,
+                  R"({"code":"syntax_invalid_parameter_format","text":"The )"
+                  R"(format of parameter 'from' is invalid."})"));
   auto provider = provider_from_toml(config(server.base_url()));
   const auto result = provider->send(k_message);
   CHECK(result.status == SendStatus::permanent);
@@ -134,13 +123,13 @@ TEST_CASE("sinch: failure classes")
 {
   SUBCASE("401 is a credential failure")
   {
-    FakeServer server(answer(401, R"({"code":"unauthorized"})"));
+    FakeServer server(json_answer(401, R"({"code":"unauthorized"})"));
     auto provider = provider_from_toml(config(server.base_url()));
     CHECK(provider->send(k_message).status == SendStatus::auth);
   }
   SUBCASE("429 is temporary with the provider's Retry-After")
   {
-    FakeServer server(answer(429, "{}", "7"));
+    FakeServer server(json_answer(429, "{}", "7"));
     auto provider =
         provider_from_toml(config(server.base_url(), "retries = 0\n"));
     const auto result = provider->send(k_message);
@@ -149,7 +138,7 @@ TEST_CASE("sinch: failure classes")
   }
   SUBCASE("500 is unknown and never resent")
   {
-    FakeServer server(answer(500, "{}"));
+    FakeServer server(json_answer(500, "{}"));
     auto provider = provider_from_toml(config(server.base_url()));
     CHECK(provider->send(k_message).status == SendStatus::unknown);
     CHECK(server.requests().size() == 1);
@@ -166,21 +155,22 @@ TEST_CASE("sinch: failure classes")
   }
   SUBCASE("2xx without a batch id is unknown")
   {
-    FakeServer server(answer(201, R"({"type":"mt_text"})"));
+    FakeServer server(json_answer(201, R"({"type":"mt_text"})"));
     auto provider = provider_from_toml(config(server.base_url()));
     CHECK(provider->send(k_message).status == SendStatus::unknown);
   }
   SUBCASE("connection refused is temporary")
   {
     auto provider = provider_from_toml(config(
-        "http://127.0.0.1:" + std::to_string(smsotp::test::closed_port()), "retries = 0\n"));
+        "http://127.0.0.1:" + std::to_string(smsotp::test::closed_port()),
+        "retries = 0\n"));
     CHECK(provider->send(k_message).status == SendStatus::temporary);
   }
 }
 
 TEST_CASE("sinch: 429 is retried at most `retries` times")
 {
-  FakeServer server(answer(429, "{}", "0"));
+  FakeServer server(json_answer(429, "{}", "0"));
   auto provider =
       provider_from_toml(config(server.base_url(), "retries = 1\n"));
   CHECK(provider->send(k_message).status == SendStatus::temporary);
@@ -191,8 +181,8 @@ TEST_CASE("sinch: check uses a dry run and never the send endpoint")
 {
   SUBCASE("accepted")
   {
-    FakeServer server(
-        answer(200, R"({"number_of_recipients":1,"number_of_messages":1})"));
+    FakeServer server(json_answer(
+        200, R"({"number_of_recipients":1,"number_of_messages":1})"));
     auto provider = provider_from_toml(config(server.base_url()));
     const auto result = provider->check();
     CHECK(result.status == CheckResult::Status::ok);
@@ -209,7 +199,7 @@ TEST_CASE("sinch: check uses a dry run and never the send endpoint")
   }
   SUBCASE("401 is a credential failure")
   {
-    FakeServer server(answer(401, "{}"));
+    FakeServer server(json_answer(401, "{}"));
     auto provider = provider_from_toml(config(server.base_url()));
     CHECK(provider->check().status == CheckResult::Status::auth);
     for (const auto& request : server.requests()) {
@@ -252,8 +242,8 @@ TEST_CASE("sinch: configuration errors exit 78 and name the key")
   }
   SUBCASE("missing from")
   {
-    const auto [code, message] =
-        provider_config_error(head + "service_plan_id = \"p\"\napi_token = \"t\"\n");
+    const auto [code, message] = provider_config_error(
+        head + "service_plan_id = \"p\"\napi_token = \"t\"\n");
     CHECK(code == 78);
     CHECK(message.find("from") != std::string::npos);
   }

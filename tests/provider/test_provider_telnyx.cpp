@@ -36,19 +36,6 @@ core::Message message()
   return {"+15558675310", "Your code is 123456"};
 }
 
-FakeServer::Handler
-answer(int status, const std::string& body, const std::string& retry_after = "")
-{
-  return [status, body, retry_after](const RecordedRequest&,
-                                     httplib::Response& response) {
-    response.status = status;
-    if (!retry_after.empty()) {
-      response.set_header("Retry-After", retry_after);
-    }
-    response.set_content(body, "application/json");
-  };
-}
-
 const std::string k_accepted =
     R"({"data":{"record_type":"message","id":"40385f64-5717-4562-b3fc-2c963f66afa6",)"
     R"("to":[{"phone_number":"+15558675310","status":"queued"}],"parts":1}})";
@@ -62,7 +49,7 @@ std::string errors_answer(const std::string& code)
 
 core::SendResult send_answered(int status, const std::string& body)
 {
-  FakeServer server(answer(status, body));
+  FakeServer server(json_answer(status, body));
   return provider_from_toml(telnyx_toml(server.base_url()))->send(message());
 }
 
@@ -74,7 +61,7 @@ TEST_CASE("telnyx: send request matches the telnyx-node capture")
   if (!capture) {
     return;
   }
-  FakeServer server(answer(200, k_accepted));
+  FakeServer server(json_answer(200, k_accepted));
   auto provider = provider_from_toml(telnyx_toml(server.base_url()));
   CHECK(provider->send(message()).status == core::SendStatus::sent);
   const auto requests = server.requests();
@@ -99,7 +86,7 @@ TEST_CASE("telnyx: check request matches the telnyx-node capture")
     return;
   }
   FakeServer server(
-      answer(200, R"({"data":{"balance":"300.00","currency":"USD"}})"));
+      json_answer(200, R"({"data":{"balance":"300.00","currency":"USD"}})"));
   auto provider = provider_from_toml(telnyx_toml(server.base_url()));
   CHECK(provider->check().status == core::CheckResult::Status::ok);
   const auto requests = server.requests();
@@ -114,7 +101,7 @@ TEST_CASE("telnyx: check request matches the telnyx-node capture")
 
 TEST_CASE("telnyx: messaging_profile_id is sent with or without from")
 {
-  FakeServer server(answer(200, k_accepted));
+  FakeServer server(json_answer(200, k_accepted));
   const std::string head = "[provider.telnyx]\nkind = \"telnyx\"\n"
                            "api_key = \"k\"\nbase_url = \""
                            + server.base_url()
@@ -164,7 +151,7 @@ TEST_CASE("telnyx: answer mapping")
   }
   SUBCASE("429 is temporary with its Retry-After")
   {
-    FakeServer server(answer(429, errors_answer("10011"), "12"));
+    FakeServer server(json_answer(429, errors_answer("10011"), "12"));
     const auto result =
         provider_from_toml(telnyx_toml(server.base_url(), "retries = 0\n"))
             ->send(message());
@@ -186,7 +173,8 @@ TEST_CASE("telnyx: answer mapping")
   {
     const auto result =
         provider_from_toml(
-            telnyx_toml("http://127.0.0.1:" + std::to_string(smsotp::test::closed_port()),
+            telnyx_toml("http://127.0.0.1:"
+                            + std::to_string(smsotp::test::closed_port()),
                         "retries = 0\n"))
             ->send(message());
     CHECK(result.status == core::SendStatus::temporary);
@@ -197,7 +185,7 @@ TEST_CASE("telnyx: request counts")
 {
   SUBCASE("500 is never resent")
   {
-    FakeServer server(answer(500, "{}"));
+    FakeServer server(json_answer(500, "{}"));
     const auto result =
         provider_from_toml(telnyx_toml(server.base_url(), "retries = 2\n"))
             ->send(message());
@@ -206,7 +194,7 @@ TEST_CASE("telnyx: request counts")
   }
   SUBCASE("429 is retried, bounded by retries")
   {
-    FakeServer server(answer(429, "{}", "0"));
+    FakeServer server(json_answer(429, "{}", "0"));
     const auto result =
         provider_from_toml(telnyx_toml(server.base_url(), "retries = 1\n"))
             ->send(message());
@@ -220,9 +208,9 @@ TEST_CASE("telnyx: check")
   SUBCASE("balance gives amount and currency")
   {
     FakeServer server(
-        answer(200,
-               R"({"data":{"record_type":"balance","balance":"300.00",)"
-               R"("currency":"USD","credit_limit":"100.00"}})"));
+        json_answer(200,
+                    R"({"data":{"record_type":"balance","balance":"300.00",)"
+                    R"("currency":"USD","credit_limit":"100.00"}})"));
     const auto result =
         provider_from_toml(telnyx_toml(server.base_url()))->check();
     CHECK(result.status == core::CheckResult::Status::ok);
@@ -230,7 +218,7 @@ TEST_CASE("telnyx: check")
   }
   SUBCASE("401 is a credentials failure")
   {
-    FakeServer server(answer(401, errors_answer("10009")));
+    FakeServer server(json_answer(401, errors_answer("10009")));
     const auto result =
         provider_from_toml(telnyx_toml(server.base_url()))->check();
     CHECK(result.status == core::CheckResult::Status::auth);

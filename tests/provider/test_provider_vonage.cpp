@@ -42,19 +42,6 @@ core::Message message()
   return {"+447700900000", "Your code is 123456"};
 }
 
-FakeServer::Handler
-answer(int status, const std::string& body, const std::string& retry_after = "")
-{
-  return [status, body, retry_after](const RecordedRequest&,
-                                     httplib::Response& response) {
-    response.status = status;
-    if (!retry_after.empty()) {
-      response.set_header("Retry-After", retry_after);
-    }
-    response.set_content(body, "application/json");
-  };
-}
-
 // A send answer: one message part per status.
 std::string messages_answer(const std::vector<std::string>& statuses,
                             const std::string& error_text = "")
@@ -108,7 +95,7 @@ core::SendResult send_answered(const std::string& body,
                                int status = 200,
                                const std::string& retry_after = "")
 {
-  FakeServer server(answer(status, body, retry_after));
+  FakeServer server(json_answer(status, body, retry_after));
   return provider_from_toml(vonage_toml(server.base_url(), "retries = 0\n"))
       ->send(message());
 }
@@ -121,7 +108,7 @@ TEST_CASE("vonage: send request carries the capture's fields, spec style")
   if (!capture) {
     return;
   }
-  FakeServer server(answer(200, messages_answer({"0"})));
+  FakeServer server(json_answer(200, messages_answer({"0"})));
   auto provider = provider_from_toml(vonage_toml(server.base_url()));
   CHECK(provider->send(message()).status == core::SendStatus::sent);
   const auto requests = server.requests();
@@ -153,7 +140,7 @@ TEST_CASE("vonage: check request matches the capture's path, spec style")
   if (!capture) {
     return;
   }
-  FakeServer server(answer(200, R"({"value":10.28,"autoReload":false})"));
+  FakeServer server(json_answer(200, R"({"value":10.28,"autoReload":false})"));
   auto provider = provider_from_toml(vonage_toml(server.base_url()));
   CHECK(provider->check().status == core::CheckResult::Status::ok);
   const auto requests = server.requests();
@@ -178,7 +165,7 @@ TEST_CASE("vonage: requests follow the 2021 OpenAPI description")
   std::stringstream text;
   text << file.rdbuf();
   const auto spec = nlohmann::json::parse(text.str());
-  FakeServer server(answer(200, messages_answer({"0"})));
+  FakeServer server(json_answer(200, messages_answer({"0"})));
   auto provider = provider_from_toml(vonage_toml(server.base_url()));
   static_cast<void>(provider->send(message()));
   static_cast<void>(provider->check());
@@ -215,7 +202,7 @@ TEST_CASE("vonage: requests follow the 2021 OpenAPI description")
 
 TEST_CASE("vonage: type=unicode only for non-GSM text")
 {
-  FakeServer server(answer(200, messages_answer({"0"})));
+  FakeServer server(json_answer(200, messages_answer({"0"})));
   auto provider = provider_from_toml(vonage_toml(server.base_url()));
   static_cast<void>(provider->send(message()));
   static_cast<void>(
@@ -327,7 +314,8 @@ TEST_CASE("vonage: answer mapping")
   {
     const auto result =
         provider_from_toml(
-            vonage_toml("http://127.0.0.1:" + std::to_string(smsotp::test::closed_port()),
+            vonage_toml("http://127.0.0.1:"
+                            + std::to_string(smsotp::test::closed_port()),
                         "retries = 0\n"))
             ->send(message());
     CHECK(result.status == core::SendStatus::temporary);
@@ -338,7 +326,7 @@ TEST_CASE("vonage: request counts")
 {
   SUBCASE("500 is never resent")
   {
-    FakeServer server(answer(500, "{}"));
+    FakeServer server(json_answer(500, "{}"));
     const auto result =
         provider_from_toml(vonage_toml(server.base_url(), "retries = 2\n"))
             ->send(message());
@@ -347,7 +335,7 @@ TEST_CASE("vonage: request counts")
   }
   SUBCASE("in-band throttling is not resent by the provider")
   {
-    FakeServer server(answer(200, messages_answer({"1"})));
+    FakeServer server(json_answer(200, messages_answer({"1"})));
     static_cast<void>(
         provider_from_toml(vonage_toml(server.base_url(), "retries = 2\n"))
             ->send(message()));
@@ -355,7 +343,7 @@ TEST_CASE("vonage: request counts")
   }
   SUBCASE("429 is retried, bounded by retries")
   {
-    FakeServer server(answer(429, "{}", "0"));
+    FakeServer server(json_answer(429, "{}", "0"));
     const auto result =
         provider_from_toml(vonage_toml(server.base_url(), "retries = 1\n"))
             ->send(message());
@@ -368,7 +356,8 @@ TEST_CASE("vonage: check")
 {
   SUBCASE("get-balance gives the balance in EUR")
   {
-    FakeServer server(answer(200, R"({"value":10.28,"autoReload":false})"));
+    FakeServer server(
+        json_answer(200, R"({"value":10.28,"autoReload":false})"));
     const auto result =
         provider_from_toml(vonage_toml(server.base_url()))->check();
     CHECK(result.status == core::CheckResult::Status::ok);
@@ -379,7 +368,7 @@ TEST_CASE("vonage: check")
   }
   SUBCASE("401 is a credentials failure")
   {
-    FakeServer server(answer(
+    FakeServer server(json_answer(
         401,
         R"({"error-code":"401","error-code-label":"authentication failed"})"));
     const auto result =
