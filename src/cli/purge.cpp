@@ -5,7 +5,32 @@
 #include "phone/phone.hpp"
 #include "store/store.hpp"
 
+#include <algorithm>
+
 namespace smsotp::cli {
+
+namespace {
+
+// How long a finished challenge still counts toward a sending limit: until
+// then purge keeps it, or a purge (say, from cron) would reset the limits.
+std::int64_t limit_window(const core::Config& config)
+{
+  std::int64_t window = config.limit_min_interval.value;
+  if (config.limit_per_recipient.value > 0) {
+    window = std::max(window, config.limit_per_recipient_window.value);
+  }
+  if (config.limit_per_prefix_hourly.value > 0
+      || config.limit_global_hourly.value > 0) {
+    window = std::max<std::int64_t>(window, 3600);
+  }
+  if (config.limit_per_recipient_daily.value > 0
+      || config.limit_global_daily.value > 0) {
+    window = std::max<std::int64_t>(window, 86400);
+  }
+  return window;
+}
+
+} // namespace
 
 int run_purge(const GlobalOptions& global,
               const PurgeOptions& options,
@@ -34,6 +59,7 @@ int run_purge(const GlobalOptions& global,
     }
     request.older_than = *seconds;
   }
+  request.older_than = std::max(request.older_than, limit_window(config));
   const auto store = store::open_sqlite_store(config.database_path(),
                                               store::OpenMode::existing_only);
   const auto counts =

@@ -20,6 +20,9 @@ TEST_CASE("purge removes used codes and reports the counts")
   CliFixture cli;
   REQUIRE(cli.send_to(k_to).status == 0);
   REQUIRE(cli.verify_code(k_to, cli.last_code()).status == 0);
+  // A used code counts toward the daily sending limit for a day; after
+  // that it is only clutter.
+  cli.clock().set(k_cli_t0 + 86400 + 1);
   cli.global.json = true;
   smsotp::cli::PurgeOptions options;
   options.dry_run = true;
@@ -31,6 +34,19 @@ TEST_CASE("purge removes used codes and reports the counts")
   CHECK(real.status == 0);
   CHECK(nlohmann::json::parse(real.out).at("challenges") == 1);
   CHECK(nlohmann::json::parse(cli.purge(options).out).at("challenges") == 0);
+}
+
+TEST_CASE("purge keeps used codes that still count toward a sending limit")
+{
+  CliFixture cli;
+  REQUIRE(cli.send_to(k_to).status == 0);
+  REQUIRE(cli.verify_code(k_to, cli.last_code()).status == 0);
+  smsotp::cli::PurgeOptions options;
+  options.older_than = "0s";
+  CHECK(cli.purge(options).out.starts_with("0 challenges"));
+  // Otherwise a purge right after each code would defeat min_interval.
+  cli.clock().set(k_cli_t0 + 10);
+  CHECK(cli.send_to(k_to).status == 75);
 }
 
 TEST_CASE("purge keeps a live code")
