@@ -27,13 +27,13 @@ public:
       : std::runtime_error(message), m_code(code), m_retry_after(retry_after)
   {}
 
-  core::ExitCode code() const
+  [[nodiscard]] core::ExitCode code() const
   {
     return m_code;
   }
 
   // Seconds after which a retry makes sense (75 and 76 only).
-  std::optional<std::int64_t> retry_after() const
+  [[nodiscard]] std::optional<std::int64_t> retry_after() const
   {
     return m_retry_after;
   }

@@ -34,7 +34,7 @@ struct VerifyOutcome
   std::int64_t retry_after = 0; // seconds, for `locked`
   bool locked_now = false;      // this failure locked the recipient
 
-  bool verified() const
+  [[nodiscard]] bool verified() const
   {
     return reason == VerifyReason::ok;
   }

@@ -10,6 +10,7 @@
 
 #include <SQLiteCpp/Statement.h>
 
+#include <array>
 #include <optional>
 
 namespace smsotp::store::detail {
@@ -111,13 +112,13 @@ void check_send_limits(SQLite::Database& db,
   // The prefix is the number without its last 4 digits: a block of 10 000
   // adjacent numbers, the unit SMS pumping works in. Numbers sort as text,
   // so "prefix <= recipient < prefix + ':'" selects the block by index.
-  const std::string prefix =
-      recipient.size() > 4 ? recipient.substr(0, recipient.size() - 4)
-                           : recipient;
+  const std::string prefix = recipient.size() > 4
+                                 ? recipient.substr(0, recipient.size() - 4)
+                                 : recipient;
   const Scope one{"recipient = ?1", recipient};
   const Scope block{"recipient >= ?1 AND recipient < ?1 || ':'", prefix};
   const Scope all{"1", ""};
-  const std::optional<Breach> checks[] = {
+  const std::array<std::optional<Breach>, 6> checks{
       check_interval(db, recipient, limits.min_interval, now),
       check_count(db,
                   one,

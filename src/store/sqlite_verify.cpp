@@ -206,7 +206,7 @@ core::VerifyOutcome SqliteStore::verify(const VerifyRequest& request,
                                             request.code);
   try {
     ImmediateTransaction transaction(m_db);
-    const auto outcome = verify_locked(request, key, dummy, now);
+    auto outcome = verify_locked(request, key, dummy, now);
     transaction.commit();
     return outcome;
   } catch (const SQLite::Exception& error) {
