@@ -13,6 +13,10 @@
 #include "store/store.hpp"
 #include "util/interrupt.hpp"
 
+#include <algorithm>
+#include <array>
+#include <ctime>
+
 namespace smsotp::cli {
 
 namespace {
@@ -101,6 +105,44 @@ int dry_run(const Context& context,
   json.update(message_fields(selected, cost));
   out.result(json);
   return 0;
+}
+
+// "2026-12-07 00:30:00 UTC".
+std::string utc_time(std::int64_t seconds)
+{
+  const auto time = static_cast<std::time_t>(seconds);
+  std::tm parts{};
+  ::gmtime_r(&time, &parts);
+  std::array<char, 32> text{};
+  std::strftime(text.data(), text.size(), "%Y-%m-%d %H:%M:%S UTC", &parts);
+  return text.data();
+}
+
+// The request may have left, but the store could not record the answer:
+// the code may be on its way and the database still holds it as live, so
+// this is an unknown outcome (76) with the challenge id, whatever the store
+// error was. The store's message says what became of the file.
+int report_unrecorded(const Output& out,
+                      const std::string& challenge_id,
+                      const core::SendResult& result,
+                      const store::Reservation& reservation,
+                      const Error& failure,
+                      std::int64_t now)
+{
+  out.data(challenge_id);
+  const std::string answer = result.status == core::SendStatus::sent
+                                 ? " accepted the message"
+                                 : ": " + result.detail;
+  const Error unknown(
+      core::ExitCode::unknown_outcome,
+      "provider " + result.provider + answer
+          + ", but recording the outcome failed: " + failure.what()
+          + "; the code may have been delivered and is valid until "
+          + utc_time(reservation.expires_at)
+          + ", do not resend before the retry-after",
+      std::max<std::int64_t>(1, reservation.expires_at - now));
+  out.error(unknown, {{"challenge_id", challenge_id}});
+  return static_cast<int>(unknown.code());
 }
 
 } // namespace
@@ -196,12 +238,28 @@ int run_send(const GlobalOptions& global,
     // Nothing left our hands (or the provider is local): drop the code.
     core::SendResult failed;
     failed.status = core::SendStatus::permanent;
-    store->finalize(challenge_id, failed, {}, clock.now());
+    try {
+      store->finalize(challenge_id, failed, {}, clock.now());
+    } catch (const Error& store_failure) {
+      // The first failure is the one to report; the code was never sent.
+      out.warn(std::string("the unsent code could not be dropped: ")
+               + store_failure.what());
+    }
     throw;
   }
-  store->finalize(challenge_id, chain.result, chain.health, clock.now());
-  report_delivery(out, chain);
   const auto& result = chain.result;
+  try {
+    store->finalize(challenge_id, result, chain.health, clock.now());
+  } catch (const Error& failure) {
+    if (result.status != core::SendStatus::sent
+        && result.status != core::SendStatus::unknown) {
+      throw; // surely not sent: the store error is the whole story
+    }
+    report_delivery(out, chain);
+    return report_unrecorded(
+        out, challenge_id, result, reservation, failure, clock.now());
+  }
+  report_delivery(out, chain);
 
   const nlohmann::json id_field{{"challenge_id", challenge_id}};
   if (result.status != core::SendStatus::sent) {

@@ -1,6 +1,9 @@
 #include "core/error.hpp"
 #include "store/sqlite_common.hpp"
 
+#include <SQLiteCpp/Statement.h>
+
+#include <algorithm>
 #include <array>
 #include <chrono>
 #include <sqlite3.h>
@@ -61,6 +64,89 @@ bool has_tables(SQLite::Database& db)
   return db.execAndGet("SELECT count(*) FROM sqlite_master").getInt() > 0;
 }
 
+// SQL text with whitespace runs collapsed and none around punctuation, so
+// that the same schema written with other spacing compares equal.
+std::string normalize_sql(const std::string& sql)
+{
+  std::string out;
+  bool space = false;
+  for (const char c : sql) {
+    if (c == ' ' || c == '\t' || c == '\n' || c == '\r') {
+      space = true;
+      continue;
+    }
+    const bool punctuation = c == '(' || c == ')' || c == ',';
+    if (space && !out.empty() && !punctuation && out.back() != '('
+        && out.back() != ',') {
+      out += ' ';
+    }
+    space = false;
+    out += c;
+  }
+  return out;
+}
+
+// Every schema object as "type name on table: sql", sorted.
+std::vector<std::string> schema_of(SQLite::Database& db)
+{
+  SQLite::Statement query(db,
+                          "SELECT type, name, tbl_name, coalesce(sql, '')"
+                          " FROM sqlite_master ORDER BY type, name");
+  std::vector<std::string> objects;
+  while (query.executeStep()) {
+    objects.push_back(query.getColumn(0).getString() + " "
+                      + query.getColumn(1).getString() + " on "
+                      + query.getColumn(2).getString() + ": "
+                      + normalize_sql(query.getColumn(3).getString()));
+  }
+  return objects;
+}
+
+// What migrations 0 .. version - 1 create, from an in-memory database.
+std::vector<std::string> expected_schema(int version)
+{
+  SQLite::Database memory(":memory:", SQLite::OPEN_READWRITE);
+  for (int step = 0; step < version; ++step) {
+    memory.exec(k_migrations.at(static_cast<std::size_t>(step)));
+  }
+  return schema_of(memory);
+}
+
+// Throws Error(database) unless the schema is exactly what this build's
+// migrations create for `version`: a file with a lowered user_version or an
+// edited schema would otherwise be "migrated" into a broken state.
+void check_schema(SQLite::Database& db, const std::string& path, int version)
+{
+  const auto actual = schema_of(db);
+  const auto expected = expected_schema(version);
+  if (actual == expected) {
+    return;
+  }
+  std::string difference;
+  for (const auto& object : actual) {
+    if (std::find(expected.begin(), expected.end(), object) == expected.end()) {
+      difference = "unexpected " + object.substr(0, object.find(':'));
+      break;
+    }
+  }
+  if (difference.empty()) {
+    for (const auto& object : expected) {
+      if (std::find(actual.begin(), actual.end(), object) == actual.end()) {
+        difference = "missing " + object.substr(0, object.find(':'));
+        break;
+      }
+    }
+  }
+  throw Error(core::ExitCode::database,
+              "state database " + path + " says schema version "
+                  + std::to_string(version)
+                  + ", but its tables are not what that version has ("
+                  + difference
+                  + "): it is damaged or was edited; it was left untouched: "
+                    "restore it from a backup, or move it away and smsotp "
+                    "starts a new one");
+}
+
 void check_identity(SQLite::Database& db, const std::string& path)
 {
   const int application_id = db.execAndGet("PRAGMA application_id").getInt();
@@ -82,6 +168,7 @@ void check_identity(SQLite::Database& db, const std::string& path)
                     + std::to_string(k_schema_version)
                     + "); refusing to downgrade it: use the newer smsotp");
   }
+  check_schema(db, path, version);
 }
 
 void migrate(SQLite::Database& db, const std::string& path)
@@ -128,7 +215,9 @@ std::string switch_to_wal(SQLite::Database& db)
 
 } // namespace
 
-void prepare_connection(SQLite::Database& db, const std::string& path)
+void prepare_connection(SQLite::Database& db,
+                        const std::string& path,
+                        bool& wrote)
 {
   db.setBusyTimeout(k_busy_timeout_ms);
   {
@@ -138,12 +227,15 @@ void prepare_connection(SQLite::Database& db, const std::string& path)
     try {
       check_identity(db, path);
     } catch (...) {
-      db.exec("ROLLBACK");
+      rollback_quietly(db);
       throw;
     }
     db.exec("COMMIT");
   }
   const std::string current = db.execAndGet("PRAGMA journal_mode").getString();
+  if (current != "wal") {
+    wrote = true; // the header records the journal mode
+  }
   const std::string mode = current == "wal" ? current : switch_to_wal(db);
   if (mode != "wal") {
     throw Error(
@@ -157,15 +249,31 @@ void prepare_connection(SQLite::Database& db, const std::string& path)
   db.exec("PRAGMA foreign_keys = ON");
   if (db.execAndGet("PRAGMA user_version").getInt() != k_schema_version) {
     migrate(db, path);
+    wrote = true;
+  }
+}
+
+void rollback_quietly(SQLite::Database& db) noexcept
+{
+  if (sqlite3_get_autocommit(db.getHandle()) != 0) {
+    return; // SQLite already rolled back
+  }
+  try {
+    db.exec("ROLLBACK");
+  } catch (...) { // NOLINT(bugprone-empty-catch): the first error wins
   }
 }
 
 void throw_store_error(const SQLite::Exception& error,
                        const std::string& path,
-                       const std::string& doing)
+                       const std::string& doing,
+                       bool written)
 {
   const int code = error.getErrorCode() & 0xff;
   const std::string what = std::string(error.what());
+  // Only a run that has not written the file may say so.
+  const std::string untouched = written ? "; this run had already written to it"
+                                        : "; it was left untouched";
   switch (code) {
     case SQLITE_BUSY:
     case SQLITE_LOCKED:
@@ -176,14 +284,14 @@ void throw_store_error(const SQLite::Exception& error,
                   1);
     case SQLITE_NOTADB:
       throw Error(core::ExitCode::database,
-                  path
-                      + " is not an SQLite database; it was left untouched "
-                        "(point store.database or --db at another file)");
+                  path + " is not an SQLite database" + untouched
+                      + " (point store.database or --db at another file)");
     case SQLITE_CORRUPT:
       throw Error(core::ExitCode::database,
-                  "state database " + path + " is damaged (" + what
-                      + "); it was left untouched: check it with sqlite3 '"
-                      + path + "' 'PRAGMA integrity_check'");
+                  "state database " + path + " is damaged (" + what + ") while "
+                      + doing + untouched + ": check it with sqlite3 '" + path
+                      + "' 'PRAGMA integrity_check' and restore it from a "
+                        "backup, or move it away");
     case SQLITE_CANTOPEN:
     case SQLITE_READONLY:
     case SQLITE_PERM:
@@ -192,10 +300,13 @@ void throw_store_error(const SQLite::Exception& error,
                   "cannot write state database " + path + " while " + doing
                       + ": " + what);
     case SQLITE_FULL:
+      throw Error(core::ExitCode::io,
+                  "disk full: cannot write state database " + path + " while "
+                      + doing + ": " + what + " (free some space, then retry)");
     case SQLITE_IOERR:
       throw Error(core::ExitCode::io,
                   "I/O error on state database " + path + " while " + doing
-                      + ": " + what);
+                      + ": " + what + " (is the disk full?)");
     default:
       throw Error(core::ExitCode::internal,
                   "state database " + path + " while " + doing + ": " + what);
@@ -210,11 +321,7 @@ ImmediateTransaction::ImmediateTransaction(SQLite::Database& db) : m_db(db)
 ImmediateTransaction::~ImmediateTransaction()
 {
   if (m_open) {
-    try {
-      m_db.exec("ROLLBACK");
-    } catch (...) { // NOLINT(bugprone-empty-catch): nothing better to do in a
-                    // destructor
-    }
+    rollback_quietly(m_db);
   }
 }
 

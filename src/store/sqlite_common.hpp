@@ -21,8 +21,23 @@ constexpr int k_busy_timeout_ms = 10000;
 
 // Applies connection settings (busy_timeout, WAL, synchronous=FULL,
 // foreign_keys) and creates or migrates the schema. Throws Error(database)
-// for foreign or newer files.
-void prepare_connection(SQLite::Database& db, const std::string& path);
+// for foreign or newer files and for ours whose schema is not what its
+// version should have; all of that is checked before anything is written.
+// Sets `wrote` once it has changed the file (journal mode, migration).
+void prepare_connection(SQLite::Database& db,
+                        const std::string& path,
+                        bool& wrote);
+
+// Refuses (Error permission, 77) a database, -wal, -shm or directory that
+// group or others can write or another user owns, and (Error cant_create,
+// 73) one the caller cannot write, naming the file and the fix. Run before
+// SQLite opens the file (store/state_files.cpp).
+void check_state_files(const std::string& path);
+
+// Rolls back the open transaction, if SQLite has not already done so
+// (it does after SQLITE_FULL, IOERR, NOMEM...). Never throws: the error
+// that led here is the one to report.
+void rollback_quietly(SQLite::Database& db) noexcept;
 
 // Throws Error(temporary) with retry_after if sending to `recipient` now
 // would exceed `limits` (store/sqlite_limits.cpp). Call inside the
@@ -34,10 +49,12 @@ void check_send_limits(SQLite::Database& db,
                        std::int64_t now);
 
 // Throws the smsotp::Error that describes `error`. `doing` completes
-// "... while <doing>".
+// "... while <doing>". `written`: this run has already changed the file, so
+// no message may say it was left untouched.
 [[noreturn]] void throw_store_error(const SQLite::Exception& error,
                                     const std::string& path,
-                                    const std::string& doing);
+                                    const std::string& doing,
+                                    bool written);
 
 // BEGIN IMMEDIATE ... COMMIT, rolled back on destruction unless committed.
 // IMMEDIATE takes the write lock up front so the busy handler applies; a

@@ -18,7 +18,11 @@ namespace detail {
 SqliteStore::SqliteStore(const std::string& path, int flags)
     : m_path(path), m_db(path, flags)
 {
-  prepare_connection(m_db, m_path);
+  try {
+    prepare_connection(m_db, m_path, m_written);
+  } catch (const SQLite::Exception& error) {
+    throw_store_error(error, m_path, "opening it", m_written);
+  }
 }
 
 std::int64_t SqliteStore::active_lock(const std::string& recipient,
@@ -106,10 +110,13 @@ Reservation SqliteStore::reserve(const ReserveRequest& request,
     insert.bind(9, request.max_attempts);
     insert.exec();
     transaction.commit();
+    m_written = true;
     return {request.challenge_id, now, now + request.ttl, superseded};
   } catch (const SQLite::Exception& error) {
-    throw_store_error(
-        error, m_path, "recording the new challenge; nothing was sent");
+    throw_store_error(error,
+                      m_path,
+                      "recording the new challenge; nothing was sent",
+                      m_written);
   }
 }
 
@@ -193,13 +200,15 @@ void SqliteStore::finalize(const std::string& challenge_id,
     }
     settle_superseded(challenge_id, result.status);
     transaction.commit();
+    m_written = true;
   } catch (const SQLite::Exception& error) {
     throw_store_error(error,
                       m_path,
                       result.status == core::SendStatus::sent
                           ? "recording delivery; the code was sent and stays "
                             "valid until it expires"
-                          : "recording the provider's answer");
+                          : "recording the provider's answer",
+                      m_written);
   }
 }
 
@@ -266,13 +275,14 @@ PurgeCounts SqliteStore::purge(const PurgeRequest& request, std::int64_t now)
     }
     const auto counts = purge_locked(request, now);
     transaction.commit();
+    m_written = m_written || !request.dry_run;
     if (!request.dry_run && counts.challenges > 0) {
       // Return the freed pages' space promptly; cheap for a small file.
       m_db.exec("PRAGMA wal_checkpoint(TRUNCATE)");
     }
     return counts;
   } catch (const SQLite::Exception& error) {
-    throw_store_error(error, m_path, "purging");
+    throw_store_error(error, m_path, "purging", m_written);
   }
 }
 
@@ -291,7 +301,7 @@ SqliteStore::skipped_providers(std::int64_t now)
     }
     return skipped;
   } catch (const SQLite::Exception& error) {
-    throw_store_error(error, m_path, "reading provider health");
+    throw_store_error(error, m_path, "reading provider health", m_written);
   }
 }
 
@@ -305,7 +315,7 @@ std::int64_t SqliteStore::live_challenges(std::int64_t now)
     count.executeStep();
     return count.getColumn(0).getInt64();
   } catch (const SQLite::Exception& error) {
-    throw_store_error(error, m_path, "counting live challenges");
+    throw_store_error(error, m_path, "counting live challenges", m_written);
   }
 }
 
@@ -324,6 +334,9 @@ std::unique_ptr<Store> open_sqlite_store(const std::string& path, OpenMode mode)
                   "cannot create the state database directory: "
                       + std::string(error.what()));
     }
+  }
+  detail::check_state_files(path);
+  if (mode == OpenMode::create && !util::path_exists(path)) {
     // Created here with 0600 whatever the umask; SQLite gives -wal and -shm
     // the database file's mode.
     const int fd =
@@ -340,7 +353,7 @@ std::unique_ptr<Store> open_sqlite_store(const std::string& path, OpenMode mode)
   try {
     return std::make_unique<detail::SqliteStore>(path, SQLite::OPEN_READWRITE);
   } catch (const SQLite::Exception& error) {
-    detail::throw_store_error(error, path, "opening it");
+    detail::throw_store_error(error, path, "opening it", false);
   }
 }
 

@@ -46,6 +46,8 @@ private:
 
   std::string m_path;
   SQLite::Database m_db;
+  // This run has changed the file: error messages must not say otherwise.
+  bool m_written = false;
 };
 
 } // namespace smsotp::store::detail

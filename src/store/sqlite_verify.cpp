@@ -208,10 +208,11 @@ core::VerifyOutcome SqliteStore::verify(const VerifyRequest& request,
     ImmediateTransaction transaction(m_db);
     auto outcome = verify_locked(request, key, dummy, now);
     transaction.commit();
+    m_written = true;
     return outcome;
   } catch (const SQLite::Exception& error) {
     throw_store_error(
-        error, m_path, "checking the code; no attempt was counted");
+        error, m_path, "checking the code; no attempt was counted", m_written);
   }
 }
 

@@ -3,6 +3,7 @@
 #include <array>
 #include <cerrno>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <fcntl.h>
 #include <unistd.h>
@@ -144,6 +145,59 @@ std::string foreign_writable_problem(const struct stat& info)
            + " let group or others change it (chmod go-w)";
   }
   return {};
+}
+
+std::string state_file_problem(const struct stat& info)
+{
+  if (!owned_by_caller_or_root(info)) {
+    return "owned by uid " + std::to_string(info.st_uid)
+           + ", not by you or root";
+  }
+  if ((info.st_mode & 022U) != 0) {
+    return "permissions " + mode_string(info.st_mode)
+           + " let group or others change it";
+  }
+  return {};
+}
+
+std::string state_directory_problem(const struct stat& info)
+{
+  if (!owned_by_caller_or_root(info)) {
+    return "owned by uid " + std::to_string(info.st_uid)
+           + ", not by you or root";
+  }
+  if ((info.st_mode & 022U) != 0 && (info.st_mode & S_ISVTX) == 0) {
+    return "permissions " + mode_string(info.st_mode)
+           + " let group or others replace the files in it";
+  }
+  return {};
+}
+
+bool lstat_path(const std::string& path, struct stat& info)
+{
+  return ::lstat(path.c_str(), &info) == 0;
+}
+
+bool writable_by_caller(const std::string& path)
+{
+  struct stat info
+  {};
+  const int mode = ::stat(path.c_str(), &info) == 0 && S_ISDIR(info.st_mode)
+                       ? W_OK | X_OK
+                       : W_OK;
+  return ::faccessat(AT_FDCWD, path.c_str(), mode, AT_EACCESS) == 0;
+}
+
+std::string real_path(const std::string& path)
+{
+  char* resolved = ::realpath(path.c_str(), nullptr);
+  if (resolved == nullptr) {
+    const int error = errno;
+    throw FsError(path + ": " + std::strerror(error), error);
+  }
+  std::string result(resolved);
+  std::free(resolved); // NOLINT(cppcoreguidelines-no-malloc): realpath's
+  return result;
 }
 
 bool path_exists(const std::string& path)

@@ -63,7 +63,27 @@ std::string private_file_problem(const struct stat& info);
 // writable by group or others, or owned by someone else. "" when fine.
 std::string foreign_writable_problem(const struct stat& info);
 
+// The state-file rule (DESIGN §4), for the database, its -wal and -shm:
+// owned by someone other than the caller or root, or writable by group or
+// others. "" when fine.
+std::string state_file_problem(const struct stat& info);
+
+// The same rule for the directory holding them: owned by someone other
+// than the caller or root, or writable by group or others without the
+// sticky bit (which keeps others from replacing our files). "" when fine.
+std::string state_directory_problem(const struct stat& info);
+
 bool path_exists(const std::string& path);
+
+// lstat(): true and `info` filled if `path` exists (a symlink itself).
+bool lstat_path(const std::string& path, struct stat& info);
+
+// True if the effective user may write `path` (access(2) with AT_EACCESS;
+// for a directory: create and remove entries in it).
+bool writable_by_caller(const std::string& path);
+
+// realpath(3); throws FsError.
+std::string real_path(const std::string& path);
 
 // Creates `path` and missing parents with `mode` (like mkdir -p).
 void make_directories(const std::string& path, mode_t mode);

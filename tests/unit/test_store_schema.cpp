@@ -236,3 +236,36 @@ TEST_CASE("a database written by the first smsotp build keeps working")
                     smsotp::test::k_t0 + 42);
   CHECK(outcome.verified());
 }
+
+TEST_CASE("our database with a lowered user_version is refused untouched")
+{
+  for (const int version : {0, 1, 3}) {
+    CAPTURE(version);
+    TempDir dir;
+    const auto path = dir.file("state.db");
+    open_sqlite_store(path, OpenMode::create).reset();
+    {
+      SQLite::Database db(path, SQLite::OPEN_READWRITE);
+      db.exec("PRAGMA user_version = " + std::to_string(version));
+    }
+    check_refused_untouched(dir, path);
+    const auto caught =
+        catch_error([&] { open_sqlite_store(path, OpenMode::create); });
+    CHECK_CONTAINS(caught.message, "says schema version");
+  }
+}
+
+TEST_CASE("an edited schema is refused untouched, named by its object")
+{
+  TempDir dir;
+  const auto path = dir.file("state.db");
+  open_sqlite_store(path, OpenMode::create).reset();
+  {
+    SQLite::Database db(path, SQLite::OPEN_READWRITE);
+    db.exec("CREATE TABLE extra (x)");
+  }
+  check_refused_untouched(dir, path);
+  const auto caught =
+      catch_error([&] { open_sqlite_store(path, OpenMode::create); });
+  CHECK_CONTAINS(caught.message, "unexpected table extra");
+}

@@ -8,6 +8,7 @@
 #include <chrono>
 #include <future>
 #include <sys/types.h>
+#include <unistd.h>
 
 using smsotp::test::TempDir;
 using smsotp::util::FsError;
@@ -193,4 +194,47 @@ TEST_CASE("write_all writes everything")
   smsotp::util::write_all(fd, data);
   ::close(fd);
   CHECK(smsotp::test::read_file(path) == data);
+}
+
+TEST_CASE("state_file_problem refuses what others can write or another user "
+          "owns")
+{
+  struct stat info
+  {};
+  info.st_uid = ::geteuid();
+  for (const mode_t mode : {0600U, 0644U, 0400U, 0640U}) {
+    info.st_mode = S_IFREG | mode;
+    CAPTURE(mode);
+    CHECK(smsotp::util::state_file_problem(info).empty());
+  }
+  for (const mode_t mode : {0620U, 0602U, 0666U}) {
+    info.st_mode = S_IFREG | mode;
+    CAPTURE(mode);
+    CHECK_CONTAINS(smsotp::util::state_file_problem(info),
+                   "let group or others change it");
+  }
+  info.st_mode = S_IFREG | 0600U;
+  info.st_uid = ::geteuid() == 0 ? 65534 : ::geteuid() + 1;
+  CHECK_CONTAINS(smsotp::util::state_file_problem(info), "owned by uid");
+}
+
+TEST_CASE("state_directory_problem accepts a sticky shared directory")
+{
+  struct stat info
+  {};
+  info.st_uid = ::geteuid();
+  for (const mode_t mode : {0700U, 0755U, 01777U, 01770U}) {
+    info.st_mode = S_IFDIR | mode;
+    CAPTURE(mode);
+    CHECK(smsotp::util::state_directory_problem(info).empty());
+  }
+  for (const mode_t mode : {0777U, 0770U, 0702U}) {
+    info.st_mode = S_IFDIR | mode;
+    CAPTURE(mode);
+    CHECK_CONTAINS(smsotp::util::state_directory_problem(info),
+                   "replace the files in it");
+  }
+  info.st_mode = S_IFDIR | 0700U;
+  info.st_uid = ::geteuid() == 0 ? 65534 : ::geteuid() + 1;
+  CHECK_CONTAINS(smsotp::util::state_directory_problem(info), "owned by uid");
 }

@@ -1,0 +1,134 @@
+// The state files' ownership and permission checks (DESIGN §4, issue 7):
+// run before SQLite opens anything, so a refused file is never written and
+// no SMS goes out on it.
+
+#include "core/error.hpp"
+#include "store/sqlite_common.hpp"
+#include "util/fs.hpp"
+
+#include <sys/stat.h>
+
+namespace smsotp::store::detail {
+
+namespace {
+
+// The remedy for a problem `problem` of `path` (a file or a directory).
+std::string
+fix_for(const std::string& problem, const std::string& path, bool directory)
+{
+  if (problem.starts_with("owned by")) {
+    return "chown it to yourself (chown \"$(id -un)\" " + path
+           + ") or point store.database or --db at a file of your own";
+  }
+  return directory ? "chmod 700 " + path : "chmod 600 " + path;
+}
+
+[[noreturn]] void refuse(const std::string& what,
+                         const std::string& path,
+                         const std::string& problem,
+                         bool directory)
+{
+  throw Error(core::ExitCode::permission,
+              what + " " + path + ": " + problem
+                  + ", so others could change the codes' state through it; "
+                    "it was not used: "
+                  + fix_for(problem, path, directory));
+}
+
+void check_directory(const std::string& directory)
+{
+  struct stat info
+  {};
+  if (::stat(directory.c_str(), &info) != 0 || !S_ISDIR(info.st_mode)) {
+    return; // SQLite or mkdir reports it
+  }
+  if (const auto problem = util::state_directory_problem(info);
+      !problem.empty()) {
+    refuse("state database directory", directory, problem, true);
+  }
+}
+
+// A -wal or -shm next to the database, if present.
+void check_companion(const std::string& path)
+{
+  struct stat info
+  {};
+  if (!util::lstat_path(path, info)) {
+    return;
+  }
+  if (S_ISLNK(info.st_mode)) {
+    throw Error(core::ExitCode::permission,
+                "state file " + path
+                    + " is a symbolic link; SQLite would write through it, so "
+                      "it was not used: remove it (rm "
+                    + path + ") while no smsotp runs");
+  }
+  if (const auto problem = util::state_file_problem(info); !problem.empty()) {
+    refuse("state file", path, problem, false);
+  }
+  if (!util::writable_by_caller(path)) {
+    throw Error(core::ExitCode::cant_create,
+                "cannot write state file " + path
+                    + " (permission denied; a stale file from an earlier "
+                      "mode?): chmod 600 "
+                    + path);
+  }
+}
+
+} // namespace
+
+void check_state_files(const std::string& path)
+{
+  const std::string link_directory = util::parent_directory(path);
+  check_directory(link_directory);
+  struct stat info
+  {};
+  if (!util::lstat_path(path, info)) {
+    if (util::path_exists(link_directory)
+        && !util::writable_by_caller(link_directory)) {
+      throw Error(core::ExitCode::cant_create,
+                  "cannot create state database " + path + " in "
+                      + link_directory + " (permission denied): chmod 700 "
+                      + link_directory);
+    }
+    return; // created by the caller with mode 0600
+  }
+  // A symlinked database is followed: the rules apply to the file it names
+  // and its directory, where SQLite keeps the -wal and -shm.
+  std::string file = path;
+  if (S_ISLNK(info.st_mode)) {
+    try {
+      file = util::real_path(path);
+    } catch (const util::FsError&) {
+      return; // dangling: SQLite reports it
+    }
+    if (::stat(file.c_str(), &info) != 0) {
+      return;
+    }
+  }
+  if (!S_ISREG(info.st_mode)) {
+    return; // a directory or device: SQLite reports it
+  }
+  if (const auto problem = util::state_file_problem(info); !problem.empty()) {
+    refuse("state database", file, problem, false);
+  }
+  const std::string directory = util::parent_directory(file);
+  if (directory != link_directory) {
+    check_directory(directory);
+  }
+  check_companion(file + "-wal");
+  check_companion(file + "-shm");
+  if (!util::writable_by_caller(file)) {
+    throw Error(core::ExitCode::cant_create,
+                "cannot write state database " + file
+                    + " (permission denied): chmod 600 " + file);
+  }
+  if (!util::writable_by_caller(directory)) {
+    throw Error(core::ExitCode::cant_create,
+                "cannot create the state database's -wal and -shm files in "
+                    + directory + " (permission denied): chmod 700 "
+                    + directory);
+  }
+}
+
+} // namespace smsotp::store::detail
