@@ -115,7 +115,10 @@ std::vector<std::string> expected_schema(int version)
 // Throws Error(database) unless the schema is exactly what this build's
 // migrations create for `version`: a file with a lowered user_version or an
 // edited schema would otherwise be "migrated" into a broken state.
-void check_schema(SQLite::Database& db, const std::string& path, int version)
+void check_schema(SQLite::Database& db,
+                  const std::string& path,
+                  int version,
+                  const std::string& untouched)
 {
   const auto actual = schema_of(db);
   const auto expected = expected_schema(version);
@@ -141,14 +144,19 @@ void check_schema(SQLite::Database& db, const std::string& path, int version)
               "state database " + path + " says schema version "
                   + std::to_string(version)
                   + ", but its tables are not what that version has ("
-                  + difference
-                  + "): it is damaged or was edited; it was left untouched: "
+                  + difference + "): it is damaged or was edited" + untouched
+                  + ": "
                     "restore it from a backup, or move it away and smsotp "
                     "starts a new one");
 }
 
-void check_identity(SQLite::Database& db, const std::string& path)
+// `wrote`: this run has already changed the file (its journal mode), so
+// the messages must not say it was left untouched.
+void check_identity(SQLite::Database& db, const std::string& path, bool wrote)
 {
+  const std::string untouched =
+      wrote ? "; this run had only switched its journal mode"
+            : "; it was left untouched";
   const int application_id = db.execAndGet("PRAGMA application_id").getInt();
   const int version = db.execAndGet("PRAGMA user_version").getInt();
   if (application_id == 0 && version == 0 && !has_tables(db)) {
@@ -156,10 +164,9 @@ void check_identity(SQLite::Database& db, const std::string& path)
   }
   if (application_id != k_application_id) {
     throw Error(core::ExitCode::database,
-                path
-                    + " is an SQLite database of some other program; it was "
-                      "left untouched "
-                      "(point store.database or --db at another file)");
+                path + " is an SQLite database of some other program"
+                    + untouched
+                    + " (point store.database or --db at another file)");
   }
   if (version > k_schema_version) {
     throw Error(core::ExitCode::database,
@@ -168,15 +175,15 @@ void check_identity(SQLite::Database& db, const std::string& path)
                     + std::to_string(k_schema_version)
                     + "); refusing to downgrade it: use the newer smsotp");
   }
-  check_schema(db, path, version);
+  check_schema(db, path, version, untouched);
 }
 
-void migrate(SQLite::Database& db, const std::string& path)
+void migrate(SQLite::Database& db, const std::string& path, bool wrote)
 {
   ImmediateTransaction transaction(db);
   // Checked again under the write lock: another process may have migrated
   // between our first look and now.
-  check_identity(db, path);
+  check_identity(db, path, wrote);
   int version = db.execAndGet("PRAGMA user_version").getInt();
   if (version == k_schema_version) {
     return;
@@ -225,7 +232,7 @@ void prepare_connection(SQLite::Database& db,
     // seen either wholly or not at all (never "tables but no identity").
     db.exec("BEGIN");
     try {
-      check_identity(db, path);
+      check_identity(db, path, false);
     } catch (...) {
       rollback_quietly(db);
       throw;
@@ -248,7 +255,7 @@ void prepare_connection(SQLite::Database& db,
   db.exec("PRAGMA synchronous = FULL");
   db.exec("PRAGMA foreign_keys = ON");
   if (db.execAndGet("PRAGMA user_version").getInt() != k_schema_version) {
-    migrate(db, path);
+    migrate(db, path, wrote);
     wrote = true;
   }
 }
