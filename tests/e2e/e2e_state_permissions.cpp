@@ -85,6 +85,14 @@ TEST_CASE("state files others can write or another user owns are refused (77)")
        },
        "state/state.db-shm",
        "chmod 600"},
+      {"-wal is a symbolic link",
+       [](const Sandbox& box) {
+         box.write_file("elsewhere.wal", "", 0600);
+         std::filesystem::create_symlink(box.path("elsewhere.wal"),
+                                         box.db() + "-wal");
+       },
+       "state/state.db-wal",
+       "rm "},
       {"symlink to another user's database",
        [](const Sandbox& box) {
          std::filesystem::create_directories(box.path("theirs"));
