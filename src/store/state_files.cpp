@@ -6,6 +6,7 @@
 #include "store/sqlite_common.hpp"
 #include "util/fs.hpp"
 
+#include <cstring>
 #include <sys/stat.h>
 
 namespace smsotp::store::detail {
@@ -21,6 +22,12 @@ fix_for(const std::string& problem, const std::string& path, bool directory)
            + ") or point store.database or --db at a file of your own";
   }
   return directory ? "chmod 700 " + path : "chmod 600 " + path;
+}
+
+// " (Permission denied)" for an errno from write_access_error().
+std::string why(int error)
+{
+  return " (" + std::string(std::strerror(error)) + ")";
 }
 
 [[noreturn]] void refuse(const std::string& what,
@@ -66,12 +73,10 @@ void check_companion(const std::string& path)
   if (const auto problem = util::state_file_problem(info); !problem.empty()) {
     refuse("state file", path, problem, false);
   }
-  if (!util::writable_by_caller(path)) {
+  if (const int error = util::write_access_error(path); error != 0) {
     throw Error(core::ExitCode::cant_create,
-                "cannot write state file " + path
-                    + " (permission denied; a stale file from an earlier "
-                      "mode?): chmod 600 "
-                    + path);
+                "cannot write state file " + path + why(error)
+                    + "; a stale file from an earlier mode? chmod 600 " + path);
   }
 }
 
@@ -84,11 +89,13 @@ void check_state_files(const std::string& path)
   struct stat info
   {};
   if (!util::lstat_path(path, info)) {
-    if (util::path_exists(link_directory)
-        && !util::writable_by_caller(link_directory)) {
+    const int error = util::path_exists(link_directory)
+                          ? util::write_access_error(link_directory)
+                          : 0;
+    if (error != 0) {
       throw Error(core::ExitCode::cant_create,
                   "cannot create state database " + path + " in "
-                      + link_directory + " (permission denied): chmod 700 "
+                      + link_directory + why(error) + ": chmod 700 "
                       + link_directory);
     }
     return; // created by the caller with mode 0600
@@ -118,16 +125,15 @@ void check_state_files(const std::string& path)
   }
   check_companion(file + "-wal");
   check_companion(file + "-shm");
-  if (!util::writable_by_caller(file)) {
+  if (const int error = util::write_access_error(file); error != 0) {
     throw Error(core::ExitCode::cant_create,
-                "cannot write state database " + file
-                    + " (permission denied): chmod 600 " + file);
+                "cannot write state database " + file + why(error)
+                    + ": chmod 600 " + file);
   }
-  if (!util::writable_by_caller(directory)) {
+  if (const int error = util::write_access_error(directory); error != 0) {
     throw Error(core::ExitCode::cant_create,
                 "cannot create the state database's -wal and -shm files in "
-                    + directory + " (permission denied): chmod 700 "
-                    + directory);
+                    + directory + why(error) + ": chmod 700 " + directory);
   }
 }
 

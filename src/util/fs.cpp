@@ -178,14 +178,14 @@ bool lstat_path(const std::string& path, struct stat& info)
   return ::lstat(path.c_str(), &info) == 0;
 }
 
-bool writable_by_caller(const std::string& path)
+int write_access_error(const std::string& path)
 {
   struct stat info
   {};
   const int mode = ::stat(path.c_str(), &info) == 0 && S_ISDIR(info.st_mode)
                        ? W_OK | X_OK
                        : W_OK;
-  return ::faccessat(AT_FDCWD, path.c_str(), mode, AT_EACCESS) == 0;
+  return ::faccessat(AT_FDCWD, path.c_str(), mode, AT_EACCESS) == 0 ? 0 : errno;
 }
 
 std::string real_path(const std::string& path)

@@ -78,9 +78,10 @@ bool path_exists(const std::string& path);
 // lstat(): true and `info` filled if `path` exists (a symlink itself).
 bool lstat_path(const std::string& path, struct stat& info);
 
-// True if the effective user may write `path` (access(2) with AT_EACCESS;
-// for a directory: create and remove entries in it).
-bool writable_by_caller(const std::string& path);
+// 0 if the effective user may write `path` (access(2) with AT_EACCESS;
+// for a directory: create and remove entries in it), else the errno
+// (EACCES, EROFS...).
+int write_access_error(const std::string& path);
 
 // realpath(3); throws FsError.
 std::string real_path(const std::string& path);
