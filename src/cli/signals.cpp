@@ -26,6 +26,9 @@ void install_signal_handlers()
   sigaction(SIGTERM, &action, nullptr);
   // A closed stdout must not kill us after the database was updated.
   std::signal(SIGPIPE, SIG_IGN);
+  // Past RLIMIT_FSIZE a write must fail with EFBIG, which the store reports
+  // as a full disk (74), instead of the kernel killing us mid-transaction.
+  std::signal(SIGXFSZ, SIG_IGN);
 }
 
 void check_interrupted()

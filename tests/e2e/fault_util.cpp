@@ -28,11 +28,7 @@ std::vector<std::string> as_nobody()
 
 std::vector<std::string> with_file_size_limit(std::int64_t bytes)
 {
-  return {"/bin/sh",
-          "-c",
-          "trap '' XFSZ && exec \"$0\" \"$@\"",
-          "/usr/bin/prlimit",
-          "--fsize=" + std::to_string(bytes)};
+  return {"/usr/bin/prlimit", "--fsize=" + std::to_string(bytes)};
 }
 
 namespace {

@@ -24,8 +24,8 @@ Result run_wrapped(const Sandbox& box,
 // Prefix: run as uid/gid 65534 without supplementary groups.
 std::vector<std::string> as_nobody();
 
-// Prefix: RLIMIT_FSIZE of `bytes`, with SIGXFSZ ignored so that a write
-// past the limit fails with EFBIG instead of killing the process.
+// Prefix: RLIMIT_FSIZE of `bytes`. SIGXFSZ keeps its default action (the
+// process is killed) unless smsotp ignores it itself, as it must.
 std::vector<std::string> with_file_size_limit(std::int64_t bytes);
 
 // True if `program` is found in /usr/bin, /bin or /usr/sbin.
