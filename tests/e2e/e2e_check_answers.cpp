@@ -65,7 +65,8 @@ std::optional<Answer> wrong_types(const std::string& kind)
     return Answer{200, R"({"number_of_recipients":"1","per_recipient":[]})"};
   }
   if (kind == "messagebird") {
-    return Answer{200, R"({"payment":"prepaid","type":"credits","amount":"x"})"};
+    return Answer{200,
+                  R"({"payment":"prepaid","type":"credits","amount":"x"})"};
   }
   if (kind == "clicksend") {
     return Answer{200, R"({"http_code":200,"data":{"balance":[7]}})"};
@@ -143,7 +144,8 @@ const std::vector<Row>& rows()
        },
        75,
        "unreachable",
-       {"no answer from the provider", "credentials not confirmed",
+       {"no answer from the provider",
+        "credentials not confirmed",
         "try again"},
        "timeout = \"1s\"\n"},
       {"503",
@@ -233,9 +235,10 @@ TEST_CASE("providers check: accepted only for the documented answer, and its "
     std::vector<Child> texts;
     std::vector<Child> jsons;
     for (const auto& setup : setups) {
-      texts.push_back(box.start({"-c", config, "providers", "check", setup.kind}));
-      jsons.push_back(
-          box.start({"-c", config, "--json", "providers", "check", setup.kind}));
+      texts.push_back(
+          box.start({"-c", config, "providers", "check", setup.kind}));
+      jsons.push_back(box.start(
+          {"-c", config, "--json", "providers", "check", setup.kind}));
     }
     for (std::size_t i = 0; i < setups.size(); ++i) {
       const std::string& kind = setups[i].kind;
