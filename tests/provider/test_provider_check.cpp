@@ -7,6 +7,10 @@
 
 #include <doctest/doctest.h>
 
+#include <fstream>
+#include <functional>
+#include <sstream>
+
 namespace smsotp::test {
 
 namespace {
@@ -31,7 +35,109 @@ text_answer(int status, const std::string& body, const std::string& type)
   };
 }
 
+// A document from ../shared/provider-specs, or nullopt (with a message)
+// where a user's own clone has no ../shared.
+std::optional<nlohmann::json> spec(const std::string& file)
+{
+  const std::string path =
+      std::string(SMSOTP_SHARED_DIR) + "/provider-specs/" + file;
+  std::ifstream in(path);
+  if (!in) {
+    MESSAGE("skipped: " << path << " not found");
+    return std::nullopt;
+  }
+  std::stringstream text;
+  text << in.rdbuf();
+  return nlohmann::json::parse(text.str());
+}
+
+struct SpecExample
+{
+  const char* kind;
+  const char* file;
+  std::function<nlohmann::json(const nlohmann::json&)> example;
+  const char* toml; // the kind's keys, without base_url
+  const char* balance;
+};
+
 } // namespace
+
+// The example answers of the providers' own API descriptions, which we did
+// not write, must pass: our shape rules are no stricter than the documents.
+TEST_CASE("check accepts each OpenAPI description's example answer")
+{
+  const std::vector<SpecExample> examples{
+      {"twilio",
+       "twilio_api_v2010.messaging-subset.json",
+       [](const nlohmann::json& doc) {
+         return doc.at("paths")
+             .at("/2010-04-01/Accounts/{AccountSid}/Balance.json")
+             .at("get")
+             .at("responses")
+             .at("200")
+             .at("content")
+             .at("application/json")
+             .at("examples")
+             .at("fetch")
+             .at("value");
+       },
+       "account_sid = \"ACaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\"\n"
+       "from = \"+15017122661\"\nauth_token = \"t\"\n",
+       "0.05 USD"},
+      {"vonage",
+       "vonage_sms_balance.json",
+       [](const nlohmann::json& doc) {
+         return doc.at("paths")
+             .at("/account/get-balance")
+             .at("get")
+             .at("responses")
+             .at("200")
+             .at("content")
+             .at("application/json")
+             .at("example");
+       },
+       "api_key = \"abcd1234\"\nfrom = \"Acme\"\napi_secret = \"s\"\n",
+       "10.171275 EUR"},
+      {"telnyx",
+       "telnyx_spec3.messages-balance.json",
+       [](const nlohmann::json& doc) {
+         return nlohmann::json{{"data",
+                                doc.at("components")
+                                    .at("schemas")
+                                    .at("UserBalance")
+                                    .at("example")}};
+       },
+       "from = \"+15017122661\"\napi_key = \"k\"\n",
+       "300.00 USD"},
+      {"clicksend",
+       "clicksend_v3.sms-send-account.json",
+       [](const nlohmann::json& doc) {
+         return doc.at("components")
+             .at("schemas")
+             .at("view-account-details")
+             .at("example");
+       },
+       "username = \"u\"\napi_key = \"k\"\n",
+       "4.998000 AUD"},
+  };
+  for (const auto& example : examples) {
+    CAPTURE(example.kind);
+    const auto document = spec(example.file);
+    if (!document) {
+      continue;
+    }
+    const FakeServer server(
+        json_answer(200, example.example(*document).dump()));
+    const auto result =
+        provider_from_toml("[provider.p]\nkind = \"" + std::string(example.kind)
+                           + "\"\nbase_url = \"" + server.base_url() + "\"\n"
+                           + example.toml)
+            ->check();
+    CHECK(result.status == Status::ok);
+    CHECK(result.detail.starts_with("credentials accepted"));
+    CHECK(result.balance == std::optional<std::string>(example.balance));
+  }
+}
 
 TEST_CASE("http: check_url without check_success_regex never says accepted")
 {
