@@ -89,11 +89,12 @@ protected:
   core::SendResult sent(const std::string& message_id) const;
   core::SendResult failed(core::SendStatus status,
                           const std::string& detail) const;
-  core::CheckResult accepted(std::optional<std::string> balance,
-                             const std::string& note = "") const;
+  [[nodiscard]] core::CheckResult accepted(std::optional<std::string> balance,
+                                           const std::string& note = "") const;
   // "unexpected answer from NAME (...; EXPECTED); credentials not confirmed".
-  core::CheckResult unexpected(const HttpResponse& response,
-                               const std::string& expected = "") const;
+  [[nodiscard]] core::CheckResult
+  unexpected(const HttpResponse& response,
+             const std::string& expected = "") const;
 
 private:
   // Sends with bounded retries while the failure proves the provider did
