@@ -7,8 +7,11 @@
 #include "provider_kinds.hpp"
 #include "steps.hpp"
 
+#include <chrono>
+#include <csignal>
 #include <functional>
 #include <optional>
+#include <thread>
 
 using namespace e2e;
 
@@ -270,4 +273,30 @@ TEST_CASE("providers check: an untrusted certificate is 69, nothing checked")
   CHECK_FALSE(contains(checked.all(), "not sent"));
   CHECK_FALSE(contains(checked.all(), "credentials accepted"));
   CHECK(fake.request_count() == 0);
+}
+
+TEST_CASE("providers check: SIGTERM during a slow check ends it by the signal, "
+          "not as unreachable")
+{
+  using namespace std::chrono_literals;
+  const Sandbox box;
+  Answer slow{200, "{}"};
+  slow.delay = 10s;
+  const FakeProvider twilio(always(slow));
+  const FakeProvider vonage(kind_handler("vonage"));
+  const std::string config = kinds_config(
+      box,
+      {{"twilio", "twilio", twilio.base_url(), "", "timeout = \"30s\"\n"},
+       {"vonage", "vonage", vonage.base_url(), "", ""}});
+  auto child = box.start({"-c", config, "--json", "providers", "check"});
+  REQUIRE(twilio.wait_for_requests(1, 10s));
+  std::this_thread::sleep_for(300ms);
+  ::kill(child.pid(), SIGTERM);
+  const auto result = child.finish();
+  CAPTURE(result.out);
+  CAPTURE(result.err);
+  CHECK(result.exit_code == 143);
+  CHECK(one_json(result)["error"]["exit_code"] == 143);
+  // The check stopped there: the next provider was not asked.
+  CHECK(vonage.request_count() == 0);
 }
