@@ -6,6 +6,7 @@
 #include "phone/phone.hpp"
 #include "phone/policy.hpp"
 #include "provider/http_client.hpp"
+#include "util/interrupt.hpp"
 
 #include <algorithm>
 #include <optional>
@@ -14,49 +15,42 @@ namespace smsotp::cli {
 
 namespace {
 
-std::string_view status_name(core::CheckResult::Status status)
-{
-  switch (status) {
-    case core::CheckResult::Status::ok:
-      return "ok";
-    case core::CheckResult::Status::auth:
-      return "credentials rejected";
-    case core::CheckResult::Status::unreachable:
-      return "unreachable";
-    case core::CheckResult::Status::failed:
-      return "failed";
-  }
-  return "failed";
-}
+using CheckStatus = core::CheckResult::Status;
 
-// Rejected credentials outrank other failures, which outrank "try later":
-// the exit status names the most actionable problem.
-int rank(core::CheckResult::Status status)
+// The exit status names the most actionable problem: a local fault, then
+// rejected credentials, then an unexpected answer, then "try later".
+int rank(CheckStatus status)
 {
   switch (status) {
-    case core::CheckResult::Status::ok:
+    case CheckStatus::ok:
       return 0;
-    case core::CheckResult::Status::unreachable:
+    case CheckStatus::unreachable:
+    case CheckStatus::rate_limited:
       return 1;
-    case core::CheckResult::Status::failed:
+    case CheckStatus::unexpected_answer:
       return 2;
-    case core::CheckResult::Status::auth:
+    case CheckStatus::credentials_rejected:
       return 3;
+    case CheckStatus::config_error:
+      return 4;
   }
   return 2;
 }
 
-core::ExitCode exit_for(core::CheckResult::Status status)
+core::ExitCode exit_for(CheckStatus status)
 {
   switch (status) {
-    case core::CheckResult::Status::ok:
+    case CheckStatus::ok:
       return core::ExitCode::success;
-    case core::CheckResult::Status::unreachable:
+    case CheckStatus::unreachable:
+    case CheckStatus::rate_limited:
       return core::ExitCode::temporary;
-    case core::CheckResult::Status::failed:
+    case CheckStatus::unexpected_answer:
       return core::ExitCode::refused;
-    case core::CheckResult::Status::auth:
+    case CheckStatus::credentials_rejected:
       return core::ExitCode::permission;
+    case CheckStatus::config_error:
+      return core::ExitCode::config;
   }
   return core::ExitCode::internal;
 }
@@ -86,10 +80,13 @@ int check_providers(const Context& context,
                 "no providers configured; add a [provider.NAME] table");
   }
   nlohmann::json results = nlohmann::json::array();
-  auto worst = core::CheckResult::Status::ok;
+  auto worst = CheckStatus::ok;
+  std::optional<std::int64_t> retry_after;
   // A local fault (unreadable or unsafe secret) is reported for its
   // provider and the others are still checked; it decides the exit status.
   std::optional<core::ExitCode> local_fault;
+  const std::string config_error(
+      core::check_status_name(CheckStatus::config_error));
   for (const auto& name : wanted) {
     const auto providers = make_providers(context, name, "providers NAME");
     const auto info = providers.front()->info();
@@ -98,11 +95,11 @@ int check_providers(const Context& context,
       result = providers.front()->check();
     } catch (const Error& fault) {
       local_fault = std::max(local_fault.value_or(fault.code()), fault.code());
-      out.data(info.name + "	error	" + fault.what());
+      out.data(info.name + "\t" + config_error + "\t" + fault.what());
       results.push_back({{"name", info.name},
                          {"kind", info.kind},
                          {"ok", false},
-                         {"status", "error"},
+                         {"status", config_error},
                          {"detail", fault.what()},
                          {"exit_code", static_cast<int>(fault.code())}});
       continue;
@@ -110,26 +107,41 @@ int check_providers(const Context& context,
     for (const auto& line : result.trace) {
       out.detail(line);
     }
+    if (util::interrupt_signal() != 0) {
+      throw Error(core::ExitCode::interrupted,
+                  "interrupted during providers check; nothing was sent");
+    }
     if (rank(result.status) > rank(worst)) {
       worst = result.status;
     }
-    out.data(info.name + "\t" + std::string(status_name(result.status)) + "\t"
-             + result.detail
+    if (result.retry_after) {
+      retry_after = std::max(retry_after.value_or(0), *result.retry_after);
+    }
+    const std::string status(core::check_status_name(result.status));
+    out.data(info.name + "\t" + status + "\t" + result.detail
              + (result.balance ? "\tbalance " + *result.balance : ""));
     nlohmann::json entry{{"name", info.name},
                          {"kind", info.kind},
-                         {"ok", result.status == core::CheckResult::Status::ok},
-                         {"status", status_name(result.status)},
+                         {"ok", result.status == CheckStatus::ok},
+                         {"status", status},
                          {"detail", result.detail}};
     if (result.balance) {
       entry["balance"] = *result.balance;
     }
+    if (result.retry_after) {
+      entry["retry_after"] = *result.retry_after;
+    }
     results.push_back(entry);
   }
   warn_about_keylog(out);
-  const bool all_ok = !local_fault && worst == core::CheckResult::Status::ok;
-  out.result({{"ok", all_ok}, {"providers", results}});
-  return static_cast<int>(local_fault.value_or(exit_for(worst)));
+  const bool all_ok = !local_fault && worst == CheckStatus::ok;
+  nlohmann::json summary{{"ok", all_ok}, {"providers", results}};
+  const auto code = local_fault.value_or(exit_for(worst));
+  if (code == core::ExitCode::temporary && retry_after) {
+    summary["retry_after"] = *retry_after;
+  }
+  out.result(summary);
+  return static_cast<int>(code);
 }
 
 int test_provider(const Context& context,

@@ -39,4 +39,23 @@ std::string_view send_status_name(SendStatus status)
   return "unknown";
 }
 
+std::string_view check_status_name(CheckResult::Status status)
+{
+  switch (status) {
+    case CheckResult::Status::ok:
+      return "ok";
+    case CheckResult::Status::credentials_rejected:
+      return "credentials_rejected";
+    case CheckResult::Status::unreachable:
+      return "unreachable";
+    case CheckResult::Status::rate_limited:
+      return "rate_limited";
+    case CheckResult::Status::unexpected_answer:
+      return "unexpected_answer";
+    case CheckResult::Status::config_error:
+      return "config_error";
+  }
+  return "unexpected_answer";
+}
+
 } // namespace smsotp::core

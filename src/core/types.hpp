@@ -87,21 +87,29 @@ struct ProviderHealth
   std::string reason;
 };
 
-// The answer to "do these credentials work?", found without sending.
+// The answer to "do these credentials work?", found without sending. A
+// check delivers nothing, so its classes are its own, not SendStatus's.
 struct CheckResult
 {
   enum class Status
   {
-    ok,
-    auth,        // credentials rejected
-    unreachable, // cannot connect, or rate-limited: try later
-    failed,      // any other answer (TLS trust, unexpected response)
+    ok,                   // the provider answered with the documented shape
+    credentials_rejected, // 401/403 or the kind's credential error code
+    unreachable,          // no answer (connect, timeout, 5xx): try later
+    rate_limited,         // 429: try after retry_after
+    unexpected_answer,    // any other answer (wrong shape, 3xx, TLS trust)
+    config_error,         // the local side cannot be checked as configured
   };
-  Status status = Status::failed;
-  std::string detail;
-  std::optional<std::string> balance; // "12.34 USD" where the API tells
+  Status status = Status::unexpected_answer;
+  std::string detail; // human explanation, never containing secrets
+  std::optional<std::string> balance;      // "12.34 USD" where the API tells
+  std::optional<std::int64_t> retry_after; // seconds, where one is known
   std::vector<std::string> trace;
 };
+
+// "ok", "credentials_rejected", ...: the `providers check` result column and
+// its JSON "status".
+std::string_view check_status_name(CheckResult::Status status);
 
 // One SMS to deliver.
 struct Message

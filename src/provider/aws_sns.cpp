@@ -262,31 +262,34 @@ private:
         {{"Action", "GetSMSSandboxAccountStatus"}, {"Version", k_api_version}});
   }
 
+  // Documented: <GetSMSSandboxAccountStatusResponse ...>
+  // <GetSMSSandboxAccountStatusResult><IsInSandbox>true|false</IsInSandbox>
+  // </GetSMSSandboxAccountStatusResult>...</GetSMSSandboxAccountStatusResponse>
   core::CheckResult interpret_check(const HttpResponse& response) const override
   {
-    auto result = HttpProvider::interpret_check(response);
-    if (result.status != core::CheckResult::Status::ok) {
+    if (!is_success(response)) {
       const std::string code = safe_code(xml_element(response.body, "Code"));
       if (is_credential_error(code)) {
-        result.status = core::CheckResult::Status::auth;
-        result.detail = "credentials rejected (HTTP "
-                        + std::to_string(response.status) + ", aws " + code
-                        + ")";
-      } else if (!code.empty()) {
-        result.detail = "unexpected answer (HTTP "
-                        + std::to_string(response.status) + ", aws " + code
-                        + ")";
+        return check_rejected(response, "aws " + code);
       }
-      return result;
+      return unexpected(response, code.empty() ? "" : "aws " + code);
     }
-    const std::string sandbox = xml_element(response.body, "IsInSandbox");
-    if (sandbox == "true") {
-      result.detail += "; the account is in the SMS sandbox (only verified "
-                       "destination numbers receive messages)";
-    } else if (sandbox == "false") {
-      result.detail += "; the account is out of the SMS sandbox";
+    const std::string sandbox(util::trim(xml_element(
+        xml_element(response.body, "GetSMSSandboxAccountStatusResult"),
+        "IsInSandbox")));
+    const bool is_response =
+        response.body.find("<GetSMSSandboxAccountStatusResponse")
+        != std::string::npos;
+    if (!is_response || (sandbox != "true" && sandbox != "false")) {
+      return unexpected(response,
+                        "expected GetSMSSandboxAccountStatusResponse with "
+                        "IsInSandbox true or false");
     }
-    return result;
+    return accepted(std::nullopt,
+                    sandbox == "true"
+                        ? "; the account is in the SMS sandbox (only verified "
+                          "destination numbers receive messages)"
+                        : "; the account is out of the SMS sandbox");
   }
 
   std::string m_region;

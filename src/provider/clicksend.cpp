@@ -151,35 +151,37 @@ private:
     return get_request(base_url() + "/v3/account", auth_headers(secrets));
   }
 
+  // Documented: {"http_code": 200, "response_code": "SUCCESS", "data":
+  // {"balance": "4.998000", "_currency": {"currency_name_short": "AUD"},
+  // ...}}.
   core::CheckResult interpret_check(const HttpResponse& response) const override
   {
-    auto result = HttpProvider::interpret_check(response);
-    const auto json = nlohmann::json::parse(response.body, nullptr, false);
-    if (result.status != core::CheckResult::Status::ok || !json.is_object()
-        || !json.contains("data") || !json["data"].is_object()) {
-      return result;
+    if (!is_success(response)) {
+      return unexpected(response);
     }
-    const auto& data = json["data"];
-    std::string balance;
-    if (data.contains("balance") && data["balance"].is_string()) {
-      balance =
-          util::escape_for_display(data["balance"].get<std::string>(), 20);
-    } else if (data.contains("balance") && data["balance"].is_number()) {
-      balance = data["balance"].dump();
+    const auto json = json_object(response.body);
+    const auto code =
+        json ? string_member(*json, "response_code") : std::nullopt;
+    const bool has_data =
+        json && json->contains("data") && (*json)["data"].is_object();
+    const auto balance = has_data && (*json)["data"].contains("balance")
+                             ? amount_text((*json)["data"]["balance"])
+                             : std::nullopt;
+    if (!balance || (json->contains("response_code") && code != "SUCCESS")) {
+      return unexpected(response,
+                        "expected the account object with data.balance and "
+                        "response_code SUCCESS");
     }
-    if (balance.empty()) {
-      return result;
+    const auto& data = (*json)["data"];
+    std::string currency;
+    if (data.contains("_currency") && data["_currency"].is_object()) {
+      currency =
+          string_member(data["_currency"], "currency_name_short").value_or("");
     }
-    if (data.contains("_currency") && data["_currency"].is_object()
-        && data["_currency"].contains("currency_name_short")
-        && data["_currency"]["currency_name_short"].is_string()) {
-      balance +=
-          " "
-          + util::escape_for_display(
-              data["_currency"]["currency_name_short"].get<std::string>(), 8);
-    }
-    result.balance = balance;
-    return result;
+    return accepted(*balance
+                    + (currency.empty()
+                           ? ""
+                           : " " + util::escape_for_display(currency, 8)));
   }
 
   std::string m_username;

@@ -89,8 +89,10 @@ public:
       result.status = core::CheckResult::Status::ok;
       result.detail = "writable: " + m_path;
     } else {
-      result.status = core::CheckResult::Status::failed;
-      result.detail = "cannot write " + m_path + ": " + std::strerror(errno);
+      // Nothing answered: the configured path itself is the problem.
+      result.status = core::CheckResult::Status::config_error;
+      result.detail = "cannot write " + m_path + ": " + std::strerror(errno)
+                      + " (fix path or the permissions)";
     }
     return result;
   }

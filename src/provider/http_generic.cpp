@@ -83,7 +83,8 @@ public:
   {}
 
   // Without check_url there is nothing to ask the gateway and no request
-  // is made; the secret is still read, which proves its file or variable.
+  // is made; the secret is still read, which proves its file or variable,
+  // but not that the gateway accepts it: the detail says so.
   core::CheckResult check() override
   {
     if (!m_config.check_url.empty()) {
@@ -95,7 +96,8 @@ public:
     }
     core::CheckResult result;
     result.status = core::CheckResult::Status::ok;
-    result.detail = "no check_url configured; configuration is valid";
+    result.detail = "no check_url configured: the configuration is valid, "
+                    "the credentials were not checked";
     return result;
   }
 
@@ -263,19 +265,52 @@ private:
     return request;
   }
 
+  // With check_success_regex, accepted only for a 2xx that matches it.
+  // Without one there is no documented shape to recognise: a 2xx passes
+  // unless it is an HTML page (a captive portal or a login form), and the
+  // detail says that the credentials were not confirmed by its content.
   core::CheckResult interpret_check(const HttpResponse& response) const override
   {
-    auto result = HttpProvider::interpret_check(response);
-    std::string ignored;
-    if (result.status == core::CheckResult::Status::ok
-        && !m_config.check_success.empty()
-        && m_config.check_success.find(response.body, ignored)
-               != BodyPattern::Result::found) {
-      result.status = core::CheckResult::Status::failed;
-      result.detail = "answer (HTTP " + std::to_string(response.status)
-                      + ") does not match check_success_regex";
+    if (!is_success(response)) {
+      return unexpected(response);
     }
+    if (!m_config.check_success.empty()) {
+      std::string ignored;
+      if (m_config.check_success.find(response.body, ignored)
+          != BodyPattern::Result::found) {
+        return unexpected(response, "does not match check_success_regex");
+      }
+      return accepted(std::nullopt,
+                      " (the answer matches check_success_regex)");
+    }
+    if (looks_like_html(response)) {
+      return unexpected(response,
+                        "an HTML page; set check_success_regex to what the "
+                        "gateway answers");
+    }
+    auto result = accepted(std::nullopt);
+    result.detail = "check_url answered HTTP " + std::to_string(response.status)
+                    + "; without check_success_regex its content is not "
+                      "checked, so the credentials are not confirmed by it";
     return result;
+  }
+
+  static bool looks_like_html(const HttpResponse& response)
+  {
+    const auto lower = [](std::string text) {
+      std::transform(text.begin(), text.end(), text.begin(), [](char c) {
+        return static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+      });
+      return text;
+    };
+    const std::string type = lower(response.content_type);
+    const auto first = response.body.find_first_not_of(" \t\r\n");
+    const std::string start = first == std::string::npos
+                                  ? ""
+                                  : lower(response.body.substr(first, 16));
+    return type.starts_with("text/html")
+           || type.starts_with("application/xhtml")
+           || start.starts_with("<!doctype html") || start.starts_with("<html");
   }
 
   generic::GatewayConfig m_config;

@@ -3,6 +3,7 @@
 #include "core/error.hpp"
 #include "core/otp.hpp"
 #include "core/secret.hpp"
+#include "provider/check_outcome.hpp"
 #include "provider/http_outcome.hpp"
 #include "util/interrupt.hpp"
 
@@ -229,44 +230,26 @@ core::CheckResult HttpProvider::check()
 {
   const Secrets secrets(m_spec, m_config_private, false);
   const auto request = build_check(secrets);
-  core::CheckResult result;
-  const auto response = exchange(request, result.trace);
-  const auto generic = generic_outcome(response, m_spec.name);
-  if (generic) {
-    switch (generic->status) {
-      case core::SendStatus::auth:
-        result.status = core::CheckResult::Status::auth;
-        break;
-      case core::SendStatus::temporary:
-      case core::SendStatus::unknown:
-        result.status = core::CheckResult::Status::unreachable;
-        break;
-      default:
-        result.status = core::CheckResult::Status::failed;
-        break;
-    }
-    result.detail = generic->detail;
-    return result;
+  std::vector<std::string> trace;
+  const auto response = exchange(request, trace);
+  auto result = generic_check_outcome(response, m_spec.name);
+  if (!result) {
+    result = interpret_check(response);
   }
-  auto trace = std::move(result.trace);
-  result = interpret_check(response);
-  result.trace = std::move(trace);
-  return result;
+  result->trace = std::move(trace);
+  return *result;
 }
 
-core::CheckResult
-HttpProvider::interpret_check(const HttpResponse& response) const
+core::CheckResult HttpProvider::accepted(std::optional<std::string> balance,
+                                         const std::string& note) const
 {
-  core::CheckResult result;
-  if (response.status >= 200 && response.status < 300) {
-    result.status = core::CheckResult::Status::ok;
-    result.detail = "credentials accepted";
-  } else {
-    result.status = core::CheckResult::Status::failed;
-    result.detail =
-        "unexpected answer (HTTP " + std::to_string(response.status) + ")";
-  }
-  return result;
+  return check_accepted(std::move(balance), note);
+}
+
+core::CheckResult HttpProvider::unexpected(const HttpResponse& response,
+                                           const std::string& expected) const
+{
+  return check_unexpected(response, m_spec.name, expected);
 }
 
 core::SendResult HttpProvider::sent(const std::string& message_id) const

@@ -7,11 +7,13 @@
 // tracing and the credential check. A kind only builds its requests and
 // reads its answers.
 
+#include "provider/check_outcome.hpp"
 #include "provider/http_client.hpp"
 #include "provider/provider.hpp"
 #include "provider/spec_reader.hpp"
 
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -76,14 +78,23 @@ protected:
   virtual core::SendResult
   interpret_send(const HttpResponse& response) const = 0;
   virtual HttpRequest build_check(const Secrets& secrets) const = 0;
-  // Called for 2xx and 4xx other than 401/403/429; the default accepts any
-  // 2xx without a balance.
-  virtual core::CheckResult interpret_check(const HttpResponse& response) const;
+  // Called for 2xx and 4xx other than 401/403/429 (check_outcome.hpp maps
+  // the rest). "Accepted" only for a 2xx of the shape the kind documents
+  // for its check endpoint; any other answer is unexpected(), or
+  // credentials_rejected for the kind's own credential error codes.
+  virtual core::CheckResult
+  interpret_check(const HttpResponse& response) const = 0;
 
   // Helpers for kinds.
   core::SendResult sent(const std::string& message_id) const;
   core::SendResult failed(core::SendStatus status,
                           const std::string& detail) const;
+  [[nodiscard]] core::CheckResult accepted(std::optional<std::string> balance,
+                                           const std::string& note = "") const;
+  // "unexpected answer from NAME (...; EXPECTED); credentials not confirmed".
+  [[nodiscard]] core::CheckResult
+  unexpected(const HttpResponse& response,
+             const std::string& expected = "") const;
 
 private:
   // Sends with bounded retries while the failure proves the provider did

@@ -166,30 +166,27 @@ private:
     return get_request(base_url() + "/balance", auth_headers(secrets));
   }
 
+  // Documented: {"payment": "prepaid", "type": "credits", "amount": 10.5}.
   core::CheckResult interpret_check(const HttpResponse& response) const override
   {
-    auto result = HttpProvider::interpret_check(response);
-    if (result.status != core::CheckResult::Status::ok) {
+    if (!is_success(response)) {
       const auto errors = errors_of(response.body);
       if (has_code(errors, 2)) {
-        result.status = core::CheckResult::Status::auth;
-        result.detail = "credentials rejected (HTTP "
-                        + std::to_string(response.status) + describe(errors)
-                        + ")";
+        return check_rejected(response, describe(errors).substr(2));
       }
-      return result;
+      return unexpected(response);
     }
-    const auto json = nlohmann::json::parse(response.body, nullptr, false);
-    if (json.is_object() && json.contains("amount")
-        && json["amount"].is_number()) {
-      std::string balance = json["amount"].dump();
-      if (json.contains("type") && json["type"].is_string()) {
-        balance +=
-            " " + util::escape_for_display(json["type"].get<std::string>(), 20);
-      }
-      result.balance = balance;
+    const auto json = json_object(response.body);
+    const auto type = json ? string_member(*json, "type") : std::nullopt;
+    if (!json || !json->contains("amount") || !(*json)["amount"].is_number()
+        || !type
+        || (json->contains("payment") && !string_member(*json, "payment"))) {
+      return unexpected(response,
+                        "expected the balance object with a numeric amount "
+                        "and its type");
     }
-    return result;
+    return accepted((*json)["amount"].dump() + " "
+                    + util::escape_for_display(*type, 20));
   }
 
   std::string m_originator;

@@ -142,17 +142,22 @@ private:
     return get_request(account_url(), auth_headers(secrets));
   }
 
+  // Documented: the account object, with cash_credits as a decimal string.
   core::CheckResult interpret_check(const HttpResponse& response) const override
   {
-    auto result = HttpProvider::interpret_check(response);
-    const auto json = nlohmann::json::parse(response.body, nullptr, false);
-    if (result.status == core::CheckResult::Status::ok && json.is_object()
-        && json.contains("cash_credits") && json["cash_credits"].is_string()) {
-      result.balance =
-          util::escape_for_display(json["cash_credits"].get<std::string>(), 32)
-          + " USD";
+    if (!is_success(response)) {
+      return unexpected(response);
     }
-    return result;
+    const auto json = json_object(response.body);
+    const auto credits =
+        json ? string_member(*json, "cash_credits") : std::nullopt;
+    const auto amount = credits ? amount_text(*credits) : std::nullopt;
+    if (!amount) {
+      return unexpected(
+          response,
+          "expected the account object with cash_credits as a decimal string");
+    }
+    return accepted(*amount + " USD");
   }
 
   std::string m_auth_id;

@@ -192,18 +192,26 @@ private:
     return request;
   }
 
+  // Documented: {"number_of_recipients": 1, "number_of_messages": 1,
+  // "per_recipient": [...]}, computed without sending.
   core::CheckResult interpret_check(const HttpResponse& response) const override
   {
-    auto result = HttpProvider::interpret_check(response);
-    if (result.status == core::CheckResult::Status::ok) {
-      result.detail = "credentials accepted (dry run; nothing sent)";
-    } else if (const auto code = safe_code(
-                   nlohmann::json::parse(response.body, nullptr, false));
-               !code.empty()) {
-      result.detail = "dry run refused (HTTP " + std::to_string(response.status)
-                      + ", sinch " + code + ")";
+    const auto json = json_object(response.body);
+    if (!is_success(response)) {
+      const auto code = safe_code(json ? *json : nlohmann::json::object());
+      return unexpected(response,
+                        code.empty() ? "dry run refused"
+                                     : "dry run refused, sinch " + code);
     }
-    return result;
+    const auto count = [&json](const char* key) {
+      return json && json->contains(key) && (*json)[key].is_number_unsigned();
+    };
+    if (!count("number_of_recipients") || !count("number_of_messages")) {
+      return unexpected(response,
+                        "expected the dry-run result with number_of_recipients "
+                        "and number_of_messages");
+    }
+    return accepted(std::nullopt, " (dry run; nothing sent)");
   }
 
   std::string m_service_plan_id;

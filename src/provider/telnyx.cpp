@@ -136,25 +136,32 @@ private:
     return get_request(base_url() + "/v2/balance", auth_headers(secrets));
   }
 
+  // Documented: {"data": {"record_type": "balance", "balance": "300.00",
+  // "currency": "USD", ...}}.
   core::CheckResult interpret_check(const HttpResponse& response) const override
   {
-    auto result = HttpProvider::interpret_check(response);
-    const auto json = nlohmann::json::parse(response.body, nullptr, false);
-    if (result.status != core::CheckResult::Status::ok || !json.is_object()
-        || !json.contains("data") || !json["data"].is_object()) {
-      return result;
+    if (!is_success(response)) {
+      return unexpected(response);
     }
-    const auto& data = json["data"];
-    if (data.contains("balance") && data["balance"].is_string()) {
-      result.balance =
-          util::escape_for_display(data["balance"].get<std::string>(), 32);
-      if (data.contains("currency") && data["currency"].is_string()) {
-        *result.balance +=
-            " "
-            + util::escape_for_display(data["currency"].get<std::string>(), 8);
-      }
+    const char* const expected =
+        "expected {\"data\": {...}} with record_type \"balance\" and a "
+        "decimal balance";
+    const auto json = json_object(response.body);
+    if (!json || !json->contains("data") || !(*json)["data"].is_object()) {
+      return unexpected(response, expected);
     }
-    return result;
+    const auto& data = (*json)["data"];
+    const auto type = string_member(data, "record_type");
+    const auto balance = string_member(data, "balance");
+    const auto amount = balance ? amount_text(*balance) : std::nullopt;
+    const auto currency = string_member(data, "currency");
+    if ((data.contains("record_type") && type != "balance") || !amount
+        || (data.contains("currency") && !currency)) {
+      return unexpected(response, expected);
+    }
+    return accepted(
+        *amount
+        + (currency ? " " + util::escape_for_display(*currency, 8) : ""));
   }
 
   std::string m_from;

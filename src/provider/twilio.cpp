@@ -126,16 +126,34 @@ private:
     return get_request(account_url() + "/Balance.json", auth_headers(secrets));
   }
 
+  // Documented: {"account_sid": "AC...", "balance": "0.05", "currency":
+  // "USD"}; balance and currency may be null (subaccounts have none).
   core::CheckResult interpret_check(const HttpResponse& response) const override
   {
-    auto result = HttpProvider::interpret_check(response);
-    const auto json = nlohmann::json::parse(response.body, nullptr, false);
-    if (result.status == core::CheckResult::Status::ok && json.is_object()
-        && json.contains("balance") && json["balance"].is_string()) {
-      result.balance = json["balance"].get<std::string>() + " "
-                       + json.value("currency", std::string());
+    const char* const expected =
+        "expected the Balance.json object with string account_sid and "
+        "balance";
+    const auto json = json_object(response.body);
+    if (!is_success(response) || !json) {
+      return unexpected(response, is_success(response) ? expected : "");
     }
-    return result;
+    const auto sid = string_member(*json, "account_sid");
+    const auto balance = string_member(*json, "balance");
+    const bool balance_null =
+        json->contains("balance") && (*json)["balance"].is_null();
+    const auto currency = string_member(*json, "currency");
+    const bool currency_ok = currency || !json->contains("currency")
+                             || (*json)["currency"].is_null();
+    if (!sid || !sid->starts_with("AC") || !(balance || balance_null)
+        || !currency_ok) {
+      return unexpected(response, expected);
+    }
+    if (!balance) {
+      return accepted(std::nullopt, " (the account reports no balance)");
+    }
+    return accepted(
+        util::escape_for_display(*balance, 32)
+        + (currency ? " " + util::escape_for_display(*currency, 8) : ""));
   }
 
   std::string m_account_sid;

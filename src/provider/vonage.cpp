@@ -255,21 +255,24 @@ private:
                        {"Accept: application/json"});
   }
 
+  // Documented: {"value": 10.28, "autoReload": false}; value is a number
+  // (a decimal string is accepted too: the XML form of the same answer).
   core::CheckResult interpret_check(const HttpResponse& response) const override
   {
-    auto result = HttpProvider::interpret_check(response);
-    const auto json = nlohmann::json::parse(response.body, nullptr, false);
-    if (result.status == core::CheckResult::Status::ok && json.is_object()
-        && json.contains("value")) {
-      const auto& value = json["value"];
-      if (value.is_number()) {
-        result.balance = value.dump() + " " + k_balance_currency;
-      } else if (value.is_string()) {
-        result.balance = util::escape_for_display(value.get<std::string>(), 32)
-                         + " " + k_balance_currency;
-      }
+    if (!is_success(response)) {
+      return unexpected(response);
     }
-    return result;
+    const auto json = json_object(response.body);
+    const auto value = json && json->contains("value")
+                           ? amount_text((*json)["value"])
+                           : std::nullopt;
+    const bool reload_ok = !json || !json->contains("autoReload")
+                           || (*json)["autoReload"].is_boolean();
+    if (!value || !reload_ok) {
+      return unexpected(response,
+                        "expected the balance object with a numeric value");
+    }
+    return accepted(*value + " " + k_balance_currency);
   }
 
   std::string m_api_key;

@@ -148,9 +148,10 @@ TEST_CASE("providers check exits 77 for rejected credentials, 75 for "
     CAPTURE(checked.err);
     CHECK(checked.exit_code == c.expected);
     CHECK(line_for(checked.out, "twilio")
-              .starts_with(c.broken ? "twilio\tfailed\t" : "twilio\tok\t"));
+              .starts_with(c.broken ? "twilio\tunexpected_answer\t"
+                                    : "twilio\tok\t"));
     CHECK(line_for(checked.out, "vonage")
-              .starts_with(c.rejected ? "vonage\tcredentials rejected\t"
+              .starts_with(c.rejected ? "vonage\tcredentials_rejected\t"
                                       : "vonage\tok\t"));
     CHECK(line_for(checked.out, "plivo")
               .starts_with(c.down ? "plivo\tunreachable\t" : "plivo\tok\t"));
@@ -261,7 +262,7 @@ TEST_CASE("providers check reports a local fault for its provider and checks "
   CAPTURE(checked.err);
   CHECK(checked.exit_code == 77);
   CHECK(line_for(checked.out, "twilio").starts_with("twilio\tok\t"));
-  CHECK(line_for(checked.out, "telnyx").starts_with("telnyx\terror\t"));
+  CHECK(line_for(checked.out, "telnyx").starts_with("telnyx\tconfig_error\t"));
   CHECK(contains(line_for(checked.out, "telnyx"), "0644"));
   CHECK(line_for(checked.out, "clicksend").starts_with("clicksend\tok\t"));
   CHECK(fakes.fake("twilio").request_count() == 1);
@@ -274,7 +275,7 @@ TEST_CASE("providers check reports a local fault for its provider and checks "
   REQUIRE(json["providers"].size() == 3);
   for (const auto& entry : json["providers"]) {
     if (entry["name"] == "telnyx") {
-      CHECK(entry["status"] == "error");
+      CHECK(entry["status"] == "config_error");
       CHECK(entry["exit_code"] == 77);
     } else {
       CHECK(entry["ok"] == true);

@@ -155,7 +155,8 @@ Answer send_answer(const std::string& kind)
 Answer check_answer(const std::string& kind)
 {
   if (kind == "twilio") {
-    return ok(R"({"balance":"12.34","currency":"USD"})");
+    return ok(R"({"account_sid":")" + std::string(k_twilio_sid)
+              + R"(","balance":"12.34","currency":"USD"})");
   }
   if (kind == "vonage") {
     return ok(R"({"value":10.28,"autoReload":false})");
@@ -164,7 +165,8 @@ Answer check_answer(const std::string& kind)
     return ok(R"({"api_id":"e2e","cash_credits":"5.50000"})");
   }
   if (kind == "telnyx") {
-    return ok(R"({"data":{"balance":"300.00","currency":"USD"}})");
+    return ok(R"({"data":{"record_type":"balance","balance":"300.00",)"
+              R"("currency":"USD","credit_limit":"100.00"}})");
   }
   if (kind == "sinch") {
     return ok(R"({"number_of_recipients":1,"number_of_messages":1})");
@@ -173,8 +175,9 @@ Answer check_answer(const std::string& kind)
     return ok(R"({"payment":"prepaid","type":"credits","amount":10.5})");
   }
   if (kind == "clicksend") {
-    return ok(R"({"data":{"balance":"7.25","_currency":)"
-              R"({"currency_name_short":"AUD"}}})");
+    return ok(
+        R"({"http_code":200,"response_code":"SUCCESS","data":)"
+        R"({"balance":"7.25","_currency":{"currency_name_short":"AUD"}}})");
   }
   if (kind == "aws-sns") {
     return {200,

@@ -29,6 +29,14 @@ const char* const k_published =
     "d74b8436-ae13-5ab4-a9ff-ce54dfea72a0</RequestId></ResponseMetadata>"
     "</PublishResponse>";
 
+// The documented answer to GetSMSSandboxAccountStatus, as AWS sends it.
+const char* const k_sandbox_status =
+    "<GetSMSSandboxAccountStatusResponse "
+    "xmlns=\"http://sns.amazonaws.com/doc/2010-03-31/\">"
+    "<GetSMSSandboxAccountStatusResult><IsInSandbox>true</IsInSandbox>"
+    "</GetSMSSandboxAccountStatusResult><ResponseMetadata><RequestId>x"
+    "</RequestId></ResponseMetadata></GetSMSSandboxAccountStatusResponse>";
+
 std::string error_xml(const std::string& code, const std::string& message)
 {
   return "<ErrorResponse xmlns=\"http://sns.amazonaws.com/doc/2010-03-31/\">"
@@ -216,7 +224,12 @@ TEST_CASE("aws-sns: Publish request matches the SDK capture")
 
 TEST_CASE("aws-sns: libcurl's SigV4 signature verifies with the reference")
 {
-  FakeServer server(answer(200, k_published));
+  FakeServer server([](const RecordedRequest& request,
+                       httplib::Response& response) {
+    const bool check =
+        request.body.find("GetSMSSandboxAccountStatus") != std::string::npos;
+    response.set_content(check ? k_sandbox_status : k_published, "text/xml");
+  });
   auto provider = provider_from_toml(sns_toml(server.base_url()));
   CHECK(provider->send(otp_message()).status == core::SendStatus::sent);
   CHECK(provider->check().status == core::CheckResult::Status::ok);
@@ -360,11 +373,7 @@ TEST_CASE("aws-sns: connection refused is temporary")
 
 TEST_CASE("aws-sns: check is a read-only GetSMSSandboxAccountStatus")
 {
-  FakeServer server(answer(
-      200,
-      "<GetSMSSandboxAccountStatusResponse><GetSMSSandboxAccountStatusResult>"
-      "<IsInSandbox>true</IsInSandbox></GetSMSSandboxAccountStatusResult>"
-      "</GetSMSSandboxAccountStatusResponse>"));
+  FakeServer server(answer(200, k_sandbox_status));
   auto provider = provider_from_toml(sns_toml(server.base_url()));
   const auto result = provider->check();
   CHECK(result.status == core::CheckResult::Status::ok);
@@ -382,7 +391,8 @@ TEST_CASE("aws-sns: check is a read-only GetSMSSandboxAccountStatus")
 
   FakeServer refusing(answer(403, error_xml("InvalidClientTokenId", "x")));
   provider = provider_from_toml(sns_toml(refusing.base_url()));
-  CHECK(provider->check().status == core::CheckResult::Status::auth);
+  CHECK(provider->check().status
+        == core::CheckResult::Status::credentials_rejected);
 }
 
 TEST_CASE("aws-sns: describe_request redacts the credentials")

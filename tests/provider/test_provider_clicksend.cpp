@@ -207,7 +207,7 @@ TEST_CASE("clicksend: check maps 401 to a credential failure")
 {
   FakeServer server(json_answer(401, R"({"response_code":"UNAUTHORIZED"})"));
   auto provider = provider_from_toml(config(server.base_url()));
-  CHECK(provider->check().status == CheckResult::Status::auth);
+  CHECK(provider->check().status == CheckResult::Status::credentials_rejected);
   for (const auto& request : server.requests()) {
     CHECK(request.path == "/v3/account");
   }

@@ -162,7 +162,8 @@ TEST_CASE("messagebird: check reads the balance and never sends")
   {
     FakeServer server(json_answer(401, errors(2, "")));
     auto provider = provider_from_toml(config(server.base_url()));
-    CHECK(provider->check().status == CheckResult::Status::auth);
+    CHECK(provider->check().status
+          == CheckResult::Status::credentials_rejected);
     for (const auto& request : server.requests()) {
       CHECK(request.path != "/messages");
     }

@@ -173,7 +173,7 @@ TEST_CASE("plivo: check")
     FakeServer server(json_answer(401, "{}"));
     const auto result =
         provider_from_toml(plivo_toml(server.base_url()))->check();
-    CHECK(result.status == core::CheckResult::Status::auth);
+    CHECK(result.status == core::CheckResult::Status::credentials_rejected);
   }
 }
 

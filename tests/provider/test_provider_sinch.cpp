@@ -163,7 +163,8 @@ TEST_CASE("sinch: check uses a dry run and never the send endpoint")
   {
     FakeServer server(json_answer(401, "{}"));
     auto provider = provider_from_toml(config(server.base_url()));
-    CHECK(provider->check().status == CheckResult::Status::auth);
+    CHECK(provider->check().status
+          == CheckResult::Status::credentials_rejected);
     for (const auto& request : server.requests()) {
       CHECK(request.path.ends_with("/dry_run"));
     }

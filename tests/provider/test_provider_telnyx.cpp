@@ -170,7 +170,7 @@ TEST_CASE("telnyx: check")
     FakeServer server(json_answer(401, errors_answer("10009")));
     const auto result =
         provider_from_toml(telnyx_toml(server.base_url()))->check();
-    CHECK(result.status == core::CheckResult::Status::auth);
+    CHECK(result.status == core::CheckResult::Status::credentials_rejected);
   }
 }
 

@@ -329,7 +329,7 @@ TEST_CASE("vonage: check")
         R"({"error-code":"401","error-code-label":"authentication failed"})"));
     const auto result =
         provider_from_toml(vonage_toml(server.base_url()))->check();
-    CHECK(result.status == core::CheckResult::Status::auth);
+    CHECK(result.status == core::CheckResult::Status::credentials_rejected);
   }
 }
 

@@ -105,3 +105,16 @@ TEST_CASE("an unwritable outbox is an I/O error found by prepare")
   });
   CHECK(on_send.code == ExitCode::io);
 }
+
+TEST_CASE("check: a writable outbox passes, an unwritable one is config_error")
+{
+  using Status = smsotp::core::CheckResult::Status;
+  TempDir dir;
+  const auto writable = file_provider("outbox.txt", dir.path())->check();
+  CHECK(writable.status == Status::ok);
+  CHECK_FALSE(smsotp::test::path_exists(dir.file("outbox.txt")));
+  const auto unwritable =
+      file_provider("missing/dir/outbox.txt", dir.path())->check();
+  CHECK(unwritable.status == Status::config_error);
+  CHECK_CONTAINS(unwritable.detail, "cannot write");
+}

@@ -1,0 +1,170 @@
+#include "provider/check_outcome.hpp"
+
+#include "util/string.hpp"
+
+#include <algorithm>
+#include <cctype>
+
+namespace smsotp::provider {
+
+namespace {
+
+// Without a Retry-After, try a rate-limited check again after this long.
+constexpr std::int64_t k_default_retry_after = 30;
+
+core::CheckResult make(core::CheckResult::Status status,
+                       std::string detail,
+                       std::optional<std::int64_t> retry_after = std::nullopt)
+{
+  core::CheckResult result;
+  result.status = status;
+  result.detail = std::move(detail);
+  result.retry_after = retry_after;
+  return result;
+}
+
+std::string http(const HttpResponse& response)
+{
+  return "HTTP " + std::to_string(response.status);
+}
+
+// "HTTP 200, text/html, 97 bytes": what arrived, without its content.
+std::string summary(const HttpResponse& response)
+{
+  std::string text = http(response) + ", ";
+  if (response.body.empty()) {
+    return text + "empty body";
+  }
+  if (!response.content_type.empty()) {
+    text += util::escape_for_display(response.content_type, 40) + ", ";
+  }
+  return text + std::to_string(response.body.size()) + " bytes";
+}
+
+} // namespace
+
+std::optional<core::CheckResult>
+generic_check_outcome(const HttpResponse& response, const std::string& provider)
+{
+  using Status = core::CheckResult::Status;
+  const std::string error = util::escape_for_display(response.error, 200);
+  switch (response.transport) {
+    case Transport::not_connected:
+      return make(Status::unreachable,
+                  "cannot reach the provider (" + error
+                      + "); credentials not confirmed, try again");
+    case Transport::tls_untrusted:
+      return make(Status::unexpected_answer,
+                  "TLS verification failed (" + error
+                      + "); credentials not checked (for a private CA set "
+                        "ca_file)");
+    case Transport::interrupted:
+      return make(Status::unreachable,
+                  "interrupted; credentials not confirmed");
+    case Transport::lost:
+      return make(Status::unreachable,
+                  "no answer from the provider (" + error
+                      + "); credentials not confirmed, try again");
+    case Transport::ok:
+      break;
+  }
+  const long status = response.status;
+  if (status == 401 || status == 403) {
+    return make(Status::credentials_rejected,
+                "credentials rejected (" + http(response) + ")");
+  }
+  if (status == 429) {
+    const auto wait = response.retry_after.value_or(k_default_retry_after);
+    return make(Status::rate_limited,
+                "rate-limited by the provider (" + http(response)
+                    + "); credentials not confirmed, try again after "
+                    + std::to_string(wait) + "s",
+                wait);
+  }
+  if (status >= 300 && status < 400) {
+    return check_unexpected(
+        response, provider, "a redirect, not followed; check base_url");
+  }
+  if (status >= 500) {
+    return make(Status::unreachable,
+                "the provider answered " + http(response)
+                    + " (a server error); credentials not confirmed, try "
+                      "again later",
+                response.retry_after);
+  }
+  if (status < 200) {
+    return check_unexpected(response, provider);
+  }
+  return std::nullopt;
+}
+
+core::CheckResult check_accepted(std::optional<std::string> balance,
+                                 const std::string& note)
+{
+  auto result = make(core::CheckResult::Status::ok,
+                     "credentials accepted" + (note.empty() ? "" : note));
+  result.balance = std::move(balance);
+  return result;
+}
+
+core::CheckResult check_unexpected(const HttpResponse& response,
+                                   const std::string& provider,
+                                   const std::string& expected)
+{
+  return make(core::CheckResult::Status::unexpected_answer,
+              "unexpected answer from " + provider + " (" + summary(response)
+                  + (expected.empty() ? "" : "; " + expected)
+                  + "); credentials not confirmed");
+}
+
+core::CheckResult check_rejected(const HttpResponse& response,
+                                 const std::string& why)
+{
+  return make(core::CheckResult::Status::credentials_rejected,
+              "credentials rejected (" + http(response)
+                  + (why.empty() ? "" : ", " + why) + ")");
+}
+
+std::optional<nlohmann::json> json_object(const std::string& body)
+{
+  auto json = nlohmann::json::parse(body, nullptr, false);
+  if (!json.is_object()) {
+    return std::nullopt;
+  }
+  return json;
+}
+
+std::optional<std::string> string_member(const nlohmann::json& json,
+                                         const std::string& key)
+{
+  if (!json.is_object() || !json.contains(key) || !json[key].is_string()) {
+    return std::nullopt;
+  }
+  return json[key].get<std::string>();
+}
+
+std::optional<std::string> amount_text(const nlohmann::json& value)
+{
+  if (value.is_number()) {
+    return value.dump();
+  }
+  if (!value.is_string()) {
+    return std::nullopt;
+  }
+  const auto text = value.get<std::string>();
+  const auto digits = std::count_if(text.begin(), text.end(), [](char c) {
+    return std::isdigit(static_cast<unsigned char>(c)) != 0;
+  });
+  const bool decimal =
+      digits > 0 && text.size() <= 32
+      && std::all_of(text.begin(), text.end(), [](char c) {
+           return std::isdigit(static_cast<unsigned char>(c)) != 0 || c == '.'
+                  || c == '-';
+         });
+  if (!decimal) {
+    return std::nullopt;
+  }
+  return text;
+}
+
+} // namespace smsotp::provider
