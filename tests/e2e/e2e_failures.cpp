@@ -59,10 +59,10 @@ const std::vector<Row>& rows()
        0,
        "TLS verification failed",
        [](const Sandbox& box) { return over_tls(box, true, "localhost"); }},
-      {"F5 TLS handshake with a server that speaks plain HTTP",
-       69,
+      {"F5 TLS handshake with a server that speaks plain HTTP: not sent",
+       75,
        0,
-       "TLS verification failed",
+       "cannot reach the provider.*; not sent",
        [](const Sandbox& box) {
          const FakeProvider plain(kind_handler("twilio"));
          auto outcome =
@@ -253,7 +253,7 @@ const std::vector<Row>& rows()
        1,
        "delivery status unknown",
        [](const Sandbox& box) {
-         const ResetServer server;
+         const RawServer server(RawPhase::reset_after_request);
          auto outcome = send_json(box,
                                   kinds_config(box,
                                                {{"twilio",
@@ -267,10 +267,11 @@ const std::vector<Row>& rows()
              bodies.empty() ? "" : code_in_text(url_decode(bodies[0]));
          return outcome;
        }},
-      {"F18 redirect",
-       69,
+      {"F18 redirect: the server read the request, outcome unknown",
+       76,
        1,
-       "unexpected redirect \\(HTTP 302\\); not followed",
+       "unexpected redirect \\(HTTP 302\\), not followed; delivery status "
+       "unknown",
        [](const Sandbox& box) {
          const FakeProvider target(kind_handler("twilio"));
          auto outcome =

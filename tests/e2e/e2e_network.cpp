@@ -3,7 +3,10 @@
 
 #include "failure_steps.hpp"
 
+#include <array>
 #include <csignal>
+#include <ctime>
+#include <regex>
 #include <thread>
 
 using namespace e2e;
@@ -38,6 +41,63 @@ TEST_CASE("F9: a short Retry-After is waited for, then the request is resent")
   CHECK(elapsed >= 1s);
   CHECK(contains(sent.err, "not processed; retrying in 1000 ms"));
   CHECK(contains(sent.err, "(retry-after: 1s)"));
+}
+
+namespace {
+
+// An HTTP-date `seconds` from now.
+std::string http_date_in(std::int64_t seconds)
+{
+  const std::time_t when = std::time(nullptr) + seconds;
+  std::tm parts{};
+  ::gmtime_r(&when, &parts);
+  std::array<char, 64> text{};
+  std::strftime(text.data(), text.size(), "%a, %d %b %Y %H:%M:%S GMT", &parts);
+  return text.data();
+}
+
+} // namespace
+
+TEST_CASE("F9: a Retry-After over 10 s, too large or as a far date ends the "
+          "attempt at once and is reported")
+{
+  const std::vector<std::pair<std::string, std::string>> values{
+      {"11", "\\(retry-after: 11s\\)"},
+      {"99999999999999999999", "\\(retry-after: 86400s\\)"},
+      {http_date_in(120), "\\(retry-after: 1(19|20|21)s\\)"},
+  };
+  for (const auto& [value, reported] : values) {
+    CAPTURE(value);
+    const Sandbox box;
+    const FakeProvider fake(
+        always(retry_after(twilio_error(429, 20429), value)));
+    const std::string config = kinds_config(
+        box, {{"twilio", "twilio", fake.base_url(), "", "retries = 2\n"}});
+    const auto start = std::chrono::steady_clock::now();
+    const auto sent = box.run({"-c", config, "send", "--to", k_to});
+    CAPTURE(sent.err);
+    CHECK(sent.exit_code == 75);
+    CHECK(fake.request_count() == 1);
+    CHECK(std::chrono::steady_clock::now() - start < 3s);
+    CHECK(std::regex_search(sent.err, std::regex(reported)));
+  }
+}
+
+TEST_CASE("F9: a Retry-After date within 10 s is waited for")
+{
+  const Sandbox box;
+  const FakeProvider fake(
+      always(retry_after(twilio_error(429, 20429), http_date_in(2))));
+  const std::string config = kinds_config(
+      box, {{"twilio", "twilio", fake.base_url(), "", "retries = 1\n"}});
+  const auto start = std::chrono::steady_clock::now();
+  const auto sent = box.run({"-c", config, "-v", "send", "--to", k_to});
+  CAPTURE(sent.err);
+  CHECK(sent.exit_code == 75);
+  CHECK(fake.request_count() == 2);
+  CHECK(std::chrono::steady_clock::now() - start >= 900ms);
+  CHECK(std::regex_search(sent.err,
+                          std::regex("not processed; retrying in [12]000 ms")));
 }
 
 TEST_CASE("F1/F2: a connection that never happened is retried `retries` times")
