@@ -20,6 +20,7 @@
 //   success_regex = '^STATUS:OK\b'
 //   message_id_regex = 'ID:([0-9]+)'
 //   recipient_error_regex = '^STATUS:ERR CODE:106\b'
+//   failure_regex = '^STATUS:ERR\b'
 //   check_url = "https://sms.example.in/api/balance"
 //   check_query = ["apikey={secret}"]
 //   check_success_regex = '^BALANCE:[0-9]'
