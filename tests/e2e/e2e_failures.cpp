@@ -223,6 +223,27 @@ const std::vector<Row>& rows()
                         "twilio",
                         "retries = 0\ntimeout = \"1s\"\n");
        }},
+      {"F16 over TLS: the request went out, no answer within the timeout",
+       76,
+       1,
+       "delivery status unknown",
+       [](const Sandbox& box) {
+         const auto cert = make_test_cert(box);
+         const FakeProvider fake(
+             always(with(twilio_answer(Reply::created), 3s)), &cert);
+         auto outcome = send_json(box,
+                                  kinds_config(box,
+                                               {{"twilio",
+                                                 "twilio",
+                                                 fake.base_url(),
+                                                 cert.cert,
+                                                 "retries = 2\ntimeout = "
+                                                 "\"1s\"\n"}}));
+         const auto requests = fake.requests();
+         outcome.requests = requests.size();
+         outcome.code = requests.empty() ? "" : code_in(requests.back());
+         return outcome;
+       }},
       {"F16 an answer dripping one byte at a time",
        76,
        1,
