@@ -151,11 +151,27 @@ bool split_url(const std::string& url,
 // may act on it. CURLINFO_REQUEST_SIZE is reset when a transfer starts and
 // grows only by what libcurl's send accepted; an HTTP/2 stream counts what
 // was queued for the connection, which errs towards "may have left".
+// Through a proxy it also counts the CONNECT request, which is not ours:
+// for https nothing of ours can leave before the TLS handshake with the
+// provider is done (CURLINFO_APPCONNECT_TIME_T stays 0 until then).
 bool request_left(CURL* handle)
 {
   long size = 0;
-  return curl_easy_getinfo(handle, CURLINFO_REQUEST_SIZE, &size) != CURLE_OK
-         || size > 0;
+  if (curl_easy_getinfo(handle, CURLINFO_REQUEST_SIZE, &size) != CURLE_OK) {
+    return true;
+  }
+  if (size <= 0) {
+    return false;
+  }
+  const char* scheme = nullptr;
+  curl_easy_getinfo(handle, CURLINFO_SCHEME, &scheme);
+  if (scheme == nullptr || ::strcasecmp(scheme, "https") != 0) {
+    return true;
+  }
+  curl_off_t secured = 0;
+  return curl_easy_getinfo(handle, CURLINFO_APPCONNECT_TIME_T, &secured)
+             != CURLE_OK
+         || secured > 0;
 }
 
 // A failed transfer is classified by the phase it reached, not by the

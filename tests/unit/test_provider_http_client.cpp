@@ -307,3 +307,29 @@ TEST_CASE("perform refuses plain http to a non-loopback host")
   CHECK(response.status == 0);
   CHECK_CONTAINS(response.error, "not supported or disabled");
 }
+
+TEST_CASE("through a proxy, the CONNECT request is not ours: a tunnel refused "
+          "or a handshake broken inside it is not_connected")
+{
+  const std::vector<std::pair<std::string, std::string>> proxies{
+      {"CONNECT refused", raw_answer("HTTP/1.1 403 Forbidden", {}, "")},
+      {"tunnel open, then closed during the TLS handshake",
+       "HTTP/1.1 200 Connection established\r\n\r\n"},
+  };
+  for (const auto& [name, reply] : proxies) {
+    CAPTURE(name);
+    const RawServer proxy(RawPhase::reply, reply);
+    const smsotp::test::ScopedEnv https_proxy("https_proxy", proxy.base_url());
+    const smsotp::test::ScopedEnv upper("HTTPS_PROXY", std::nullopt);
+    const smsotp::test::ScopedEnv all("ALL_PROXY", std::nullopt);
+    const smsotp::test::ScopedEnv no_proxy("no_proxy", std::nullopt);
+    const smsotp::test::ScopedEnv no_proxy_upper("NO_PROXY", std::nullopt);
+    HttpRequest request;
+    request.url = "https://127.0.0.1:9/send";
+    request.body = "To=%2B15551234567";
+    const auto response = perform(request, fast_options());
+    CAPTURE(response.error);
+    CHECK(response.transport == Transport::not_connected);
+    CHECK(proxy.request_count() == 1);
+  }
+}
