@@ -48,6 +48,12 @@ const std::vector<Phase>& phases()
          return raw_answer(
              "HTTP/1.1 200 OK", {"Content-Type: application/json"}, "", 512);
        }},
+      {"headers without a length, then close (an empty body)",
+       RawPhase::reply,
+       [](const std::string&) {
+         return std::string(
+             "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n\r\n");
+       }},
       {"success body shorter than its Content-Length",
        RawPhase::reply,
        [](const std::string& kind) {

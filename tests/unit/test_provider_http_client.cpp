@@ -247,6 +247,7 @@ TEST_CASE("once the request left, every failure without a whole answer is "
                   ok_body,
                   static_cast<long>(ok_body.size()) + 40)},
       {"status line cut in the middle", "HTTP/1.1 20"},
+      {"only an interim 100 Continue", "HTTP/1.1 100 Continue\r\n\r\n"},
   };
   for (const auto& [name, reply] : replies) {
     CAPTURE(name);
