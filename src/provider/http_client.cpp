@@ -187,7 +187,8 @@ Transport classify(CURLcode code, CURL* handle)
     return Transport::ok;
   }
   if (code == CURLE_ABORTED_BY_CALLBACK) {
-    return Transport::interrupted;
+    return request_left(handle) ? Transport::interrupted
+                                : Transport::interrupted_unsent;
   }
   if (request_left(handle)) {
     return Transport::lost;

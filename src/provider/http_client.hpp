@@ -45,13 +45,14 @@ struct HttpRequest
 // have acted; after it, only a complete answer can say what it did.
 enum class Transport
 {
-  ok,            // a complete HTTP response arrived
-  not_connected, // nothing of the request left: DNS, connect, or a TLS
-                 // handshake the peer broke off (reset, close, not TLS)
-  tls_untrusted, // the server's certificate failed verification: not sent
-  lost,          // the request (or part of it) left, but no complete,
-                 // well-formed answer came back, whatever the reason
-  interrupted,   // SIGINT/SIGTERM during the transfer
+  ok,                 // a complete HTTP response arrived
+  not_connected,      // nothing of the request left: DNS, connect, or a TLS
+                      // handshake the peer broke off (reset, close, not TLS)
+  tls_untrusted,      // the server's certificate failed verification: not sent
+  lost,               // the request (or part of it) left, but no complete,
+                      // well-formed answer came back, whatever the reason
+  interrupted,        // SIGINT/SIGTERM once the request may have left
+  interrupted_unsent, // SIGINT/SIGTERM before any byte of it left
 };
 
 struct HttpResponse

@@ -40,6 +40,10 @@ generic_outcome(const HttpResponse& response, const std::string& provider_name)
           provider_name,
           "interrupted during delivery; the code may have been delivered",
           k_default_retry_after);
+    case Transport::interrupted_unsent:
+      return result(core::SendStatus::temporary,
+                    provider_name,
+                    "interrupted before the request was sent; not sent");
     case Transport::lost:
       return result(core::SendStatus::unknown,
                     provider_name,

@@ -2,6 +2,7 @@
 // F19, F20 and G2/G3 of research/security.md) through the binary.
 
 #include "failure_steps.hpp"
+#include "raw_servers.hpp"
 
 #include <array>
 #include <csignal>
@@ -174,6 +175,31 @@ TEST_CASE("SIGINT while waiting to retry or during the transfer: the JSON "
     CHECK(error.contains("challenge_id") == in_transfer);
     CHECK(verify(box, config, code).exit_code == (in_transfer ? 0 : 1));
   }
+}
+
+TEST_CASE("SIGINT before any byte of the request left: not sent, no code "
+          "kept")
+{
+  const Sandbox box;
+  const SilentServer silent; // the TLS handshake never gets an answer
+  const std::string config = kinds_config(
+      box,
+      {{"twilio",
+        "twilio",
+        "https://127.0.0.1:" + std::to_string(silent.port()),
+        "",
+        "retries = 0\ntimeout = \"30s\"\nconnect_timeout = \"30s\"\n"}});
+  auto child = box.start({"-c", config, "--json", "send", "--to", k_to});
+  std::this_thread::sleep_for(1s);
+  ::kill(child.pid(), SIGINT);
+  const auto result = child.finish();
+  CAPTURE(result.out);
+  CAPTURE(result.err);
+  CHECK(result.exit_code == 130);
+  const auto error = one_json(result)["error"];
+  CHECK_FALSE(error.contains("challenge_id"));
+  CHECK(contains(result.err, "not sent"));
+  CHECK(sql_value(box.db(), "SELECT state FROM challenge") == "failed");
 }
 
 TEST_CASE("SIGINT while waiting to retry ends the chain: no failover, no "

@@ -43,6 +43,12 @@ TEST_CASE("transport failures decide between not sent and unknown")
   CHECK(tls->status == SendStatus::permanent);
   CHECK_CONTAINS(tls->detail, "ca_file");
 
+  const auto unsent =
+      generic_outcome(response(Transport::interrupted_unsent), "p");
+  REQUIRE(unsent.has_value());
+  CHECK(unsent->status == SendStatus::temporary);
+  CHECK_CONTAINS(unsent->detail, "not sent");
+
   for (const auto transport : {Transport::lost, Transport::interrupted}) {
     const auto outcome = generic_outcome(response(transport), "p");
     REQUIRE(outcome.has_value());
