@@ -229,9 +229,13 @@ int run_send(const GlobalOptions& global,
   provider::ChainResult chain;
   try {
     check_interrupted();
+    // --provider names the one provider to use: no cooldown applies, and
+    // none is reported.
     chain = provider::deliver(providers,
                               message,
-                              store->skipped_providers(clock.now()),
+                              !options.provider
+                                  ? store->skipped_providers(clock.now())
+                                  : std::map<std::string, std::int64_t>{},
                               config.provider_cooldown.value,
                               clock.now());
   } catch (const Error&) {

@@ -59,6 +59,7 @@ generic_check_outcome(const HttpResponse& response, const std::string& provider)
                       + "); credentials not checked (for a private CA set "
                         "ca_file)");
     case Transport::interrupted:
+    case Transport::interrupted_unsent:
       return make(Status::unreachable,
                   "interrupted; credentials not confirmed");
     case Transport::lost:

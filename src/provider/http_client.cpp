@@ -5,6 +5,7 @@
 
 #include <curl/curl.h>
 
+#include <algorithm>
 #include <arpa/inet.h>
 #include <array>
 #include <cstdlib>
@@ -36,7 +37,8 @@ struct Transfer
 {
   std::string body;
   bool too_large = false;
-  std::optional<std::int64_t> retry_after;
+  // The value of the last Retry-After header, if there was one.
+  std::optional<std::string> retry_after;
 };
 
 std::size_t on_body(char* data, std::size_t size, std::size_t count, void* user)
@@ -51,32 +53,55 @@ std::size_t on_body(char* data, std::size_t size, std::size_t count, void* user)
   return bytes;
 }
 
+// Notes the Retry-After header; libcurl parses it (CURLINFO_RETRY_AFTER),
+// but cannot tell a missing header from one it could not read.
 std::size_t
 on_header(char* data, std::size_t size, std::size_t count, void* user)
 {
   auto* transfer = static_cast<Transfer*>(user);
   const std::size_t bytes = size * count;
-  std::string_view line(data, bytes);
+  const std::string_view line(data, bytes);
   constexpr std::string_view k_name = "retry-after:";
-  if (line.size() > k_name.size()) {
-    std::string lower;
-    for (std::size_t i = 0; i < k_name.size(); ++i) {
-      lower +=
-          static_cast<char>(std::tolower(static_cast<unsigned char>(line[i])));
+  if (line.size() > k_name.size()
+      && ::strncasecmp(line.data(), k_name.data(), k_name.size()) == 0) {
+    auto value = util::trim(line.substr(k_name.size()));
+    while (!value.empty() && (value.back() == '\r' || value.back() == '\n')) {
+      value.remove_suffix(1);
     }
-    if (lower == k_name) {
-      auto value = util::trim(line.substr(k_name.size()));
-      while (!value.empty() && (value.back() == '\r' || value.back() == '\n')) {
-        value.remove_suffix(1);
-      }
-      // Only the delta-seconds form; an HTTP date is ignored.
-      if (std::uint64_t seconds = 0;
-          util::parse_uint(value, seconds) && seconds < 86400) {
-        transfer->retry_after = static_cast<std::int64_t>(seconds);
-      }
-    }
+    transfer->retry_after = std::string(value);
   }
   return bytes;
+}
+
+// The server's Retry-After in seconds, both forms (delta-seconds and
+// HTTP-date), at most k_max_retry_after. libcurl answers 0 for "0", for a
+// date now or past, and also for what it cannot read, which includes a
+// number too large for its integer type: such a number asks for the
+// longest wait, not for none. Anything else unreadable counts as absent.
+std::optional<std::int64_t> retry_after_seconds(CURL* handle,
+                                                const Transfer& transfer)
+{
+  if (!transfer.retry_after) {
+    return std::nullopt;
+  }
+  curl_off_t seconds = 0;
+  curl_easy_getinfo(handle, CURLINFO_RETRY_AFTER, &seconds);
+  if (seconds > 0) {
+    return std::min<std::int64_t>(seconds, k_max_retry_after);
+  }
+  const std::string& value = *transfer.retry_after;
+  const bool digits =
+      !value.empty()
+      && value.find_first_not_of("0123456789") == std::string::npos;
+  if (digits) {
+    return value.find_first_not_of('0') == std::string::npos
+               ? 0
+               : k_max_retry_after;
+  }
+  if (curl_getdate(value.c_str(), nullptr) != -1) {
+    return 0; // a date that has passed
+  }
+  return std::nullopt;
 }
 
 int on_progress(void*, curl_off_t, curl_off_t, curl_off_t, curl_off_t)
@@ -121,49 +146,65 @@ bool split_url(const std::string& url,
   return !host.empty();
 }
 
-const char* request_scheme(CURL* handle)
+// True once any byte of the HTTP request was handed to the connection
+// (the socket, or the TLS layer that writes to it): from then on the server
+// may act on it. CURLINFO_REQUEST_SIZE is reset when a transfer starts and
+// grows only by what libcurl's send accepted; an HTTP/2 stream counts what
+// was queued for the connection, which errs towards "may have left".
+// Through a proxy it also counts the CONNECT request, which is not ours:
+// for https nothing of ours can leave before the TLS handshake with the
+// provider is done (CURLINFO_APPCONNECT_TIME_T stays 0 until then).
+bool request_left(CURL* handle)
 {
+  long size = 0;
+  if (curl_easy_getinfo(handle, CURLINFO_REQUEST_SIZE, &size) != CURLE_OK) {
+    return true;
+  }
+  if (size <= 0) {
+    return false;
+  }
   const char* scheme = nullptr;
   curl_easy_getinfo(handle, CURLINFO_SCHEME, &scheme);
-  return scheme != nullptr ? scheme : "";
+  if (scheme == nullptr || ::strcasecmp(scheme, "https") != 0) {
+    return true;
+  }
+  curl_off_t secured = 0;
+  return curl_easy_getinfo(handle, CURLINFO_APPCONNECT_TIME_T, &secured)
+             != CURLE_OK
+         || secured > 0;
 }
 
-Transport classify(CURLcode code, const Transfer& transfer, CURL* handle)
+// A failed transfer is classified by the phase it reached, not by the
+// error code: once the request may have left, no error code can prove that
+// the server did not act on it (a garbled status line, a reset and a
+// timeout all come after the server read the message). Before that, only
+// the certificate checks mean "do not trust this server"; every other
+// handshake failure (reset, close, a peer that does not speak TLS) is a
+// connection that never carried the request.
+Transport classify(CURLcode code, CURL* handle)
 {
+  if (code == CURLE_OK) {
+    return Transport::ok;
+  }
+  if (code == CURLE_ABORTED_BY_CALLBACK) {
+    return request_left(handle) ? Transport::interrupted
+                                : Transport::interrupted_unsent;
+  }
+  if (request_left(handle)) {
+    return Transport::lost;
+  }
   switch (code) {
-    case CURLE_OK:
-      return Transport::ok;
-    case CURLE_COULDNT_RESOLVE_HOST:
-    case CURLE_COULDNT_RESOLVE_PROXY:
-    case CURLE_COULDNT_CONNECT:
-    case CURLE_UNSUPPORTED_PROTOCOL:
-    case CURLE_URL_MALFORMAT:
-      return Transport::not_connected;
     case CURLE_PEER_FAILED_VERIFICATION:
-    case CURLE_SSL_CONNECT_ERROR:
     case CURLE_SSL_CERTPROBLEM:
     case CURLE_SSL_CIPHER:
     case CURLE_SSL_CACERT_BADFILE:
+    case CURLE_SSL_CRL_BADFILE:
     case CURLE_SSL_ISSUER_ERROR:
     case CURLE_SSL_PINNEDPUBKEYNOTMATCH:
     case CURLE_SSL_INVALIDCERTSTATUS:
       return Transport::tls_untrusted;
-    case CURLE_ABORTED_BY_CALLBACK:
-      return Transport::interrupted;
-    case CURLE_OPERATION_TIMEDOUT: {
-      // A timeout before the connection (and, for https, the TLS
-      // handshake) was complete means nothing was sent.
-      curl_off_t connected = 0;
-      curl_off_t secured = 0;
-      curl_easy_getinfo(handle, CURLINFO_CONNECT_TIME_T, &connected);
-      curl_easy_getinfo(handle, CURLINFO_APPCONNECT_TIME_T, &secured);
-      const bool tls = ::strcasecmp(request_scheme(handle), "https") == 0;
-      return connected == 0 || (tls && secured == 0) ? Transport::not_connected
-                                                     : Transport::lost;
-    }
     default:
-      static_cast<void>(transfer);
-      return Transport::lost;
+      return Transport::not_connected;
   }
 }
 
@@ -243,7 +284,7 @@ HttpResponse perform(const HttpRequest& request, const HttpOptions& options)
     curl_easy_setopt(h, CURLOPT_USERPWD, request.aws_credentials.c_str());
   }
   const CURLcode code = curl_easy_perform(h);
-  response.transport = classify(code, transfer, h);
+  response.transport = classify(code, h);
   if (transfer.too_large) {
     response.transport = Transport::lost;
     response.error = "response larger than "
@@ -259,7 +300,7 @@ HttpResponse perform(const HttpRequest& request, const HttpOptions& options)
     response.content_type = content_type;
   }
   response.body = std::move(transfer.body);
-  response.retry_after = transfer.retry_after;
+  response.retry_after = retry_after_seconds(h, transfer);
   return response;
 }
 

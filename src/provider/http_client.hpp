@@ -17,6 +17,9 @@ namespace smsotp::provider {
 constexpr std::size_t k_max_response_body = 64 * 1024;
 constexpr std::int64_t k_default_connect_timeout_ms = 5000;
 constexpr std::int64_t k_default_total_timeout_ms = 20000;
+// The longest Retry-After taken from a server (one day); longer or
+// unrepresentable values are cut to it.
+constexpr std::int64_t k_max_retry_after = 86400;
 
 struct HttpOptions
 {
@@ -37,13 +40,19 @@ struct HttpRequest
   std::string aws_credentials;
 };
 
+// How far an exchange got. The line that matters is whether any byte of
+// the request was written to the connection: before it, the server cannot
+// have acted; after it, only a complete answer can say what it did.
 enum class Transport
 {
-  ok,            // a complete HTTP response arrived
-  not_connected, // DNS or connect failure: the server never saw the request
-  tls_untrusted, // certificate or handshake failure: nothing was sent
-  lost,          // sent, but no complete answer (timeout, reset, oversize)
-  interrupted,   // SIGINT/SIGTERM during the transfer
+  ok,                 // a complete HTTP response arrived
+  not_connected,      // nothing of the request left: DNS, connect, or a TLS
+                      // handshake the peer broke off (reset, close, not TLS)
+  tls_untrusted,      // the server's certificate failed verification: not sent
+  lost,               // the request (or part of it) left, but no complete,
+                      // well-formed answer came back, whatever the reason
+  interrupted,        // SIGINT/SIGTERM once the request may have left
+  interrupted_unsent, // SIGINT/SIGTERM before any byte of it left
 };
 
 struct HttpResponse
@@ -52,8 +61,10 @@ struct HttpResponse
   long status = 0;
   std::string body;
   std::string content_type;
-  std::optional<std::int64_t> retry_after; // seconds, from Retry-After
-  std::string error;                       // libcurl's explanation
+  // Seconds from Retry-After (either form), at most k_max_retry_after;
+  // nullopt without a readable one.
+  std::optional<std::int64_t> retry_after;
+  std::string error; // libcurl's explanation
 };
 
 HttpResponse perform(const HttpRequest& request, const HttpOptions& options);

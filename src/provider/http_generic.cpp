@@ -20,6 +20,7 @@
 //   success_regex = '^STATUS:OK\b'
 //   message_id_regex = 'ID:([0-9]+)'
 //   recipient_error_regex = '^STATUS:ERR CODE:106\b'
+//   failure_regex = '^STATUS:ERR\b'
 //   check_url = "https://sms.example.in/api/balance"
 //   check_query = ["apikey={secret}"]
 //   check_success_regex = '^BALANCE:[0-9]'
@@ -32,10 +33,13 @@
 // --dry-run and --verbose redact.
 //
 // Outcomes: sent needs a status in success_status (default 200, 201, 202)
-// and the body rule if one is set. A body that fails the rule is a
-// permanent rejection (about the recipient if recipient_error_regex
-// matches); a JSON rule meeting a non-JSON body, or a 2xx not listed, is
-// "unknown". 401/403, 429, 3xx and 5xx are mapped by HttpProvider.
+// and the body rule if one is set. A listed status whose body fails the
+// rule is a refusal only when a failure rule says so (recipient_error_regex,
+// about the recipient; failure_regex, any other refusal); otherwise the
+// gateway read the request and said something we cannot read (an HTML
+// portal, garbage, JSON without the field), so the outcome is unknown. A
+// 2xx not listed is unknown too; another 4xx is a refusal. 401/403, 429,
+// 3xx and 1xx/5xx are mapped by HttpProvider.
 
 #include "core/error.hpp"
 #include "provider/http_generic_config.hpp"
@@ -188,16 +192,19 @@ private:
     return request;
   }
 
-  // A permanent failure, about the recipient if recipient_error_regex
-  // matches. The body is never quoted: it may echo the number or the text.
+  static bool matches(const BodyPattern& pattern, const std::string& body)
+  {
+    std::string ignored;
+    return !pattern.empty()
+           && pattern.find(body, ignored) == BodyPattern::Result::found;
+  }
+
+  // A refusal, about the recipient if recipient_error_regex matches. The
+  // body is never quoted: it may echo the number or the text.
   core::SendResult rejection(const HttpResponse& response,
                              const std::string& detail) const
   {
-    std::string ignored;
-    const bool recipient =
-        !m_config.recipient_error.empty()
-        && m_config.recipient_error.find(response.body, ignored)
-               == BodyPattern::Result::found;
+    const bool recipient = matches(m_config.recipient_error, response.body);
     auto result = failed(core::SendStatus::permanent,
                          (recipient ? "rejected recipient (" : "rejected (")
                              + detail + "); not sent");
@@ -205,10 +212,21 @@ private:
     return result;
   }
 
-  // Success needs a listed status and the body rule. A gateway's "no" on
-  // a success status is permanent (these gateways answer 200 to failures);
-  // a JSON rule on a body that is not JSON, or an unlisted 2xx, leaves the
-  // outcome unknown.
+  // A listed status whose body is not a success: a refusal if a failure
+  // rule matches, else unknown (the gateway has the request).
+  core::SendResult not_success(const HttpResponse& response,
+                               const std::string& detail) const
+  {
+    if (matches(m_config.recipient_error, response.body)
+        || matches(m_config.failure, response.body)) {
+      return rejection(response, detail);
+    }
+    return failed(core::SendStatus::unknown,
+                  detail
+                      + " and no failure rule matches; delivery status "
+                        "unknown");
+  }
+
   core::SendResult interpret_send(const HttpResponse& response) const override
   {
     const std::string http = "HTTP " + std::to_string(response.status);
@@ -228,18 +246,17 @@ private:
     const auto found = success.empty() ? BodyPattern::Result::found
                                        : success.find(response.body, value);
     if (found == BodyPattern::Result::unparseable) {
-      return failed(core::SendStatus::unknown,
-                    "unparseable response (" + http
-                        + ", expected JSON); delivery status unknown");
+      return not_success(response,
+                         "unparseable response (" + http + ", expected JSON)");
     }
     if (found == BodyPattern::Result::not_found) {
-      return rejection(
+      return not_success(
           response,
           http + ", the answer does not match "
               + (success.is_json() ? "success_json_pointer" : "success_regex"));
     }
     if (success.is_json() && value != m_config.success_value) {
-      return rejection(
+      return not_success(
           response,
           http + ", " + util::escape_for_display(m_config.success_pointer)
               + " is not \"" + util::escape_for_display(m_config.success_value)

@@ -207,6 +207,7 @@ void read_answer_rules(const SpecReader& reader, GatewayConfig& config)
   set_pattern(reader, config.message_id, "message_id_regex", true, true);
   set_pattern(
       reader, config.recipient_error, "recipient_error_regex", true, false);
+  set_pattern(reader, config.failure, "failure_regex", true, false);
 }
 
 void read_check(const SpecReader& reader, GatewayConfig& config)
@@ -272,6 +273,7 @@ HttpKind gateway_kind(const core::ProviderSpec& spec)
            "message_id_json_pointer",
            "message_id_regex",
            "recipient_error_regex",
+           "failure_regex",
            "check_url",
            "check_query",
            "check_success_regex"},

@@ -35,6 +35,7 @@ struct GatewayConfig
   std::string success_value;
   BodyPattern message_id;
   BodyPattern recipient_error;
+  BodyPattern failure;   // failure_regex: a refusal not about the recipient
   std::string check_url; // "" = no check request
   std::vector<Field> check_query;
   BodyPattern check_success;

@@ -40,6 +40,10 @@ generic_outcome(const HttpResponse& response, const std::string& provider_name)
           provider_name,
           "interrupted during delivery; the code may have been delivered",
           k_default_retry_after);
+    case Transport::interrupted_unsent:
+      return result(core::SendStatus::temporary,
+                    provider_name,
+                    "interrupted before the request was sent; not sent");
     case Transport::lost:
       return result(core::SendStatus::unknown,
                     provider_name,
@@ -74,6 +78,21 @@ generic_outcome(const HttpResponse& response, const std::string& provider_name)
                   response.retry_after.value_or(k_default_retry_after));
   }
   return std::nullopt;
+}
+
+std::optional<core::SendResult> send_outcome(const HttpResponse& response,
+                                             const std::string& provider_name)
+{
+  const long status = response.status;
+  if (response.transport == Transport::ok && status >= 300 && status < 400) {
+    return result(core::SendStatus::unknown,
+                  provider_name,
+                  "unexpected redirect (HTTP " + std::to_string(status)
+                      + "), not followed; delivery status unknown (check "
+                        "base_url)",
+                  response.retry_after.value_or(k_default_retry_after));
+  }
+  return generic_outcome(response, provider_name);
 }
 
 } // namespace smsotp::provider

@@ -202,7 +202,7 @@ core::SendResult HttpProvider::send(const core::Message& message)
   const auto request = build_send(message, secrets);
   std::vector<std::string> trace;
   const auto response = exchange(request, trace);
-  auto result = generic_outcome(response, m_spec.name);
+  auto result = send_outcome(response, m_spec.name);
   if (!result) {
     result = interpret_send(response);
   }

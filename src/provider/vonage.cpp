@@ -54,8 +54,9 @@ bool needs_unicode(const std::string& text)
   return false;
 }
 
-// The name of a Vonage message status, for messages. These are Vonage's
-// documented labels, not text from the answer.
+// The name of a Vonage message status, for messages ("" for a status
+// Vonage does not document). These are Vonage's documented labels, not
+// text from the answer.
 std::string status_label(const std::string& status)
 {
   static const std::pair<const char*, const char*> k_labels[] = {
@@ -84,7 +85,7 @@ std::string status_label(const std::string& status)
       return label;
     }
   }
-  return "unknown status";
+  return "";
 }
 
 // Status 3 ("invalid parameters") is about the recipient only when
@@ -215,6 +216,13 @@ private:
                     "vonage accepted only " + std::to_string(accepted) + " of "
                         + std::to_string(messages.size())
                         + " message parts; delivery status unknown");
+    }
+    if (status_label(*status_of(*rejected)).empty()) {
+      // Not a status Vonage documents: nothing says the message was refused.
+      return failed(core::SendStatus::unknown,
+                    "vonage status "
+                        + util::escape_for_display(*status_of(*rejected), 8)
+                        + " is not a documented one; delivery status unknown");
     }
     std::string error_text;
     if (rejected->contains("error-text")

@@ -340,3 +340,22 @@ TEST_CASE("when every provider is in cooldown send still tries them")
   CHECK(box.run({"-c", config, "purge"}, expired).exit_code == 0);
   CHECK(sql_value(box.db(), "SELECT count(*) FROM provider_health") == "0");
 }
+
+TEST_CASE("send --provider ignores the cooldown without a note about it")
+{
+  const Sandbox box;
+  FakeProvider primary(always(twilio_answer(Reply::unauthorized)));
+  const std::string config = kinds_config(
+      box, {{"primary", "twilio", primary.base_url(), "", "retries = 0\n"}});
+  CHECK(box.run({"-c", config, "send", "--to", k_to}).exit_code == 77);
+  REQUIRE(sql_value(box.db(), "SELECT count(*) FROM provider_health") == "1");
+  primary.set_handler(kind_handler("twilio"));
+  const auto chosen = box.run(
+      {"-c", config, "-v", "send", "--to", k_to, "--provider", "primary"});
+  CAPTURE(chosen.err);
+  CHECK(chosen.exit_code == 0);
+  CHECK(primary.request_count() == 2);
+  CHECK_FALSE(contains(chosen.err, "skipping provider"));
+  CHECK_FALSE(contains(chosen.err, "trying them anyway"));
+  CHECK_FALSE(contains(chosen.err, "failed recently"));
+}

@@ -59,10 +59,10 @@ const std::vector<Row>& rows()
        0,
        "TLS verification failed",
        [](const Sandbox& box) { return over_tls(box, true, "localhost"); }},
-      {"F5 TLS handshake with a server that speaks plain HTTP",
-       69,
+      {"F5 TLS handshake with a server that speaks plain HTTP: not sent",
+       75,
        0,
-       "TLS verification failed",
+       "cannot reach the provider.*; not sent",
        [](const Sandbox& box) {
          const FakeProvider plain(kind_handler("twilio"));
          auto outcome =
@@ -223,6 +223,27 @@ const std::vector<Row>& rows()
                         "twilio",
                         "retries = 0\ntimeout = \"1s\"\n");
        }},
+      {"F16 over TLS: the request went out, no answer within the timeout",
+       76,
+       1,
+       "delivery status unknown",
+       [](const Sandbox& box) {
+         const auto cert = make_test_cert(box);
+         const FakeProvider fake(
+             always(with(twilio_answer(Reply::created), 3s)), &cert);
+         auto outcome = send_json(box,
+                                  kinds_config(box,
+                                               {{"twilio",
+                                                 "twilio",
+                                                 fake.base_url(),
+                                                 cert.cert,
+                                                 "retries = 2\ntimeout = "
+                                                 "\"1s\"\n"}}));
+         const auto requests = fake.requests();
+         outcome.requests = requests.size();
+         outcome.code = requests.empty() ? "" : code_in(requests.back());
+         return outcome;
+       }},
       {"F16 an answer dripping one byte at a time",
        76,
        1,
@@ -253,7 +274,7 @@ const std::vector<Row>& rows()
        1,
        "delivery status unknown",
        [](const Sandbox& box) {
-         const ResetServer server;
+         const RawServer server(RawPhase::reset_after_request);
          auto outcome = send_json(box,
                                   kinds_config(box,
                                                {{"twilio",
@@ -267,10 +288,11 @@ const std::vector<Row>& rows()
              bodies.empty() ? "" : code_in_text(url_decode(bodies[0]));
          return outcome;
        }},
-      {"F18 redirect",
-       69,
+      {"F18 redirect: the server read the request, outcome unknown",
+       76,
        1,
-       "unexpected redirect \\(HTTP 302\\); not followed",
+       "unexpected redirect \\(HTTP 302\\), not followed; delivery status "
+       "unknown",
        [](const Sandbox& box) {
          const FakeProvider target(kind_handler("twilio"));
          auto outcome =

@@ -2,8 +2,12 @@
 // F19, F20 and G2/G3 of research/security.md) through the binary.
 
 #include "failure_steps.hpp"
+#include "raw_servers.hpp"
 
+#include <array>
 #include <csignal>
+#include <ctime>
+#include <regex>
 #include <thread>
 
 using namespace e2e;
@@ -38,6 +42,63 @@ TEST_CASE("F9: a short Retry-After is waited for, then the request is resent")
   CHECK(elapsed >= 1s);
   CHECK(contains(sent.err, "not processed; retrying in 1000 ms"));
   CHECK(contains(sent.err, "(retry-after: 1s)"));
+}
+
+namespace {
+
+// An HTTP-date `seconds` from now.
+std::string http_date_in(std::int64_t seconds)
+{
+  const std::time_t when = std::time(nullptr) + seconds;
+  std::tm parts{};
+  ::gmtime_r(&when, &parts);
+  std::array<char, 64> text{};
+  std::strftime(text.data(), text.size(), "%a, %d %b %Y %H:%M:%S GMT", &parts);
+  return text.data();
+}
+
+} // namespace
+
+TEST_CASE("F9: a Retry-After over 10 s, too large or as a far date ends the "
+          "attempt at once and is reported")
+{
+  const std::vector<std::pair<std::string, std::string>> values{
+      {"11", "\\(retry-after: 11s\\)"},
+      {"99999999999999999999", "\\(retry-after: 86400s\\)"},
+      {http_date_in(120), "\\(retry-after: 1(19|20|21)s\\)"},
+  };
+  for (const auto& [value, reported] : values) {
+    CAPTURE(value);
+    const Sandbox box;
+    const FakeProvider fake(
+        always(retry_after(twilio_error(429, 20429), value)));
+    const std::string config = kinds_config(
+        box, {{"twilio", "twilio", fake.base_url(), "", "retries = 2\n"}});
+    const auto start = std::chrono::steady_clock::now();
+    const auto sent = box.run({"-c", config, "send", "--to", k_to});
+    CAPTURE(sent.err);
+    CHECK(sent.exit_code == 75);
+    CHECK(fake.request_count() == 1);
+    CHECK(std::chrono::steady_clock::now() - start < 3s);
+    CHECK(std::regex_search(sent.err, std::regex(reported)));
+  }
+}
+
+TEST_CASE("F9: a Retry-After date within 10 s is waited for")
+{
+  const Sandbox box;
+  const FakeProvider fake(
+      always(retry_after(twilio_error(429, 20429), http_date_in(2))));
+  const std::string config = kinds_config(
+      box, {{"twilio", "twilio", fake.base_url(), "", "retries = 1\n"}});
+  const auto start = std::chrono::steady_clock::now();
+  const auto sent = box.run({"-c", config, "-v", "send", "--to", k_to});
+  CAPTURE(sent.err);
+  CHECK(sent.exit_code == 75);
+  CHECK(fake.request_count() == 2);
+  CHECK(std::chrono::steady_clock::now() - start >= 900ms);
+  CHECK(std::regex_search(sent.err,
+                          std::regex("not processed; retrying in [12]000 ms")));
 }
 
 TEST_CASE("F1/F2: a connection that never happened is retried `retries` times")
@@ -114,6 +175,31 @@ TEST_CASE("SIGINT while waiting to retry or during the transfer: the JSON "
     CHECK(error.contains("challenge_id") == in_transfer);
     CHECK(verify(box, config, code).exit_code == (in_transfer ? 0 : 1));
   }
+}
+
+TEST_CASE("SIGINT before any byte of the request left: not sent, no code "
+          "kept")
+{
+  const Sandbox box;
+  const SilentServer silent; // the TLS handshake never gets an answer
+  const std::string config = kinds_config(
+      box,
+      {{"twilio",
+        "twilio",
+        "https://127.0.0.1:" + std::to_string(silent.port()),
+        "",
+        "retries = 0\ntimeout = \"30s\"\nconnect_timeout = \"30s\"\n"}});
+  auto child = box.start({"-c", config, "--json", "send", "--to", k_to});
+  std::this_thread::sleep_for(1s);
+  ::kill(child.pid(), SIGINT);
+  const auto result = child.finish();
+  CAPTURE(result.out);
+  CAPTURE(result.err);
+  CHECK(result.exit_code == 130);
+  const auto error = one_json(result)["error"];
+  CHECK_FALSE(error.contains("challenge_id"));
+  CHECK(contains(result.err, "not sent"));
+  CHECK(sql_value(box.db(), "SELECT state FROM challenge") == "failed");
 }
 
 TEST_CASE("SIGINT while waiting to retry ends the chain: no failover, no "

@@ -76,10 +76,15 @@ inline Answer with(Answer answer,
   return answer;
 }
 
+inline Answer retry_after(Answer answer, const std::string& value)
+{
+  answer.headers.emplace_back("Retry-After", value);
+  return answer;
+}
+
 inline Answer retry_after(Answer answer, int seconds)
 {
-  answer.headers.emplace_back("Retry-After", std::to_string(seconds));
-  return answer;
+  return retry_after(std::move(answer), std::to_string(seconds));
 }
 
 struct Row

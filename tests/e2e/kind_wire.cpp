@@ -108,9 +108,9 @@ bool is_check_request(const std::string& kind, const Recorded& request)
   return kind == "http" && path == "/api/balance";
 }
 
-namespace {
+namespace {} // namespace
 
-Answer send_answer(const std::string& kind)
+Answer kind_send_answer(const std::string& kind)
 {
   const std::string id = kind_message_id(kind);
   if (kind == "twilio") {
@@ -151,6 +151,8 @@ Answer send_answer(const std::string& kind)
   }
   return ok(R"({"status":"ok","id":")" + id + R"("})");
 }
+
+namespace {
 
 Answer check_answer(const std::string& kind)
 {
@@ -194,7 +196,7 @@ Answer check_answer(const std::string& kind)
 Answer kind_answer(const std::string& kind, const Recorded& request)
 {
   if (is_send_request(kind, request)) {
-    return send_answer(kind);
+    return kind_send_answer(kind);
   }
   if (is_check_request(kind, request)) {
     return check_answer(kind);

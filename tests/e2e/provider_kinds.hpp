@@ -42,6 +42,8 @@ std::string kinds_config(const Sandbox& box,
 // The happy fake of a kind: its success answer to a send, its balance (or
 // dry-run, or sandbox status) to a credential check, 404 to anything else.
 Answer kind_answer(const std::string& kind, const Recorded& request);
+// The kind's success answer to a send.
+Answer kind_send_answer(const std::string& kind);
 Handler kind_handler(const std::string& kind);
 
 bool is_send_request(const std::string& kind, const Recorded& request);

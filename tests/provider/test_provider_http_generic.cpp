@@ -45,6 +45,7 @@ secret = "gw-SECRET-1234"
 success_regex = '^STATUS:OK\b'
 message_id_regex = 'ID:([0-9]+)'
 recipient_error_regex = '^STATUS:ERR CODE:106\b'
+failure_regex = '^STATUS:ERR\b'
 retries = 0
 )toml");
 }
@@ -176,10 +177,13 @@ TEST_CASE("http: plain-text gateway (regex success, id capture)")
        core::SendStatus::permanent,
        false,
        ""},
+      // Neither the success rule nor a failure rule: the gateway has the
+      // request and said something else, so the outcome is unknown.
       {"<html><body>Welcome to the hotel wifi</body></html>",
-       core::SendStatus::permanent,
+       core::SendStatus::unknown,
        false,
        ""},
+      {"STATUS:PENDING", core::SendStatus::unknown, false, ""},
   };
   for (const auto& c : cases) {
     CAPTURE(c.body);
@@ -219,11 +223,13 @@ retries = 0
        R"({"type":"success","data":{"id":98765}})",
        core::SendStatus::sent,
        "98765"},
+      // No failure rule is configured: an answer that is not the success
+      // shape cannot prove the message was refused.
       {200,
        R"({"type":"error","message":"+15558675310 is blocked"})",
-       core::SendStatus::permanent,
+       core::SendStatus::unknown,
        ""},
-      {200, R"({"data":{}})", core::SendStatus::permanent, ""},
+      {200, R"({"data":{}})", core::SendStatus::unknown, ""},
       {200, "<html>proxy error</html>", core::SendStatus::unknown, ""},
       {200, R"({"type":"succ)", core::SendStatus::unknown, ""},
       {204, "", core::SendStatus::unknown, ""},
@@ -233,7 +239,7 @@ retries = 0
       {429, "", core::SendStatus::temporary, ""},
       {500, "", core::SendStatus::unknown, ""},
       {502, "", core::SendStatus::unknown, ""},
-      {302, "", core::SendStatus::permanent, ""},
+      {302, "", core::SendStatus::unknown, ""},
   };
   for (const auto& c : cases) {
     CAPTURE(c.status);

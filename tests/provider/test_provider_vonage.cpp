@@ -269,7 +269,7 @@ TEST_CASE("vonage: answer mapping")
   }
   SUBCASE("other statuses are permanent without blaming the number")
   {
-    for (const char* status : {"3", "29", "15", "99"}) {
+    for (const char* status : {"3", "29", "15", "5"}) {
       const auto result =
           send_answered(messages_answer({status}, "Invalid from param"));
       CHECK(result.status == core::SendStatus::permanent);
@@ -278,6 +278,14 @@ TEST_CASE("vonage: answer mapping")
     CHECK(
         send_answered(R"({"messages":[{"status":"3","error-text":5}]})").status
         == core::SendStatus::permanent);
+  }
+  SUBCASE("a status Vonage does not document is unknown, not a refusal")
+  {
+    for (const char* status : {"99", "x", "-1"}) {
+      const auto result = send_answered(messages_answer({status}, "what"));
+      CHECK(result.status == core::SendStatus::unknown);
+      CHECK_FALSE(result.rejected_recipient);
+    }
   }
   SUBCASE("HTTP 422 is permanent")
   {

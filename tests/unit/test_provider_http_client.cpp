@@ -1,13 +1,20 @@
 // Tests for src/provider/http_client.cpp.
 
+#include "../e2e/raw_servers.hpp"
 #include "fake_http.hpp"
 #include "provider/http_client.hpp"
 #include "testutil.hpp"
 
 #include <doctest/doctest.h>
 
+#include <array>
 #include <chrono>
+#include <ctime>
+#include <optional>
 
+using e2e::raw_answer;
+using e2e::RawPhase;
+using e2e::RawServer;
 using smsotp::provider::base_url_problem;
 using smsotp::provider::form_encode;
 using smsotp::provider::HttpOptions;
@@ -152,21 +159,112 @@ TEST_CASE("perform does not follow redirects")
   CHECK(server.requests().size() == 1);
 }
 
-TEST_CASE("perform ignores Retry-After dates and absurd values")
+namespace {
+
+// A 429 whose Retry-After is `value`, as perform() reads it.
+std::optional<std::int64_t> retry_after_of(FakeHttpServer& server,
+                                           const std::string& value)
+{
+  server.respond({429, "", "text/plain", {{"Retry-After", value}}});
+  HttpRequest request;
+  request.url = server.base_url() + "/send";
+  return perform(request, fast_options()).retry_after;
+}
+
+// An HTTP-date `seconds` from now.
+std::string http_date_in(std::int64_t seconds)
+{
+  const std::time_t when = std::time(nullptr) + seconds;
+  std::tm parts{};
+  ::gmtime_r(&when, &parts);
+  std::array<char, 64> text{};
+  std::strftime(text.data(), text.size(), "%a, %d %b %Y %H:%M:%S GMT", &parts);
+  return text.data();
+}
+
+} // namespace
+
+TEST_CASE("Retry-After is read in both forms; absurd values are the longest "
+          "wait, not none")
 {
   const smsotp::test::NoProxy no_proxy;
   FakeHttpServer server;
+  CHECK(retry_after_of(server, "0") == 0);
+  CHECK(retry_after_of(server, "120") == 120);
+  // The HTTP-date form: seconds from now (the clock may tick once).
+  const auto dated = retry_after_of(server, http_date_in(60));
+  REQUIRE(dated.has_value());
+  CHECK(*dated >= 58);
+  CHECK(*dated <= 61);
+  CHECK(retry_after_of(server, "Wed, 21 Oct 2015 07:28:00 GMT") == 0);
+  // Too large for any integer, or beyond a day: capped at a day, so that a
+  // caller never waits or overflows on it.
+  CHECK(retry_after_of(server, "99999999999999999999")
+        == smsotp::provider::k_max_retry_after);
+  CHECK(retry_after_of(server, "999999999")
+        == smsotp::provider::k_max_retry_after);
+  // Unreadable: as if there were none.
+  CHECK_FALSE(retry_after_of(server, "soon").has_value());
+  CHECK_FALSE(retry_after_of(server, "-5").has_value());
+  server.respond({429, "", "text/plain", {}});
   HttpRequest request;
   request.url = server.base_url() + "/send";
-  server.respond({429,
-                  "",
-                  "text/plain",
-                  {{"Retry-After", "Wed, 21 Oct 2015 07:28:00 GMT"}}});
   CHECK_FALSE(perform(request, fast_options()).retry_after.has_value());
-  server.respond({429, "", "text/plain", {{"Retry-After", "-5"}}});
-  CHECK_FALSE(perform(request, fast_options()).retry_after.has_value());
-  server.respond({429, "", "text/plain", {{"Retry-After", "999999999"}}});
-  CHECK_FALSE(perform(request, fast_options()).retry_after.has_value());
+}
+
+TEST_CASE("a failure before any byte of the request left is not_connected; "
+          "the TLS handshake broken by the peer is not a trust failure")
+{
+  const smsotp::test::NoProxy no_proxy;
+  for (const auto phase :
+       {RawPhase::reset_in_handshake, RawPhase::close_in_handshake}) {
+    CAPTURE(static_cast<int>(phase));
+    const RawServer server(phase);
+    HttpRequest request;
+    request.url = "https://127.0.0.1:" + std::to_string(server.port()) + "/";
+    const auto response = perform(request, fast_options());
+    CHECK(response.transport == Transport::not_connected);
+    CHECK(server.connection_count() == 1);
+    CHECK(server.request_count() == 0);
+  }
+}
+
+TEST_CASE("once the request left, every failure without a whole answer is "
+          "lost, whatever libcurl's error code")
+{
+  const smsotp::test::NoProxy no_proxy;
+  const std::string ok_body = R"({"sid":"SM1","status":"queued"})";
+  const std::vector<std::pair<std::string, std::string>> replies{
+      {"garbage status line", "OK 123456\n"},
+      {"letter O in the status code",
+       raw_answer("HTTP/1.1 2OO OK", {}, ok_body)},
+      {"headers only, then close",
+       raw_answer(
+           "HTTP/1.1 200 OK", {"Content-Type: application/json"}, "", 200)},
+      {"body shorter than its Content-Length",
+       raw_answer("HTTP/1.1 201 Created",
+                  {"Content-Type: application/json"},
+                  ok_body,
+                  static_cast<long>(ok_body.size()) + 40)},
+      {"status line cut in the middle", "HTTP/1.1 20"},
+      {"only an interim 100 Continue", "HTTP/1.1 100 Continue\r\n\r\n"},
+  };
+  for (const auto& [name, reply] : replies) {
+    CAPTURE(name);
+    const RawServer server(RawPhase::reply, reply);
+    HttpRequest request;
+    request.url = server.base_url() + "/send";
+    request.body = "To=%2B15551234567";
+    const auto response = perform(request, fast_options());
+    CHECK(response.transport == Transport::lost);
+    CHECK(server.request_count() == 1);
+  }
+  const RawServer dropped(RawPhase::reset_after_request);
+  HttpRequest request;
+  request.url = dropped.base_url() + "/send";
+  request.body = "To=%2B15551234567";
+  CHECK(perform(request, fast_options()).transport == Transport::lost);
+  CHECK(dropped.request_count() == 1);
 }
 
 TEST_CASE("an oversized response body is cut off and reported lost")
@@ -209,4 +307,30 @@ TEST_CASE("perform refuses plain http to a non-loopback host")
   CHECK(response.transport != Transport::ok);
   CHECK(response.status == 0);
   CHECK_CONTAINS(response.error, "not supported or disabled");
+}
+
+TEST_CASE("through a proxy, the CONNECT request is not ours: a tunnel refused "
+          "or a handshake broken inside it is not_connected")
+{
+  const std::vector<std::pair<std::string, std::string>> proxies{
+      {"CONNECT refused", raw_answer("HTTP/1.1 403 Forbidden", {}, "")},
+      {"tunnel open, then closed during the TLS handshake",
+       "HTTP/1.1 200 Connection established\r\n\r\n"},
+  };
+  for (const auto& [name, reply] : proxies) {
+    CAPTURE(name);
+    const RawServer proxy(RawPhase::reply, reply);
+    const smsotp::test::ScopedEnv https_proxy("https_proxy", proxy.base_url());
+    const smsotp::test::ScopedEnv upper("HTTPS_PROXY", std::nullopt);
+    const smsotp::test::ScopedEnv all("ALL_PROXY", std::nullopt);
+    const smsotp::test::ScopedEnv no_proxy("no_proxy", std::nullopt);
+    const smsotp::test::ScopedEnv no_proxy_upper("NO_PROXY", std::nullopt);
+    HttpRequest request;
+    request.url = "https://127.0.0.1:9/send";
+    request.body = "To=%2B15551234567";
+    const auto response = perform(request, fast_options());
+    CAPTURE(response.error);
+    CHECK(response.transport == Transport::not_connected);
+    CHECK(proxy.request_count() == 1);
+  }
 }

@@ -9,6 +9,7 @@
 using smsotp::core::SendStatus;
 using smsotp::provider::generic_outcome;
 using smsotp::provider::HttpResponse;
+using smsotp::provider::send_outcome;
 using smsotp::provider::Transport;
 
 namespace {
@@ -41,6 +42,12 @@ TEST_CASE("transport failures decide between not sent and unknown")
   REQUIRE(tls.has_value());
   CHECK(tls->status == SendStatus::permanent);
   CHECK_CONTAINS(tls->detail, "ca_file");
+
+  const auto unsent =
+      generic_outcome(response(Transport::interrupted_unsent), "p");
+  REQUIRE(unsent.has_value());
+  CHECK(unsent->status == SendStatus::temporary);
+  CHECK_CONTAINS(unsent->detail, "not sent");
 
   for (const auto transport : {Transport::lost, Transport::interrupted}) {
     const auto outcome = generic_outcome(response(transport), "p");
@@ -79,6 +86,29 @@ TEST_CASE("status codes that decide alone")
     const auto outcome = generic_outcome(response(Transport::ok, status), "p");
     REQUIRE(outcome.has_value());
     CHECK(outcome->status == SendStatus::unknown);
+  }
+}
+
+TEST_CASE("for a send, a redirect is unknown: the server read the request")
+{
+  for (const long status : {301L, 302L, 303L, 307L, 308L}) {
+    CAPTURE(status);
+    const auto outcome = send_outcome(response(Transport::ok, status, 5), "p");
+    REQUIRE(outcome.has_value());
+    CHECK(outcome->status == SendStatus::unknown);
+    CHECK(outcome->retry_after == 5);
+    CHECK_CONTAINS(outcome->detail, "redirect");
+    CHECK_CONTAINS(outcome->detail, "delivery status unknown");
+  }
+  // Everything else as generic_outcome.
+  for (const long status : {200L, 400L, 401L, 429L, 500L}) {
+    CAPTURE(status);
+    const auto send = send_outcome(response(Transport::ok, status), "p");
+    const auto generic = generic_outcome(response(Transport::ok, status), "p");
+    REQUIRE(send.has_value() == generic.has_value());
+    if (send) {
+      CHECK(send->status == generic->status);
+    }
   }
 }
 
