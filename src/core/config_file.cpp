@@ -1,4 +1,5 @@
 #include "core/config.hpp"
+#include "core/config_depth.hpp"
 #include "core/config_keys.hpp"
 #include "core/error.hpp"
 #include "util/fs.hpp"
@@ -172,6 +173,17 @@ void parse_config_text(Config& config,
                        const std::string& source_name,
                        const std::string& base_directory)
 {
+  // toml++ recurses once per level: bound the depth before it can run out
+  // of stack (a 100 KB `[k.k.k...]` crashed it).
+  if (const auto deep = find_excess_nesting(text)) {
+    throw Error(ExitCode::config,
+                source_name + ":" + std::to_string(deep->line) + ":"
+                    + std::to_string(deep->column) + ": nested deeper than "
+                    + std::to_string(k_max_config_nesting)
+                    + " levels (tables, dotted keys, arrays, inline tables); "
+                      "smsotp's settings need at most 4, so this is not an "
+                      "smsotp config");
+  }
   toml::table root;
   try {
     root = toml::parse(text, source_name);
