@@ -3,8 +3,8 @@
 #include "cli/context.hpp"
 #include "cli/signals.hpp"
 #include "core/error.hpp"
+#include "core/key_file.hpp"
 #include "core/otp.hpp"
-#include "core/secret.hpp"
 #include "phone/phone.hpp"
 #include "store/store.hpp"
 
