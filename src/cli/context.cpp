@@ -4,9 +4,85 @@
 #include "message/compose.hpp"
 #include "util/string.hpp"
 
+#include <algorithm>
+#include <array>
 #include <unistd.h>
 
 namespace smsotp::cli {
+
+namespace {
+
+// Secret names of every kind, for a provider table that cannot be loaded
+// (whose kind cannot say which of its keys are secrets).
+constexpr std::array<const char*, 9> k_secret_like{"auth_token",
+                                                   "api_key",
+                                                   "api_secret",
+                                                   "api_token",
+                                                   "access_key",
+                                                   "access_key_id",
+                                                   "secret_access_key",
+                                                   "session_token",
+                                                   "secret"};
+
+// The keys of `spec` that hold a secret inline.
+std::vector<std::string> inline_secrets(const core::ProviderSpec& spec)
+{
+  std::vector<std::string> names;
+  try {
+    const auto provider = provider::make_provider(spec, {});
+    for (const auto& [name, ref] : provider->info().secrets) {
+      if (ref.source == core::SecretRef::Source::inline_value) {
+        names.push_back(name);
+      }
+    }
+  } catch (const Error&) {
+    // The table has another problem, which the command that uses it will
+    // report; its secret-looking keys are exposed all the same.
+    for (const auto& [key, value] : spec.values) {
+      if (std::find_if(k_secret_like.begin(),
+                       k_secret_like.end(),
+                       [&](const char* name) { return key == name; })
+          != k_secret_like.end()) {
+        names.push_back(key);
+      }
+    }
+  }
+  return names;
+}
+
+// DESIGN §4: a config that holds a secret inline must be private. Every
+// command refuses such a file when others can read it (the secret is
+// exposed whether or not this command uses it).
+void refuse_exposed_secrets(const core::Config& config)
+{
+  if (config.path.empty() || config.file_private) {
+    return;
+  }
+  std::vector<std::string> found;
+  std::string example;
+  for (const auto& spec : config.providers) {
+    for (const auto& name : inline_secrets(spec)) {
+      found.push_back("provider." + spec.name + "." + name + " ("
+                      + spec.values.at(name).where + ")");
+      example = name;
+    }
+  }
+  if (found.empty()) {
+    return;
+  }
+  throw Error(
+      core::ExitCode::permission,
+      "config " + config.path
+          + " can be read by group or others but holds secrets "
+            "inline: "
+          + util::join(found, ", ") + "; chmod 600 " + config.path
+          + ", or move each secret to a *_file key (a chmod 600 file, e.g. "
+          + example
+          + "_file) or a *_env key (an environment variable); rotate "
+            "a secret that others may have read");
+}
+
+} // namespace
 
 Context make_context(const GlobalOptions& options,
                      const Output& out,
@@ -21,6 +97,7 @@ Context make_context(const GlobalOptions& options,
                            core::Origin::flag,
                            "--db");
   }
+  refuse_exposed_secrets(context.config);
   message::validate_config(context.config);
   out.detail(
       "config file: "

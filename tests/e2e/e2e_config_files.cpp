@@ -62,3 +62,54 @@ TEST_CASE("50000 levels of nesting in the config exit 78 with file:line")
   }
   CHECK(box.outbox_count() == 0);
 }
+
+TEST_CASE("every command refuses a readable config with an inline secret")
+{
+  const Sandbox box;
+  const std::string token = "InlineCanaryToken0123456789abcd";
+  const std::string text =
+      "[store]\ndatabase = \"" + box.db()
+      + "\"\n[send]\nproviders = [\"out\"]\n" + standard_tail("")
+      + "[provider.out]\nkind = \"file\"\npath = \"" + box.outbox()
+      + "\"\n[provider.sms]\nkind = \"twilio\"\n"
+        "account_sid = \"AC0123456789abcdef0123456789abcdef\"\n"
+        "from = \"+15017122661\"\nauth_token = \""
+      + token + "\"\n";
+  // A private copy works (and creates the database the others would use).
+  const std::string private_config = box.write_file("private.toml", text, 0600);
+  const std::string code = send_code(box, private_config);
+  const std::string config = box.write_file("config.toml", text, 0644);
+  const std::vector<std::vector<std::string>> commands{
+      {"send", "--to", k_to},
+      {"send", "--to", k_to, "--provider", "out"},
+      {"verify", "--to", k_to, code},
+      {"purge"},
+      {"providers"},
+      {"providers", "check"},
+      {"providers", "check", "out"},
+      {"providers", "test", "out", "--to", k_to},
+  };
+  for (const auto& command : commands) {
+    for (const bool json : {false, true}) {
+      std::vector<std::string> args{"-c", config};
+      if (json) {
+        args.emplace_back("--json");
+      }
+      args.insert(args.end(), command.begin(), command.end());
+      CAPTURE(args);
+      const auto result = box.run(args);
+      CHECK(result.exit_code == 77);
+      CHECK(contains(result.err, config));
+      CHECK(contains(result.err, "provider.sms.auth_token (" + config + ":"));
+      CHECK(contains(result.err, "chmod 600"));
+      CHECK_FALSE(contains(result.all(), token));
+      CHECK_FALSE(contains(result.all(), "inline in config"));
+      if (json) {
+        CHECK(one_json(result)["error"]["class"] == "permission");
+      }
+    }
+  }
+  CHECK(box.outbox_count() == 1);
+  // Nothing was counted or consumed: the code still verifies.
+  CHECK(verify(box, private_config, code).exit_code == 0);
+}
