@@ -4,6 +4,9 @@
 
 #include "steps.hpp"
 
+#include <filesystem>
+#include <unistd.h>
+
 using namespace e2e;
 
 namespace {
@@ -112,4 +115,70 @@ TEST_CASE("every command refuses a readable config with an inline secret")
   CHECK(box.outbox_count() == 1);
   // Nothing was counted or consumed: the code still verifies.
   CHECK(verify(box, private_config, code).exit_code == 0);
+}
+
+TEST_CASE("a config others could replace or change is refused with 77")
+{
+  const Sandbox box;
+  const std::string text = read_file(box.file_config());
+  std::filesystem::create_directories(box.path("open"));
+  const std::string in_open = box.write_file("open/config.toml", text, 0600);
+  set_mode(box.path("open"), 0777);
+  const std::string group_writable =
+      box.write_file("group-writable.toml", text, 0620);
+  struct Case
+  {
+    std::string config;
+    std::string names;
+    std::string fix;
+  };
+  std::vector<Case> cases{
+      {in_open, "directory " + box.path("open"), "chmod go-w"},
+      {group_writable, group_writable, "chmod go-w"},
+  };
+  if (::geteuid() == 0) {
+    const std::string theirs = box.write_file("theirs.toml", text, 0600);
+    REQUIRE(::chown(theirs.c_str(), 65534, 65534) == 0);
+    cases.push_back({theirs, "owned by uid 65534", "chown it"});
+    std::filesystem::create_directories(box.path("their-dir"));
+    const std::string in_theirs =
+        box.write_file("their-dir/config.toml", text, 0600);
+    REQUIRE(::chown(box.path("their-dir").c_str(), 65534, 65534) == 0);
+    cases.push_back({in_theirs,
+                     "directory " + box.path("their-dir") + ": owned by uid",
+                     "move the config"});
+  } else {
+    MESSAGE("the cases of another user's files need root (chown)");
+  }
+  for (const auto& [config, names, fix] : cases) {
+    for (const auto& command : std::vector<std::vector<std::string>>{
+             {"send", "--to", k_to},
+             {"verify", "--to", k_to, "123456"},
+             {"providers"},
+             {"purge"}}) {
+      std::vector<std::string> args{"-c", config};
+      args.insert(args.end(), command.begin(), command.end());
+      CAPTURE(args);
+      const auto result = box.run(args);
+      CHECK(result.exit_code == 77);
+      CHECK(contains(result.err, config));
+      CHECK(contains(result.err, names));
+      CHECK(contains(result.err, fix));
+    }
+  }
+  CHECK(box.outbox_count() == 0);
+  CHECK_FALSE(file_exists(box.db()));
+}
+
+TEST_CASE("a config of our own in a sticky shared directory is used")
+{
+  // Like /tmp (1777): others may create files there but cannot rename or
+  // remove ours, so our own file there is safe.
+  const Sandbox box;
+  std::filesystem::create_directories(box.path("shared"));
+  set_mode(box.path("shared"), 01777);
+  const std::string config =
+      box.write_file("shared/config.toml", read_file(box.file_config()), 0600);
+  const std::string code = send_code(box, config);
+  CHECK(verify(box, config, code).exit_code == 0);
 }
