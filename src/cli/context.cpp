@@ -12,8 +12,9 @@ namespace smsotp::cli {
 
 namespace {
 
-// Secret names of every kind, for a provider table that cannot be loaded
-// (whose kind cannot say which of its keys are secrets).
+// The secret names of every kind. A table without any of these keys holds
+// no inline secret, so it need not be loaded (verify stays cheap); one
+// that cannot be loaded is judged by these names alone.
 constexpr std::array<const char*, 9> k_secret_like{"auth_token",
                                                    "api_key",
                                                    "api_secret",
@@ -24,12 +25,30 @@ constexpr std::array<const char*, 9> k_secret_like{"auth_token",
                                                    "session_token",
                                                    "secret"};
 
+bool secret_like(const std::string& key)
+{
+  return std::find_if(k_secret_like.begin(),
+                      k_secret_like.end(),
+                      [&](const char* name) { return key == name; })
+         != k_secret_like.end();
+}
+
 // The keys of `spec` that hold a secret inline.
 std::vector<std::string> inline_secrets(const core::ProviderSpec& spec)
 {
   std::vector<std::string> names;
+  for (const auto& [key, value] : spec.values) {
+    if (secret_like(key)) {
+      names.push_back(key);
+    }
+  }
+  if (names.empty()) {
+    return names;
+  }
   try {
+    // The kind knows which of them are secrets (Vonage's api_key is not).
     const auto provider = provider::make_provider(spec, {});
+    names.clear();
     for (const auto& [name, ref] : provider->info().secrets) {
       if (ref.source == core::SecretRef::Source::inline_value) {
         names.push_back(name);
@@ -37,15 +56,7 @@ std::vector<std::string> inline_secrets(const core::ProviderSpec& spec)
     }
   } catch (const Error&) {
     // The table has another problem, which the command that uses it will
-    // report; its secret-looking keys are exposed all the same.
-    for (const auto& [key, value] : spec.values) {
-      if (std::find_if(k_secret_like.begin(),
-                       k_secret_like.end(),
-                       [&](const char* name) { return key == name; })
-          != k_secret_like.end()) {
-        names.push_back(key);
-      }
-    }
+    // report; its secret-looking values are exposed all the same.
   }
   return names;
 }

@@ -164,3 +164,32 @@ TEST_CASE("a readable config without inline secrets, or a private one, loads")
   const auto vonage = context_error(cli);
   CHECK_NOT_CONTAINS(vonage.message, "inline");
 }
+
+TEST_CASE("an inline secret of every kind is found in a readable config")
+{
+  CliFixture cli;
+  const std::vector<std::pair<std::string, std::string>> secrets{
+      {"twilio", "auth_token"},
+      {"plivo", "auth_token"},
+      {"vonage", "api_secret"},
+      {"telnyx", "api_key"},
+      {"sinch", "api_token"},
+      {"messagebird", "access_key"},
+      {"clicksend", "api_key"},
+      {"aws-sns", "access_key_id"},
+      {"aws-sns", "secret_access_key"},
+      {"aws-sns", "session_token"},
+      {"http", "secret"},
+  };
+  for (const auto& [kind, name] : secrets) {
+    CAPTURE(kind);
+    CAPTURE(name);
+    cli.write_config("[store]\ndatabase = \"state.db\"\n[provider.p]\nkind = \""
+                         + kind + "\"\n" + name + " = \"" + k_token + "\"\n",
+                     0644);
+    const auto caught = context_error(cli);
+    CHECK(caught.code == ExitCode::permission);
+    CHECK_CONTAINS(caught.message, "provider.p." + name + " (");
+    CHECK_NOT_CONTAINS(caught.message, k_token);
+  }
+}
