@@ -7,7 +7,10 @@
 
 #include <cerrno>
 #include <cstring>
+#include <ctime>
+#include <dirent.h>
 #include <fcntl.h>
+#include <memory>
 #include <sys/file.h>
 #include <unistd.h>
 
@@ -125,6 +128,31 @@ private:
   Key m_key{};
   std::string m_path;
 };
+
+// Temporary key files of processes killed while creating the key stay
+// behind; they are never read. Once the key is in place, those older than
+// an hour (no creation takes that long) are removed.
+void remove_stale_temps(const std::string& directory, const std::string& path)
+{
+  DIR* dir = ::opendir(directory.c_str());
+  if (dir == nullptr) {
+    return;
+  }
+  const std::unique_ptr<DIR, int (*)(DIR*)> owned(dir, ::closedir);
+  const std::string prefix = "." + base_name(path) + ".tmp.";
+  const std::time_t limit = std::time(nullptr) - 3600;
+  while (const dirent* entry = ::readdir(dir)) {
+    const std::string_view name(entry->d_name);
+    struct stat info
+    {};
+    if (name.starts_with(prefix)
+        && ::fstatat(::dirfd(dir), entry->d_name, &info, AT_SYMLINK_NOFOLLOW)
+               == 0
+        && !S_ISDIR(info.st_mode) && info.st_mtime < limit) {
+      ::unlinkat(::dirfd(dir), entry->d_name, 0);
+    }
+  }
+}
 
 // Renames `temp` over the partial key at `path`, holding an exclusive lock
 // on the partial file so that racing processes replace it once: a process
@@ -272,6 +300,7 @@ Key load_or_create_key(const std::string& path,
         const Key key = temp.key();
         ::unlink(temp.path().c_str());
         temp.moved();
+        remove_stale_temps(directory, path);
         fsync_directory(directory);
         return key;
       }
@@ -280,6 +309,7 @@ Key load_or_create_key(const std::string& path,
       }
     } else if (replace_locked(path, temp.path())) {
       temp.moved();
+      remove_stale_temps(directory, path);
       fsync_directory(directory);
       return temp.key();
     }

@@ -158,3 +158,76 @@ TEST_CASE("stale temporary key files do not get in the way")
   CHECK(read_file(canary) == sized(32));
   CHECK(verify(box, config, code).exit_code == 0);
 }
+
+TEST_CASE("a first send killed at any step of creating the key is recovered")
+{
+  // SIGKILL at the n-th call of each syscall that writes or syncs the key
+  // (strace's fault injection), then a normal send: it must work and its
+  // code verify, whatever the killed process left behind.
+  if (spawn({"/usr/bin/strace", "-o", "/dev/null", "/bin/true"},
+            {},
+            "/",
+            std::nullopt)
+          .finish()
+          .exit_code
+      != 0) {
+    MESSAGE("skipped: strace cannot trace here");
+    return;
+  }
+  const Sandbox box;
+  const std::string config = box.file_config();
+  const std::vector<std::pair<std::string, int>> faults{{"openat", 40},
+                                                        {"write", 12},
+                                                        {"fsync", 6},
+                                                        {"fdatasync", 6},
+                                                        {"link", 1},
+                                                        {"unlink", 2}};
+  int killed = 0;
+  for (const auto& [syscall, count] : faults) {
+    for (int when = 1; when <= count; ++when) {
+      CAPTURE(syscall);
+      CAPTURE(when);
+      const std::string db =
+          box.path("kill-" + syscall + std::to_string(when) + "/s.db");
+      std::vector<std::string> argv{
+          "/usr/bin/strace",
+          "-f",
+          "-o",
+          "/dev/null",
+          "-e",
+          "trace=" + syscall,
+          "-e",
+          "inject=" + syscall + ":signal=KILL:when=" + std::to_string(when),
+          SMSOTP_E2E_BINARY,
+          "-c",
+          config,
+          "--db",
+          db,
+          "send",
+          "--to",
+          k_to};
+      const auto first =
+          spawn(argv, box.environment(), box.dir(), std::nullopt).finish();
+      killed += first.exit_code != 0 ? 1 : 0;
+      const auto next =
+          box.run({"-c", config, "--db", db, "send", "--to", k_to});
+      INFO(next.err);
+      REQUIRE(next.exit_code == 0);
+      const std::string key = read_file(
+          box.path("kill-" + syscall + std::to_string(when) + "/smsotp.key"));
+      CHECK(key.size() == 32);
+      CHECK(box.run({"-c",
+                     config,
+                     "--db",
+                     db,
+                     "verify",
+                     "--to",
+                     k_to,
+                     box.last_code()})
+                .exit_code
+            == 0);
+    }
+  }
+  // The injection really stopped first sends.
+  CHECK(killed > 10);
+}

@@ -6,6 +6,8 @@
 
 #include <doctest/doctest.h>
 
+#include <array>
+#include <ctime>
 #include <filesystem>
 #include <set>
 #include <thread>
@@ -251,4 +253,28 @@ TEST_CASE("a directory where the key should be is refused")
   const auto caught = catch_error([&] { smsotp::core::load_key(dir.path()); });
   CHECK(caught.thrown);
   CHECK(caught.code == ExitCode::config);
+}
+
+TEST_CASE("temporary key files older than an hour are removed on creation")
+{
+  TempDir dir;
+  const auto path = dir.file("smsotp.key");
+  const auto old_file = dir.file(".smsotp.key.tmp.1.0");
+  const auto fresh_file = dir.file(".smsotp.key.tmp.2.0");
+  const auto unrelated = dir.file(".other.tmp.1.0");
+  for (const auto& name : {old_file, fresh_file, unrelated}) {
+    smsotp::test::write_file(name, "stale", 0600);
+  }
+  // Two hours old: left by a process killed long ago.
+  for (const auto& name : {old_file, unrelated}) {
+    const timespec old{::time(nullptr) - 7200, 0};
+    const std::array<timespec, 2> times{old, old};
+    REQUIRE(::utimensat(AT_FDCWD, name.c_str(), times.data(), 0) == 0);
+  }
+  FakeRandom random(key_bytes(3));
+  static_cast<void>(smsotp::core::load_or_create_key(path, random));
+  CHECK_FALSE(smsotp::test::path_exists(old_file));
+  // A recent one may belong to a process still creating the key.
+  CHECK(smsotp::test::path_exists(fresh_file));
+  CHECK(smsotp::test::path_exists(unrelated));
 }
