@@ -42,6 +42,7 @@ core::Key key_for_send(const Context& context,
   const std::string path = context.config.key_path();
   auto state = core::read_key_file(path);
   if (state.status == core::KeyFileState::Status::valid) {
+    core::remove_stale_key_temps(path);
     return state.key;
   }
   if (state.status == core::KeyFileState::Status::wrong_size

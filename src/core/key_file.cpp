@@ -129,31 +129,6 @@ private:
   std::string m_path;
 };
 
-// Temporary key files of processes killed while creating the key stay
-// behind; they are never read. Once the key is in place, those older than
-// an hour (no creation takes that long) are removed.
-void remove_stale_temps(const std::string& directory, const std::string& path)
-{
-  DIR* dir = ::opendir(directory.c_str());
-  if (dir == nullptr) {
-    return;
-  }
-  const std::unique_ptr<DIR, int (*)(DIR*)> owned(dir, ::closedir);
-  const std::string prefix = "." + base_name(path) + ".tmp.";
-  const std::time_t limit = std::time(nullptr) - 3600;
-  while (const dirent* entry = ::readdir(dir)) {
-    const std::string_view name(entry->d_name);
-    struct stat info
-    {};
-    if (name.starts_with(prefix)
-        && ::fstatat(::dirfd(dir), entry->d_name, &info, AT_SYMLINK_NOFOLLOW)
-               == 0
-        && !S_ISDIR(info.st_mode) && info.st_mtime < limit) {
-      ::unlinkat(::dirfd(dir), entry->d_name, 0);
-    }
-  }
-}
-
 // Renames `temp` over the partial key at `path`, holding an exclusive lock
 // on the partial file so that racing processes replace it once: a process
 // that gets the lock after the rename finds a different file at `path` and
@@ -300,7 +275,7 @@ Key load_or_create_key(const std::string& path,
         const Key key = temp.key();
         ::unlink(temp.path().c_str());
         temp.moved();
-        remove_stale_temps(directory, path);
+        remove_stale_key_temps(path);
         fsync_directory(directory);
         return key;
       }
@@ -309,7 +284,7 @@ Key load_or_create_key(const std::string& path,
       }
     } else if (replace_locked(path, temp.path())) {
       temp.moved();
-      remove_stale_temps(directory, path);
+      remove_stale_key_temps(path);
       fsync_directory(directory);
       return temp.key();
     }
@@ -320,6 +295,29 @@ Key load_or_create_key(const std::string& path,
                   + " exists but cannot be read (a dangling symbolic link?) "
                     "or keeps changing; remove what is there if no code is "
                     "waiting to be verified");
+}
+
+void remove_stale_key_temps(const std::string& path)
+{
+  const std::string directory = util::parent_directory(path);
+  DIR* dir = ::opendir(directory.c_str());
+  if (dir == nullptr) {
+    return;
+  }
+  const std::unique_ptr<DIR, int (*)(DIR*)> owned(dir, ::closedir);
+  const std::string prefix = "." + base_name(path) + ".tmp.";
+  const std::time_t limit = std::time(nullptr) - 3600;
+  while (const dirent* entry = ::readdir(dir)) {
+    const std::string_view name(entry->d_name);
+    struct stat info
+    {};
+    if (name.starts_with(prefix)
+        && ::fstatat(::dirfd(dir), entry->d_name, &info, AT_SYMLINK_NOFOLLOW)
+               == 0
+        && !S_ISDIR(info.st_mode) && info.st_mtime < limit) {
+      ::unlinkat(::dirfd(dir), entry->d_name, 0);
+    }
+  }
 }
 
 } // namespace smsotp::core

@@ -62,4 +62,9 @@ Key load_or_create_key(const std::string& path,
                        RandomSource& random,
                        bool replace_partial = false);
 
+// Removes the temporary files of key creations that were killed (they are
+// never read) once they are an hour old, when no creation can still be
+// using them. Errors are ignored: they are litter, not a fault.
+void remove_stale_key_temps(const std::string& path);
+
 } // namespace smsotp::core

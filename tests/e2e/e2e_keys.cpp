@@ -4,8 +4,12 @@
 
 #include "steps.hpp"
 
+#include <array>
+#include <ctime>
+#include <fcntl.h>
 #include <filesystem>
 #include <set>
+#include <sys/stat.h>
 
 using namespace e2e;
 
@@ -157,6 +161,14 @@ TEST_CASE("stale temporary key files do not get in the way")
   CHECK(key != sized(32));
   CHECK(read_file(canary) == sized(32));
   CHECK(verify(box, config, code).exit_code == 0);
+  // Once an hour old, such files are removed by the next send.
+  const std::string old_temp = box.path("state/.smsotp.key.tmp.1.0");
+  const timespec two_hours_ago{::time(nullptr) - 7200, 0};
+  const std::array<timespec, 2> times{two_hours_ago, two_hours_ago};
+  REQUIRE(::utimensat(AT_FDCWD, old_temp.c_str(), times.data(), 0) == 0);
+  send_code(box, config);
+  CHECK_FALSE(file_exists(old_temp));
+  CHECK(file_exists(box.path("state/.smsotp.key.tmp.2.0")));
 }
 
 TEST_CASE("a first send killed at any step of creating the key is recovered")
