@@ -96,6 +96,9 @@ public:
         throw util::FsError(std::strerror(errno), errno);
       }
     } catch (const util::FsError& error) {
+      // The destructor does not run for a constructor that throws.
+      ::unlink(m_path.c_str());
+      OPENSSL_cleanse(m_key.data(), m_key.size());
       throw Error(ExitCode::io,
                   "cannot write key file " + path + ": " + error.what());
     }

@@ -7,9 +7,11 @@
 #include <doctest/doctest.h>
 
 #include <array>
+#include <csignal>
 #include <ctime>
 #include <filesystem>
 #include <set>
+#include <sys/resource.h>
 #include <thread>
 
 using smsotp::core::ExitCode;
@@ -277,4 +279,27 @@ TEST_CASE("temporary key files older than an hour are removed on creation")
   // A recent one may belong to a process still creating the key.
   CHECK(smsotp::test::path_exists(fresh_file));
   CHECK(smsotp::test::path_exists(unrelated));
+}
+
+TEST_CASE("a key that cannot be written fully leaves nothing behind (74)")
+{
+  TempDir dir;
+  const auto path = dir.file("smsotp.key");
+  // A file size limit below 32 bytes stands in for a full disk.
+  struct rlimit saved
+  {};
+  REQUIRE(::getrlimit(RLIMIT_FSIZE, &saved) == 0);
+  const auto old_handler = std::signal(SIGXFSZ, SIG_IGN);
+  struct rlimit tiny = saved;
+  tiny.rlim_cur = 10;
+  REQUIRE(::setrlimit(RLIMIT_FSIZE, &tiny) == 0);
+  FakeRandom random(key_bytes(3));
+  const auto caught =
+      catch_error([&] { smsotp::core::load_or_create_key(path, random); });
+  ::setrlimit(RLIMIT_FSIZE, &saved);
+  std::signal(SIGXFSZ, old_handler);
+  CHECK(caught.code == ExitCode::io);
+  CHECK(static_cast<int>(caught.code) == 74);
+  CHECK_CONTAINS(caught.message, path);
+  CHECK(names_in(dir.path()).empty());
 }
