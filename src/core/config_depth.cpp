@@ -257,7 +257,7 @@ private:
     }
   }
 
-  NestingProblem position_of(std::size_t offset) const
+  [[nodiscard]] NestingProblem position_of(std::size_t offset) const
   {
     const auto before = m_text.substr(0, offset);
     const auto line_start = before.rfind('\n');

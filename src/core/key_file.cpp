@@ -113,11 +113,11 @@ public:
     OPENSSL_cleanse(m_key.data(), m_key.size());
   }
 
-  const std::string& path() const
+  [[nodiscard]] const std::string& path() const
   {
     return m_path;
   }
-  const Key& key() const
+  [[nodiscard]] const Key& key() const
   {
     return m_key;
   }
