@@ -4,9 +4,96 @@
 #include "message/compose.hpp"
 #include "util/string.hpp"
 
+#include <algorithm>
+#include <array>
 #include <unistd.h>
 
 namespace smsotp::cli {
+
+namespace {
+
+// The secret names of every kind. A table without any of these keys holds
+// no inline secret, so it need not be loaded (verify stays cheap); one
+// that cannot be loaded is judged by these names alone.
+constexpr std::array<const char*, 9> k_secret_like{"auth_token",
+                                                   "api_key",
+                                                   "api_secret",
+                                                   "api_token",
+                                                   "access_key",
+                                                   "access_key_id",
+                                                   "secret_access_key",
+                                                   "session_token",
+                                                   "secret"};
+
+bool secret_like(const std::string& key)
+{
+  return std::find_if(k_secret_like.begin(),
+                      k_secret_like.end(),
+                      [&](const char* name) { return key == name; })
+         != k_secret_like.end();
+}
+
+// The keys of `spec` that hold a secret inline.
+std::vector<std::string> inline_secrets(const core::ProviderSpec& spec)
+{
+  std::vector<std::string> names;
+  for (const auto& [key, value] : spec.values) {
+    if (secret_like(key)) {
+      names.push_back(key);
+    }
+  }
+  if (names.empty()) {
+    return names;
+  }
+  try {
+    // The kind knows which of them are secrets (Vonage's api_key is not).
+    const auto provider = provider::make_provider(spec, {});
+    names.clear();
+    for (const auto& [name, ref] : provider->info().secrets) {
+      if (ref.source == core::SecretRef::Source::inline_value) {
+        names.push_back(name);
+      }
+    }
+  } catch (const Error&) {
+    // The table has another problem, which the command that uses it will
+    // report; its secret-looking values are exposed all the same.
+  }
+  return names;
+}
+
+// DESIGN §4: a config that holds a secret inline must be private. Every
+// command refuses such a file when others can read it (the secret is
+// exposed whether or not this command uses it).
+void refuse_exposed_secrets(const core::Config& config)
+{
+  if (config.path.empty() || config.file_private) {
+    return;
+  }
+  std::vector<std::string> found;
+  std::string example;
+  for (const auto& spec : config.providers) {
+    for (const auto& name : inline_secrets(spec)) {
+      found.push_back("provider." + spec.name + "." + name + " ("
+                      + spec.values.at(name).where + ")");
+      example = name;
+    }
+  }
+  if (found.empty()) {
+    return;
+  }
+  throw Error(
+      core::ExitCode::permission,
+      "config " + config.path
+          + " can be read by group or others but holds secrets "
+            "inline: "
+          + util::join(found, ", ") + "; chmod 600 " + config.path
+          + ", or move each secret to a *_file key (a chmod 600 file, e.g. "
+          + example
+          + "_file) or a *_env key (an environment variable); rotate "
+            "a secret that others may have read");
+}
+
+} // namespace
 
 Context make_context(const GlobalOptions& options,
                      const Output& out,
@@ -21,6 +108,7 @@ Context make_context(const GlobalOptions& options,
                            core::Origin::flag,
                            "--db");
   }
+  refuse_exposed_secrets(context.config);
   message::validate_config(context.config);
   out.detail(
       "config file: "

@@ -1,10 +1,10 @@
 #include "cli/commands.hpp"
 #include "cli/context.hpp"
+#include "cli/send_key.hpp"
 #include "cli/signals.hpp"
 #include "core/duration.hpp"
 #include "core/error.hpp"
 #include "core/otp.hpp"
-#include "core/secret.hpp"
 #include "message/compose.hpp"
 #include "phone/phone.hpp"
 #include "phone/policy.hpp"
@@ -195,20 +195,7 @@ int run_send(const GlobalOptions& global,
   core::OpenSslRandom random;
   const auto store =
       store::open_sqlite_store(config.database_path(), store::OpenMode::create);
-  auto key = core::load_key(config.key_path());
-  if (!key) {
-    // A new key would silently orphan codes issued under the lost one.
-    if (const auto live = store->live_challenges(clock.now()); live > 0) {
-      throw Error(
-          core::ExitCode::config,
-          "key file " + config.key_path() + " is missing but "
-              + std::to_string(live)
-              + " code(s) issued with it are still live; restore the key"
-                " file, or wait until they expire (at most "
-              + core::format_duration(600) + ")");
-    }
-    key = core::load_or_create_key(config.key_path(), random);
-  }
+  const auto key = key_for_send(context, *store, random);
   values.code = core::generate_code(random, length);
   const std::string challenge_id = core::new_challenge_id(random);
   store::ReserveRequest request{
@@ -217,7 +204,7 @@ int run_send(const GlobalOptions& global,
       masked,
       config.purpose.value,
       core::compute_tag(
-          *key, challenge_id, to, config.purpose.value, values.code),
+          key, challenge_id, to, config.purpose.value, values.code),
       config.code_length.value,
       config.ttl.value,
       config.max_attempts.value,

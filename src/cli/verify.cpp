@@ -3,8 +3,8 @@
 #include "cli/context.hpp"
 #include "cli/signals.hpp"
 #include "core/error.hpp"
+#include "core/key_file.hpp"
 #include "core/otp.hpp"
-#include "core/secret.hpp"
 #include "phone/phone.hpp"
 #include "store/store.hpp"
 
@@ -21,7 +21,9 @@ int run_verify(const GlobalOptions& global,
   const std::string to =
       phone::normalize(options.to, config.default_region.value);
   // Malformed input can never match, so it is a usage error and no attempt
-  // is counted (a typo must not lock anyone out).
+  // is counted (a typo must not lock anyone out). Which lengths are
+  // well-formed (6..10) never depends on the state: a length that differs
+  // from the live code's is a counted mismatch (store verify).
   const std::string code = core::normalize_code(read_code(options.code));
   check_interrupted();
 

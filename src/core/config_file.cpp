@@ -1,7 +1,9 @@
 #include "core/config.hpp"
+#include "core/config_depth.hpp"
 #include "core/config_keys.hpp"
 #include "core/error.hpp"
 #include "util/fs.hpp"
+#include "util/fs_dir.hpp"
 #include "util/string.hpp"
 
 #include <toml++/toml.h>
@@ -172,6 +174,17 @@ void parse_config_text(Config& config,
                        const std::string& source_name,
                        const std::string& base_directory)
 {
+  // toml++ recurses once per level: bound the depth before it can run out
+  // of stack (a 100 KB `[k.k.k...]` crashed it).
+  if (const auto deep = find_excess_nesting(text)) {
+    throw Error(ExitCode::config,
+                source_name + ":" + std::to_string(deep->line) + ":"
+                    + std::to_string(deep->column) + ": nested deeper than "
+                    + std::to_string(k_max_config_nesting)
+                    + " levels (tables, dotted keys, arrays, inline tables); "
+                      "smsotp's settings need at most 4, so this is not an "
+                      "smsotp config");
+  }
   toml::table root;
   try {
     root = toml::parse(text, source_name);
@@ -284,7 +297,20 @@ Config load_config(const std::string& flag_path)
       auto file = util::open_regular(path);
       if (const auto problem = util::foreign_writable_problem(file.info);
           !problem.empty()) {
-        throw Error(ExitCode::permission, "config: " + path + ": " + problem);
+        throw Error(ExitCode::permission,
+                    "config: " + path + ": " + problem
+                        + (problem.starts_with("owned by")
+                               ? "; chown it, or use a config of your own"
+                               : ""));
+      }
+      // Whoever can write a directory above the file can put another file
+      // in its place (a sticky /tmp, where only the owner can, is fine).
+      if (const auto problem = util::unsafe_directory_above(path);
+          !problem.empty()) {
+        throw Error(ExitCode::permission,
+                    "config: " + path + ": " + problem
+                        + "; or move the config to a directory only you "
+                          "(or root) can write");
       }
       config.file_private = (file.info.st_mode & 077U) == 0;
       text = util::read_all(file.fd.get(), k_max_config_size);

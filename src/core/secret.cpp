@@ -4,12 +4,7 @@
 #include "util/fs.hpp"
 
 #include <cerrno>
-#include <chrono>
 #include <cstdlib>
-#include <cstring>
-#include <fcntl.h>
-#include <thread>
-#include <unistd.h>
 
 namespace smsotp::core {
 
@@ -34,87 +29,6 @@ std::optional<util::OpenedFile> open_existing(const std::string& path,
 }
 
 } // namespace
-
-std::optional<Key> load_key(const std::string& path)
-{
-  // A concurrent creator may have the file open but not yet written; give
-  // it a moment instead of reporting a damaged key.
-  for (int attempt = 0;; ++attempt) {
-    auto file = open_existing(path, "key file");
-    if (!file) {
-      return std::nullopt;
-    }
-    if (const auto problem = util::private_file_problem(file->info);
-        !problem.empty()) {
-      throw Error(ExitCode::permission, "key file " + path + ": " + problem);
-    }
-    if (file->info.st_size == 0 && attempt < 50) {
-      std::this_thread::sleep_for(std::chrono::milliseconds(10));
-      continue;
-    }
-    std::string data;
-    try {
-      data = util::read_all(file->fd.get(), k_max_secret_size);
-    } catch (const util::FsError& error) {
-      throw Error(ExitCode::io, "key file " + path + ": " + error.what());
-    }
-    Key key{};
-    if (data.size() != key.size()) {
-      throw Error(ExitCode::config,
-                  "key file " + path + ": expected "
-                      + std::to_string(key.size()) + " bytes, found "
-                      + std::to_string(data.size())
-                      + "; it is not an smsotp key (restore it from backup)");
-    }
-    std::memcpy(key.data(), data.data(), key.size());
-    std::memset(data.data(), 0, data.size());
-    return key;
-  }
-}
-
-Key load_or_create_key(const std::string& path, RandomSource& random)
-{
-  if (auto key = load_key(path)) {
-    return *key;
-  }
-  try {
-    util::make_directories(util::parent_directory(path), 0700);
-  } catch (const util::FsError& error) {
-    throw Error(ExitCode::cant_create,
-                "cannot create key directory: " + std::string(error.what()));
-  }
-  const int fd = ::open(
-      path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
-  if (fd < 0) {
-    if (errno == EEXIST) {
-      if (auto key = load_key(path)) {
-        return *key; // another process created it first
-      }
-    }
-    throw Error(ExitCode::cant_create,
-                "cannot create key file " + path + ": " + std::strerror(errno));
-  }
-  util::Fd owned(fd);
-  Key key{};
-  if (!random.fill(key.data(), key.size())) {
-    ::unlink(path.c_str());
-    throw Error(ExitCode::internal,
-                "random number generator failed; no key was created");
-  }
-  try {
-    util::write_all(fd,
-                    std::string_view(reinterpret_cast<const char*>(key.data()),
-                                     key.size()));
-    if (::fsync(fd) != 0) {
-      throw util::FsError(std::strerror(errno), errno);
-    }
-  } catch (const util::FsError& error) {
-    ::unlink(path.c_str());
-    throw Error(ExitCode::io,
-                "cannot write key file " + path + ": " + error.what());
-  }
-  return key;
-}
 
 std::string SecretRef::describe() const
 {

@@ -1,25 +1,14 @@
 #pragma once
 
-// Secret bytes: the HMAC key file and provider credentials. Nothing outside
-// this file reads them from disk, and no function here prints them.
+// Provider credentials (the HMAC key file is in key_file.hpp). Nothing
+// outside this file reads them from disk, and no function here prints them.
 
 #include "core/config.hpp"
-#include "core/otp.hpp"
 
 #include <optional>
 #include <string>
 
 namespace smsotp::core {
-
-// Reads the 32-byte key. Returns nullopt if the file does not exist.
-// Throws Error(permission) if it is not private (ssh-style check on the
-// opened descriptor), Error(config) if it is not a 32-byte regular file.
-std::optional<Key> load_key(const std::string& path);
-
-// Loads the key or, if absent, creates it with O_CREAT|O_EXCL and mode 0600
-// (its directory 0700). Two processes racing here end up with the same key.
-// Throws Error(cant_create) if the file cannot be created.
-Key load_or_create_key(const std::string& path, RandomSource& random);
 
 // Where a provider secret comes from, for `providers` listings.
 struct SecretRef

@@ -97,13 +97,12 @@ TEST_CASE("malformed codes exit 64 and do not count as attempts")
   const std::string config = box.file_config("[otp]\nmax_attempts = 2\n");
   const std::string code = send_code(box, config);
   const std::vector<std::string> malformed{
-      "12345",        // too short
-      "abcdef",       // letters
-      "١٢٣٤٥٦",       // Arabic-Indic digits
-      "１２３４５６", // full-width digits
-      "1234567",      // well-formed digits, but not this challenge's length
-      "+123456",      // a sign
-      "12345\xff",    // invalid UTF-8
+      "12345",                // too short
+      "abcdef",               // letters
+      "١٢٣٤٥٦",               // Arabic-Indic digits
+      "１２３４５６",         // full-width digits
+      "+123456",              // a sign
+      "12345\xff",            // invalid UTF-8
       std::string(1000, '1'), // far too long
       "",                     // empty
   };
@@ -167,4 +166,31 @@ TEST_CASE("a code with a leading zero is compared as a string")
   // The integer reading of the code has one digit too few: malformed.
   CHECK(verify(box, config, code.substr(1), {}, to).exit_code == 64);
   CHECK(verify(box, config, code, {}, to).exit_code == 0);
+}
+
+TEST_CASE("a 7-digit code gets the same answer with and without a live code")
+{
+  // 6 to 10 digits are well-formed whatever the state; a length that is not
+  // the live code's is a mismatch that counts, never a usage error that
+  // would tell who holds a live code.
+  const Sandbox box;
+  const std::string config = box.file_config("[otp]\nmax_attempts = 3\n");
+  const std::string code = send_code(box, config);
+  REQUIRE(code.size() == 6);
+  const std::string other = "+15032600009"; // no code was sent here
+  const auto live = verify(box, config, "1234567");
+  const auto none = verify(box, config, "1234567", {}, other);
+  CHECK(live.exit_code == 1);
+  CHECK(none.exit_code == 1);
+  CHECK(live.out == "verification failed\n");
+  CHECK(live.out == none.out);
+  CHECK(live.err == none.err);
+  CHECK(attempts_in_db(box) == 1);
+  const auto json = one_json(
+      box.run({"-c", config, "--json", "verify", "--to", k_to, "1234567890"}));
+  CHECK(json["reason"] == "mismatch");
+  CHECK(json["attempts"] == 2);
+  CHECK(attempts_in_db(box) == 2);
+  // The third attempt is the last one the code allows, and it works.
+  CHECK(verify(box, config, code).exit_code == 0);
 }

@@ -305,7 +305,7 @@ const std::vector<Row>& rows()
       {"inline token in a config others can read",
        77,
        Out::empty,
-       "is inline, but the config file is readable by others",
+       "holds secrets inline: provider.twilio.auth_token",
        0,
        [](const Sandbox& box) {
          return twilio_send(box, Reply::created, [](TwilioConfig& config) {

@@ -104,3 +104,92 @@ TEST_CASE("make_providers without any provider is a config error")
   CHECK(caught.code == ExitCode::config);
   CHECK_CONTAINS(caught.message, "[provider.NAME]");
 }
+
+namespace {
+
+const std::string k_token = "InlineCanaryToken0123456789abcd";
+
+// A file provider to send through and a Twilio table with `secret_line`.
+std::string config_with(const std::string& secret_line,
+                        const std::string& extra_twilio_line = "")
+{
+  return "[store]\ndatabase = \"state.db\"\n[send]\nproviders = [\"out\"]\n"
+         "[provider.out]\nkind = \"file\"\npath = \"outbox.txt\"\n"
+         "[provider.sms]\nkind = \"twilio\"\n"
+         "account_sid = \"AC0123456789abcdef0123456789abcdef\"\n"
+         "from = \"+15017122661\"\n"
+         + secret_line + "\n" + extra_twilio_line;
+}
+
+} // namespace
+
+TEST_CASE("an inline secret in a config others can read is refused")
+{
+  CliFixture cli;
+  for (const mode_t mode : {0644U, 0640U, 0604U, 0444U}) {
+    CAPTURE(mode);
+    cli.write_config(config_with("auth_token = \"" + k_token + "\""), mode);
+    const auto caught = context_error(cli);
+    CHECK(caught.code == ExitCode::permission);
+    CHECK(static_cast<int>(caught.code) == 77);
+    CHECK_CONTAINS(caught.message, cli.config_path());
+    CHECK_CONTAINS(caught.message,
+                   "provider.sms.auth_token (" + cli.config_path() + ":12:");
+    CHECK_CONTAINS(caught.message, "chmod 600");
+    CHECK_CONTAINS(caught.message, "auth_token_file");
+    CHECK_NOT_CONTAINS(caught.message, k_token);
+  }
+  // A table that fails to load for another reason is checked all the same.
+  cli.write_config(
+      config_with("auth_token = \"" + k_token + "\"", "no_such_key = 1\n"),
+      0644);
+  const auto broken = context_error(cli);
+  CHECK(broken.code == ExitCode::permission);
+  CHECK_CONTAINS(broken.message, "provider.sms.auth_token");
+}
+
+TEST_CASE("a readable config without inline secrets, or a private one, loads")
+{
+  CliFixture cli;
+  cli.write_config(config_with("auth_token_env = \"TWILIO_AUTH_TOKEN\""), 0644);
+  CHECK_FALSE(context_error(cli).thrown);
+  cli.write_config(config_with("auth_token = \"" + k_token + "\""), 0600);
+  CHECK_FALSE(context_error(cli).thrown);
+  // A non-secret key that shares a secret's name in another kind.
+  cli.write_config(
+      "[store]\ndatabase = \"state.db\"\n[provider.v]\nkind = \"vonage\"\n"
+      "api_key = \"abc123\"\napi_secret_env = \"VONAGE_API_SECRET\"\n"
+      "from = \"Acme\"\n",
+      0644);
+  const auto vonage = context_error(cli);
+  CHECK_NOT_CONTAINS(vonage.message, "inline");
+}
+
+TEST_CASE("an inline secret of every kind is found in a readable config")
+{
+  CliFixture cli;
+  const std::vector<std::pair<std::string, std::string>> secrets{
+      {"twilio", "auth_token"},
+      {"plivo", "auth_token"},
+      {"vonage", "api_secret"},
+      {"telnyx", "api_key"},
+      {"sinch", "api_token"},
+      {"messagebird", "access_key"},
+      {"clicksend", "api_key"},
+      {"aws-sns", "access_key_id"},
+      {"aws-sns", "secret_access_key"},
+      {"aws-sns", "session_token"},
+      {"http", "secret"},
+  };
+  for (const auto& [kind, name] : secrets) {
+    CAPTURE(kind);
+    CAPTURE(name);
+    cli.write_config("[store]\ndatabase = \"state.db\"\n[provider.p]\nkind = \""
+                         + kind + "\"\n" + name + " = \"" + k_token + "\"\n",
+                     0644);
+    const auto caught = context_error(cli);
+    CHECK(caught.code == ExitCode::permission);
+    CHECK_CONTAINS(caught.message, "provider.p." + name + " (");
+    CHECK_NOT_CONTAINS(caught.message, k_token);
+  }
+}

@@ -119,3 +119,28 @@ TEST_CASE("a locked recipient gets 75 with retry-after")
   CHECK_CONTAINS(locked.err, "retry-after");
   CHECK(cli.send_to(k_to).status == 75);
 }
+
+TEST_CASE("a well-formed code of another length is a counted mismatch")
+{
+  // The answer to 6..10 digits must not depend on whether the number holds
+  // a live code (or of which length): that would be an oracle.
+  CliFixture cli;
+  REQUIRE(cli.send_to(k_to).status == 0);
+  const auto code = cli.last_code();
+  REQUIRE(code.size() == 6);
+  const auto longer = cli.verify_code(k_to, "1234567");
+  const auto unknown = cli.verify_code("+447400123456", "1234567");
+  CHECK(longer.status == 1);
+  CHECK(longer.out == "verification failed\n");
+  CHECK(unknown.status == 1);
+  CHECK(longer.out == unknown.out);
+  CHECK(longer.err == unknown.err);
+  cli.global.json = true;
+  const auto counted =
+      nlohmann::json::parse(cli.verify_code(k_to, "1234567890").out);
+  CHECK(counted.at("reason") == "mismatch");
+  CHECK(counted.at("attempts") == 2);
+  const auto ok = nlohmann::json::parse(cli.verify_code(k_to, code).out);
+  CHECK(ok.at("verified") == true);
+  CHECK(ok.at("attempts") == 3);
+}

@@ -345,3 +345,51 @@ TEST_CASE("a syntax error in a loaded file names the file path")
   CHECK(caught.code == ExitCode::config);
   CHECK(caught.message.starts_with(path + ":2:"));
 }
+
+TEST_CASE("load_config refuses a config in a directory others can write")
+{
+  const CleanEnvironment clean;
+  TempDir dir;
+  for (const mode_t mode : {0777U, 0770U, 0757U}) {
+    CAPTURE(mode);
+    std::filesystem::create_directories(dir.file("conf"));
+    REQUIRE(::chmod(dir.file("conf").c_str(), mode) == 0);
+    const auto path = dir.file("conf/config.toml");
+    smsotp::test::write_file(path, "[otp]\nlength = 8\n", 0600);
+    const auto caught = catch_error([&] { smsotp::core::load_config(path); });
+    CHECK(caught.code == ExitCode::permission);
+    CHECK_CONTAINS(caught.message, path);
+    CHECK_CONTAINS(caught.message, "directory " + dir.file("conf"));
+    CHECK_CONTAINS(caught.message, "chmod go-w");
+  }
+  // A sticky directory such as /tmp: others cannot replace our file there.
+  REQUIRE(::chmod(dir.file("conf").c_str(), 01777) == 0);
+  CHECK(
+      smsotp::core::load_config(dir.file("conf/config.toml")).code_length.value
+      == 8);
+}
+
+TEST_CASE("load_config refuses a config or directory of another user")
+{
+  if (::geteuid() != 0) {
+    MESSAGE("skipped: chown needs root");
+    return;
+  }
+  const CleanEnvironment clean;
+  TempDir dir;
+  std::filesystem::create_directories(dir.file("conf"));
+  const auto path = dir.file("conf/config.toml");
+  smsotp::test::write_file(path, "[otp]\nlength = 8\n", 0600);
+  REQUIRE(::chown(path.c_str(), 65534, 65534) == 0);
+  const auto file = catch_error([&] { smsotp::core::load_config(path); });
+  CHECK(file.code == ExitCode::permission);
+  CHECK_CONTAINS(file.message, path);
+  CHECK_CONTAINS(file.message, "owned by uid 65534");
+  CHECK_CONTAINS(file.message, "chown it");
+  REQUIRE(::chown(path.c_str(), 0, 0) == 0);
+  REQUIRE(::chown(dir.file("conf").c_str(), 65534, 65534) == 0);
+  const auto directory = catch_error([&] { smsotp::core::load_config(path); });
+  CHECK(directory.code == ExitCode::permission);
+  CHECK_CONTAINS(directory.message, "directory " + dir.file("conf"));
+  CHECK_CONTAINS(directory.message, "owned by uid 65534");
+}

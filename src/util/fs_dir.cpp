@@ -1,0 +1,93 @@
+#include "util/fs_dir.hpp"
+
+#include "util/fs.hpp"
+
+#include <climits>
+
+#include <array>
+#include <cstdio>
+#include <cstdlib>
+#include <memory>
+#include <unistd.h>
+#include <vector>
+
+namespace smsotp::util {
+
+namespace {
+
+std::string octal_mode(mode_t mode)
+{
+  std::array<char, 8> text{};
+  std::snprintf(
+      text.data(), text.size(), "%04o", static_cast<unsigned>(mode & 07777U));
+  return text.data();
+}
+
+std::string absolute(const std::string& path)
+{
+  if (path.starts_with('/')) {
+    return path;
+  }
+  std::array<char, PATH_MAX> cwd{};
+  if (::getcwd(cwd.data(), cwd.size()) == nullptr) {
+    return path;
+  }
+  return std::string(cwd.data()) + "/" + path;
+}
+
+// `directory` and each one above it, up to "/".
+void add_chain(std::vector<std::string>& chain, std::string directory)
+{
+  while (true) {
+    chain.push_back(directory);
+    if (directory == "/" || directory == ".") {
+      return;
+    }
+    directory = parent_directory(directory);
+  }
+}
+
+std::string resolved(const std::string& path)
+{
+  const std::unique_ptr<char, decltype(&std::free)> real(
+      ::realpath(path.c_str(), nullptr), &std::free);
+  return real ? std::string(real.get()) : std::string();
+}
+
+} // namespace
+
+std::string directory_problem(const struct stat& info)
+{
+  if (info.st_uid != 0 && info.st_uid != ::geteuid()) {
+    return "owned by uid " + std::to_string(info.st_uid)
+           + ", not by you or root, who can replace what is in it";
+  }
+  if ((info.st_mode & 022U) != 0 && (info.st_mode & S_ISVTX) == 0) {
+    return "permissions " + octal_mode(info.st_mode)
+           + " let group or others replace what is in it (chmod go-w, or "
+             "chmod +t for a shared directory like /tmp)";
+  }
+  return {};
+}
+
+std::string unsafe_directory_above(const std::string& path)
+{
+  std::vector<std::string> chain;
+  add_chain(chain, parent_directory(absolute(path)));
+  if (const auto real = resolved(path); !real.empty()) {
+    add_chain(chain, parent_directory(real));
+  }
+  for (const auto& directory : chain) {
+    struct stat info
+    {};
+    if (::stat(directory.c_str(), &info) != 0 || !S_ISDIR(info.st_mode)) {
+      continue;
+    }
+    if (const auto problem = directory_problem(info); !problem.empty()) {
+      return "directory " + directory + ": " + problem;
+    }
+  }
+  return {};
+}
+
+} // namespace smsotp::util
