@@ -301,7 +301,7 @@ Config load_config(const std::string& flag_path)
                     "config: " + path + ": " + problem
                         + (problem.starts_with("owned by")
                                ? "; chown it, or use a config of your own"
-                               : ""));
+                               : " (chmod go-w " + path + ")"));
       }
       // Whoever can write a directory above the file can put another file
       // in its place (a sticky /tmp, where only the owner can, is fine).
@@ -309,8 +309,9 @@ Config load_config(const std::string& flag_path)
           !problem.empty()) {
         throw Error(ExitCode::permission,
                     "config: " + path + ": " + problem
-                        + "; or move the config to a directory only you "
-                          "(or root) can write");
+                        + " (chmod go-w, or chmod +t for a shared directory "
+                          "like /tmp); or move the config to a directory only "
+                          "you (or root) can write");
       }
       config.file_private = (file.info.st_mode & 077U) == 0;
       text = util::read_all(file.fd.get(), k_max_config_size);

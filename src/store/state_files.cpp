@@ -5,6 +5,7 @@
 #include "core/error.hpp"
 #include "store/sqlite_common.hpp"
 #include "util/fs.hpp"
+#include "util/fs_dir.hpp"
 
 #include <cstring>
 #include <sys/stat.h>
@@ -49,8 +50,7 @@ void check_directory(const std::string& directory)
   if (::stat(directory.c_str(), &info) != 0 || !S_ISDIR(info.st_mode)) {
     return; // SQLite or mkdir reports it
   }
-  if (const auto problem = util::state_directory_problem(info);
-      !problem.empty()) {
+  if (const auto problem = util::directory_problem(info); !problem.empty()) {
     refuse("state database directory", directory, problem, true);
   }
 }
@@ -70,7 +70,8 @@ void check_companion(const std::string& path)
                       "it was not used: remove it (rm "
                     + path + ") while no smsotp runs");
   }
-  if (const auto problem = util::state_file_problem(info); !problem.empty()) {
+  if (const auto problem = util::foreign_writable_problem(info);
+      !problem.empty()) {
     refuse("state file", path, problem, false);
   }
   if (const int error = util::write_access_error(path); error != 0) {
@@ -116,7 +117,8 @@ void check_state_files(const std::string& path)
   if (!S_ISREG(info.st_mode)) {
     return; // a directory or device: SQLite reports it
   }
-  if (const auto problem = util::state_file_problem(info); !problem.empty()) {
+  if (const auto problem = util::foreign_writable_problem(info);
+      !problem.empty()) {
     refuse("state database", file, problem, false);
   }
   const std::string directory = util::parent_directory(file);

@@ -102,8 +102,6 @@ std::string read_all(int fd, std::size_t max_bytes)
   }
 }
 
-namespace {
-
 std::string mode_string(mode_t mode)
 {
   std::array<char, 8> text{};
@@ -111,6 +109,8 @@ std::string mode_string(mode_t mode)
       text.data(), text.size(), "%04o", static_cast<unsigned>(mode & 07777U));
   return text.data();
 }
+
+namespace {
 
 bool owned_by_caller_or_root(const struct stat& info)
 {
@@ -142,33 +142,7 @@ std::string foreign_writable_problem(const struct stat& info)
   }
   if ((info.st_mode & 022U) != 0) {
     return "permissions " + mode_string(info.st_mode)
-           + " let group or others change it (chmod go-w)";
-  }
-  return {};
-}
-
-std::string state_file_problem(const struct stat& info)
-{
-  if (!owned_by_caller_or_root(info)) {
-    return "owned by uid " + std::to_string(info.st_uid)
-           + ", not by you or root";
-  }
-  if ((info.st_mode & 022U) != 0) {
-    return "permissions " + mode_string(info.st_mode)
            + " let group or others change it";
-  }
-  return {};
-}
-
-std::string state_directory_problem(const struct stat& info)
-{
-  if (!owned_by_caller_or_root(info)) {
-    return "owned by uid " + std::to_string(info.st_uid)
-           + ", not by you or root";
-  }
-  if ((info.st_mode & 022U) != 0 && (info.st_mode & S_ISVTX) == 0) {
-    return "permissions " + mode_string(info.st_mode)
-           + " let group or others replace the files in it";
   }
   return {};
 }

@@ -59,19 +59,14 @@ std::string read_all(int fd, std::size_t max_bytes);
 // permission bit set. Returns "" when the file is private.
 std::string private_file_problem(const struct stat& info);
 
-// Describes why a configuration file is unsafe even without secrets:
-// writable by group or others, or owned by someone else. "" when fine.
+// Describes why a file others must not change is unsafe (a config, and
+// the state files of DESIGN §4: the database, its -wal and -shm): owned by
+// someone other than the caller or root, or writable by group or others.
+// "" when fine. The caller adds the remedy that fits its file.
 std::string foreign_writable_problem(const struct stat& info);
 
-// The state-file rule (DESIGN §4), for the database, its -wal and -shm:
-// owned by someone other than the caller or root, or writable by group or
-// others. "" when fine.
-std::string state_file_problem(const struct stat& info);
-
-// The same rule for the directory holding them: owned by someone other
-// than the caller or root, or writable by group or others without the
-// sticky bit (which keeps others from replacing our files). "" when fine.
-std::string state_directory_problem(const struct stat& info);
+// "0644": the permission bits of `mode` in octal.
+std::string mode_string(mode_t mode);
 
 bool path_exists(const std::string& path);
 

@@ -15,14 +15,6 @@ namespace smsotp::util {
 
 namespace {
 
-std::string octal_mode(mode_t mode)
-{
-  std::array<char, 8> text{};
-  std::snprintf(
-      text.data(), text.size(), "%04o", static_cast<unsigned>(mode & 07777U));
-  return text.data();
-}
-
 std::string absolute(const std::string& path)
 {
   if (path.starts_with('/')) {
@@ -63,9 +55,8 @@ std::string directory_problem(const struct stat& info)
            + ", not by you or root, who can replace what is in it";
   }
   if ((info.st_mode & 022U) != 0 && (info.st_mode & S_ISVTX) == 0) {
-    return "permissions " + octal_mode(info.st_mode)
-           + " let group or others replace what is in it (chmod go-w, or "
-             "chmod +t for a shared directory like /tmp)";
+    return "permissions " + mode_string(info.st_mode)
+           + " let group or others replace what is in it";
   }
   return {};
 }

@@ -13,7 +13,7 @@ namespace smsotp::util {
 // Describes why a directory lets others replace what is in it: owned by
 // someone other than the caller or root, or writable by group or others
 // without the sticky bit (with it, as in /tmp, only an entry's owner may
-// rename or remove it). "" when safe.
+// rename or remove it). "" when safe. The caller adds the remedy.
 std::string directory_problem(const struct stat& info);
 
 // Checks every directory above `path`: those of the path as written (a
