@@ -28,7 +28,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data,
              return std::isdigit(static_cast<unsigned char>(c)) != 0;
            });
     if (!well_formed) {
-      fuzz::fuzz_fail("phone", "normalize returned a non-E.164 value");
+      fuzz::fuzz_fail("phone",
+                      "normalize returned a non-E.164 value: \"" + e164 + "\"");
     }
     if (phone::normalize(e164) != e164) {
       fuzz::fuzz_fail("phone", "normalize is not idempotent");
