@@ -208,6 +208,13 @@ std::string normalize(std::string_view input, const std::string& default_region)
   }
   std::string e164;
   util().Format(number, Util::E164, &e164);
+  // The same bound as for input written with +: a national or 00-prefixed
+  // form can expand to a number libphonenumber accepts but E.164 does not
+  // (found by the phone fuzz target).
+  if (e164.size() - 1 > 15) {
+    reject(input,
+           "too long: E.164 numbers have at most 15 digits, this is " + e164);
+  }
   return e164;
 }
 

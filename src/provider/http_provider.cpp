@@ -201,13 +201,18 @@ core::SendResult HttpProvider::send(const core::Message& message)
   const Secrets secrets(m_spec, m_config_private, false, &m_secret_cache);
   const auto request = build_send(message, secrets);
   std::vector<std::string> trace;
-  const auto response = exchange(request, trace);
-  auto result = send_outcome(response, m_spec.name);
+  auto result = send_outcome(exchange(request, trace));
+  result.provider = m_spec.name;
+  result.trace = std::move(trace);
+  return result;
+}
+
+core::SendResult HttpProvider::send_outcome(const HttpResponse& response) const
+{
+  auto result = provider::send_outcome(response, m_spec.name);
   if (!result) {
     result = interpret_send(response);
   }
-  result->provider = m_spec.name;
-  result->trace = std::move(trace);
   return *result;
 }
 
@@ -231,12 +236,18 @@ core::CheckResult HttpProvider::check()
   const Secrets secrets(m_spec, m_config_private, false);
   const auto request = build_check(secrets);
   std::vector<std::string> trace;
-  const auto response = exchange(request, trace);
+  auto result = check_outcome(exchange(request, trace));
+  result.trace = std::move(trace);
+  return result;
+}
+
+core::CheckResult
+HttpProvider::check_outcome(const HttpResponse& response) const
+{
   auto result = generic_check_outcome(response, m_spec.name);
   if (!result) {
     result = interpret_check(response);
   }
-  result->trace = std::move(trace);
   return *result;
 }
 

@@ -60,6 +60,12 @@ public:
   std::string describe_request(const core::Message& message) const override;
   core::CheckResult check() override;
 
+  // What send() and check() report for `response` once the exchange is
+  // over: exactly their path after the network, without the trace. A seam
+  // for tests and fuzzing (tests/fuzz/): no request is made.
+  core::SendResult send_outcome(const HttpResponse& response) const;
+  core::CheckResult check_outcome(const HttpResponse& response) const;
+
 protected:
   HttpProvider(const core::ProviderSpec& spec,
                const ProviderContext& context,

@@ -29,6 +29,9 @@ cleanup() {
   rm -rf "$work"
 }
 trap cleanup EXIT
+# A timeout or ^C ends the run through the EXIT trap, which stops the mocks.
+trap 'exit 143' TERM
+trap 'exit 130' INT
 export SCARF_ANALYTICS=false NO_PROXY=127.0.0.1 no_proxy=127.0.0.1
 export HOME=$work XDG_STATE_HOME=$work/state XDG_CONFIG_HOME=$work/config
 
@@ -42,9 +45,12 @@ check() { # check NAME EXPECTED ACTUAL
   fi
 }
 
-# Starts a mock for spec $1, prints its port once it listens.
+# start_mock VAR SPEC: starts a mock for SPEC and sets VAR to its port once
+# it listens. Called in this shell, never in $(...): the PID must reach
+# `pids` for the cleanup trap (a subshell's `pids+=` is lost, and each run
+# used to leave two node processes behind).
 start_mock() {
-  local spec=$1 log port
+  local var=$1 spec=$2 log port
   for _ in 1 2 3 4 5; do
     port=$((20000 + RANDOM % 30000))
     log=$work/prism-$port.log
@@ -52,7 +58,7 @@ start_mock() {
     pids+=($!)
     for _ in $(seq 1 100); do
       if grep -q "Prism is listening" "$log"; then
-        echo "$port"
+        printf -v "$var" '%s' "$port"
         return 0
       fi
       if ! kill -0 "${pids[-1]}" 2>/dev/null; then
@@ -60,14 +66,15 @@ start_mock() {
       fi
       sleep 0.1
     done
+    kill "${pids[-1]}" 2>/dev/null || true
   done
   echo "cannot start Prism for $spec; last log:" >&2
   cat "$log" >&2
   return 1
 }
 
-twilio_port=$(start_mock "$specs/twilio_api_v2010.messaging-subset.json")
-vonage_port=$(start_mock "$specs/vonage_sms_balance.json")
+start_mock twilio_port "$specs/twilio_api_v2010.messaging-subset.json"
+start_mock vonage_port "$specs/vonage_sms_balance.json"
 sid=ACaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa
 export CONFORMANCE_TWILIO_TOKEN=conformance-token
 export CONFORMANCE_VONAGE_SECRET=abcdef0123456789

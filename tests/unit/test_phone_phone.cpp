@@ -166,6 +166,9 @@ TEST_CASE("normalize rejects numbers too short or too long, saying so")
       {"12", "GB", "too short for region GB (+44)"},
       {"+8821234", "", "too short for +882 (non-geographic)"},
       {"7946 0000", "GB", "too short for region GB (+44)"},
+      // 00 + country code from a national region: libphonenumber accepts
+      // 16 digits here; E.164 does not (a fuzz finding).
+      {"00494 10-34074001156", "GB", "at most 15 digits"},
   });
 }
 
