@@ -28,10 +28,10 @@ void prepare_connection(SQLite::Database& db,
                         const std::string& path,
                         bool& wrote);
 
-// Refuses (Error permission, 77) a database, -wal, -shm or directory that
-// group or others can write or another user owns, and (Error cant_create,
-// 73) one the caller cannot write, naming the file and the fix. Run before
-// SQLite opens the file (store/state_files.cpp).
+// Refuses (Error permission, 77) a database, -wal, -shm or any directory
+// above them that group or others can write or another user owns, and
+// (Error cant_create, 73) one the caller cannot write, naming the file and
+// the fix. Run before SQLite opens the file (store/state_files.cpp).
 void check_state_files(const std::string& path);
 
 // Rolls back the open transaction, if SQLite has not already done so
