@@ -86,12 +86,18 @@ std::string normalize_sql(const std::string& sql)
   return out;
 }
 
-// Every schema object as "type name on table: sql", sorted.
+// Every schema object as "type name on table: sql", sorted. SQLite's own
+// objects are left out: sqlite_stat1/4 appear after an ANALYZE or PRAGMA
+// optimize (routine maintenance, not an edit), and the sqlite_autoindex_*
+// of a PRIMARY KEY follow from the table's SQL, which is compared. No one
+// else may create a name starting with "sqlite_".
 std::vector<std::string> schema_of(SQLite::Database& db)
 {
   SQLite::Statement query(db,
                           "SELECT type, name, tbl_name, coalesce(sql, '')"
-                          " FROM sqlite_master ORDER BY type, name");
+                          " FROM sqlite_master"
+                          " WHERE name NOT LIKE 'sqlite\\_%' ESCAPE '\\'"
+                          " ORDER BY type, name");
   std::vector<std::string> objects;
   while (query.executeStep()) {
     objects.push_back(query.getColumn(0).getString() + " "
