@@ -9,6 +9,7 @@
 #include <SQLiteCpp/Exception.h>
 
 #include <string>
+#include <vector>
 
 namespace smsotp::store::detail {
 
@@ -27,6 +28,14 @@ constexpr int k_busy_timeout_ms = 10000;
 void prepare_connection(SQLite::Database& db,
                         const std::string& path,
                         bool& wrote);
+
+// The schema objects migrations 0 .. version - 1 create, each as "type
+// name on table: normalised sql", sorted, SQLite's own sqlite_* objects
+// left out; built in memory (schema.cpp). current_schema() is the copy for
+// k_schema_version kept in the source, so that opening a current database
+// builds nothing; the two must be equal.
+std::vector<std::string> built_schema(int version);
+std::vector<std::string> current_schema();
 
 // Refuses (Error permission, 77) a database, -wal, -shm or any directory
 // above them that group or others can write or another user owns, and
