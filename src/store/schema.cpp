@@ -6,6 +6,8 @@
 #include <algorithm>
 #include <array>
 #include <chrono>
+#include <map>
+#include <mutex>
 #include <sqlite3.h>
 #include <thread>
 
@@ -86,12 +88,18 @@ std::string normalize_sql(const std::string& sql)
   return out;
 }
 
-// Every schema object as "type name on table: sql", sorted.
+// Every schema object as "type name on table: sql", sorted. SQLite's own
+// objects are left out: sqlite_stat1/4 appear after an ANALYZE or PRAGMA
+// optimize (routine maintenance, not an edit), and the sqlite_autoindex_*
+// of a PRIMARY KEY follow from the table's SQL, which is compared. No one
+// else may create a name starting with "sqlite_".
 std::vector<std::string> schema_of(SQLite::Database& db)
 {
   SQLite::Statement query(db,
                           "SELECT type, name, tbl_name, coalesce(sql, '')"
-                          " FROM sqlite_master ORDER BY type, name");
+                          " FROM sqlite_master"
+                          " WHERE name NOT LIKE 'sqlite\\_%' ESCAPE '\\'"
+                          " ORDER BY type, name");
   std::vector<std::string> objects;
   while (query.executeStep()) {
     objects.push_back(query.getColumn(0).getString() + " "
@@ -102,15 +110,54 @@ std::vector<std::string> schema_of(SQLite::Database& db)
   return objects;
 }
 
-// What migrations 0 .. version - 1 create, from an in-memory database.
-std::vector<std::string> expected_schema(int version)
+// What migrations 0 .. version - 1 create, from an in-memory database,
+// built at most once per version and process.
+const std::vector<std::string>& built_schema_cached(int version)
 {
-  SQLite::Database memory(":memory:", SQLite::OPEN_READWRITE);
-  for (int step = 0; step < version; ++step) {
-    memory.exec(k_migrations.at(static_cast<std::size_t>(step)));
+  static std::mutex mutex;
+  static std::map<int, std::vector<std::string>> cache;
+  const std::lock_guard lock(mutex);
+  auto found = cache.find(version);
+  if (found == cache.end()) {
+    SQLite::Database memory(":memory:", SQLite::OPEN_READWRITE);
+    for (int step = 0; step < version; ++step) {
+      memory.exec(k_migrations.at(static_cast<std::size_t>(step)));
+    }
+    found = cache.emplace(version, schema_of(memory)).first;
   }
-  return schema_of(memory);
+  return found->second; // std::map never moves its elements
 }
+
+// What the migrations create for k_schema_version, as schema_of() reads it
+// back, so that opening a current database (every verify) builds nothing.
+// A database that does not match it is compared with the built schema
+// before it is refused: an SQLite that words the stored SQL differently
+// costs time, never a wrong refusal. test_store_schema.cpp checks that the
+// two agree.
+static_assert(k_schema_version == 4,
+              "update k_current_schema to the new schema version");
+const std::array<const char*, 6> k_current_schema{
+    "index challenge_by_recipient on challenge: CREATE INDEX "
+    "challenge_by_recipient ON challenge(recipient,purpose,created_at)",
+    "index challenge_by_state on challenge: CREATE INDEX "
+    "challenge_by_state ON challenge(state,expires_at)",
+    "index challenge_by_time on challenge: CREATE INDEX challenge_by_time "
+    "ON challenge(created_at)",
+    "table challenge on challenge: CREATE TABLE challenge(id TEXT PRIMARY "
+    "KEY,recipient TEXT NOT NULL,recipient_masked TEXT NOT NULL,purpose "
+    "TEXT NOT NULL,tag BLOB,code_length INTEGER NOT NULL,created_at "
+    "INTEGER NOT NULL,expires_at INTEGER NOT NULL,attempts INTEGER NOT "
+    "NULL DEFAULT 0,max_attempts INTEGER NOT NULL,state TEXT NOT NULL "
+    "CHECK(state IN('pending','sent','failed','consumed','superseded',"
+    "'exhausted','expired')),provider TEXT,provider_message_id TEXT,"
+    "finished_at INTEGER,superseded_by TEXT)",
+    "table provider_health on provider_health: CREATE TABLE "
+    "provider_health(provider TEXT PRIMARY KEY,skip_until INTEGER NOT "
+    "NULL,reason TEXT NOT NULL,updated_at INTEGER NOT NULL)",
+    "table recipient on recipient: CREATE TABLE recipient(recipient TEXT "
+    "PRIMARY KEY,consecutive_failures INTEGER NOT NULL DEFAULT "
+    "0,locked_until INTEGER,updated_at INTEGER NOT NULL)",
+};
 
 // Throws Error(database) unless the schema is exactly what this build's
 // migrations create for `version`: a file with a lowered user_version or an
@@ -121,7 +168,14 @@ void check_schema(SQLite::Database& db,
                   const std::string& untouched)
 {
   const auto actual = schema_of(db);
-  const auto expected = expected_schema(version);
+  if (version == k_schema_version
+      && std::equal(actual.begin(),
+                    actual.end(),
+                    k_current_schema.begin(),
+                    k_current_schema.end())) {
+    return;
+  }
+  const auto& expected = built_schema_cached(version);
   if (actual == expected) {
     return;
   }
@@ -197,6 +251,16 @@ void migrate(SQLite::Database& db, const std::string& path, bool wrote)
 }
 
 } // namespace
+
+std::vector<std::string> built_schema(int version)
+{
+  return built_schema_cached(version);
+}
+
+std::vector<std::string> current_schema()
+{
+  return {k_current_schema.begin(), k_current_schema.end()};
+}
 
 namespace {
 

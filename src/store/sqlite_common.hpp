@@ -9,6 +9,7 @@
 #include <SQLiteCpp/Exception.h>
 
 #include <string>
+#include <vector>
 
 namespace smsotp::store::detail {
 
@@ -28,10 +29,18 @@ void prepare_connection(SQLite::Database& db,
                         const std::string& path,
                         bool& wrote);
 
-// Refuses (Error permission, 77) a database, -wal, -shm or directory that
-// group or others can write or another user owns, and (Error cant_create,
-// 73) one the caller cannot write, naming the file and the fix. Run before
-// SQLite opens the file (store/state_files.cpp).
+// The schema objects migrations 0 .. version - 1 create, each as "type
+// name on table: normalised sql", sorted, SQLite's own sqlite_* objects
+// left out; built in memory (schema.cpp). current_schema() is the copy for
+// k_schema_version kept in the source, so that opening a current database
+// builds nothing; the two must be equal.
+std::vector<std::string> built_schema(int version);
+std::vector<std::string> current_schema();
+
+// Refuses (Error permission, 77) a database, -wal, -shm or any directory
+// above them that group or others can write or another user owns, and
+// (Error cant_create, 73) one the caller cannot write, naming the file and
+// the fix. Run before SQLite opens the file (store/state_files.cpp).
 void check_state_files(const std::string& path);
 
 // Rolls back the open transaction, if SQLite has not already done so

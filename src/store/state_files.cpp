@@ -14,15 +14,15 @@ namespace smsotp::store::detail {
 
 namespace {
 
-// The remedy for a problem `problem` of `path` (a file or a directory).
-std::string
-fix_for(const std::string& problem, const std::string& path, bool directory)
+// The remedy for `problem` of `path`: a file, or for "owned by" also a
+// directory.
+std::string fix_for(const std::string& problem, const std::string& path)
 {
   if (problem.starts_with("owned by")) {
     return "chown it to yourself (chown \"$(id -un)\" " + path
            + ") or point store.database or --db at a file of your own";
   }
-  return directory ? "chmod 700 " + path : "chmod 600 " + path;
+  return "chmod 600 " + path;
 }
 
 // " (Permission denied)" for an errno from write_access_error().
@@ -33,26 +33,37 @@ std::string why(int error)
 
 [[noreturn]] void refuse(const std::string& what,
                          const std::string& path,
-                         const std::string& problem,
-                         bool directory)
+                         const std::string& problem)
 {
   throw Error(core::ExitCode::permission,
               what + " " + path + ": " + problem
                   + ", so others could change the codes' state through it; "
                     "it was not used: "
-                  + fix_for(problem, path, directory));
+                  + fix_for(problem, path));
 }
 
-void check_directory(const std::string& directory)
+// Every directory above `path` as written and above the file it resolves
+// to: whoever can write one of them can rename a directory below it away
+// and put one of their own, with their own database, in its place.
+void check_directories(const std::string& path)
 {
-  struct stat info
-  {};
-  if (::stat(directory.c_str(), &info) != 0 || !S_ISDIR(info.st_mode)) {
-    return; // SQLite or mkdir reports it
+  const auto unsafe = util::first_unsafe_directory_above(path);
+  if (!unsafe) {
+    return;
   }
-  if (const auto problem = util::directory_problem(info); !problem.empty()) {
-    refuse("state database directory", directory, problem, true);
-  }
+  const std::string& directory = unsafe->directory;
+  const std::string fix =
+      unsafe->problem.starts_with("owned by")
+          ? fix_for(unsafe->problem, directory)
+          : "chmod go-w " + directory + " (or chmod +t " + directory
+                + " for a shared directory like /tmp), or move the "
+                  "database to a directory only you (or root) can write";
+  throw Error(core::ExitCode::permission,
+              "state database " + path + ": directory " + directory + ": "
+                  + unsafe->problem
+                  + ", so others could swap the database for their own; it "
+                    "was not used: "
+                  + fix);
 }
 
 // A -wal or -shm next to the database, if present.
@@ -72,7 +83,7 @@ void check_companion(const std::string& path)
   }
   if (const auto problem = util::foreign_writable_problem(info);
       !problem.empty()) {
-    refuse("state file", path, problem, false);
+    refuse("state file", path, problem);
   }
   if (const int error = util::write_access_error(path); error != 0) {
     throw Error(core::ExitCode::cant_create,
@@ -86,10 +97,10 @@ void check_companion(const std::string& path)
 void check_state_files(const std::string& path)
 {
   const std::string link_directory = util::parent_directory(path);
-  check_directory(link_directory);
   struct stat info
   {};
   if (!util::lstat_path(path, info)) {
+    check_directories(path);
     const int error = util::path_exists(link_directory)
                           ? util::write_access_error(link_directory)
                           : 0;
@@ -102,7 +113,8 @@ void check_state_files(const std::string& path)
     return; // created by the caller with mode 0600
   }
   // A symlinked database is followed: the rules apply to the file it names
-  // and its directory, where SQLite keeps the -wal and -shm.
+  // and the directories above both, SQLite keeping the -wal and -shm next
+  // to the file.
   std::string file = path;
   if (S_ISLNK(info.st_mode)) {
     try {
@@ -119,12 +131,9 @@ void check_state_files(const std::string& path)
   }
   if (const auto problem = util::foreign_writable_problem(info);
       !problem.empty()) {
-    refuse("state database", file, problem, false);
+    refuse("state database", file, problem);
   }
-  const std::string directory = util::parent_directory(file);
-  if (directory != link_directory) {
-    check_directory(directory);
-  }
+  check_directories(path);
   check_companion(file + "-wal");
   check_companion(file + "-shm");
   if (const int error = util::write_access_error(file); error != 0) {
@@ -132,6 +141,7 @@ void check_state_files(const std::string& path)
                 "cannot write state database " + file + why(error)
                     + ": chmod 600 " + file);
   }
+  const std::string directory = util::parent_directory(file);
   if (const int error = util::write_access_error(directory); error != 0) {
     throw Error(core::ExitCode::cant_create,
                 "cannot create the state database's -wal and -shm files in "

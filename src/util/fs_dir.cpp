@@ -9,6 +9,7 @@
 #include <cstdlib>
 #include <memory>
 #include <unistd.h>
+#include <utility>
 #include <vector>
 
 namespace smsotp::util {
@@ -61,7 +62,8 @@ std::string directory_problem(const struct stat& info)
   return {};
 }
 
-std::string unsafe_directory_above(const std::string& path)
+std::optional<UnsafeDirectory>
+first_unsafe_directory_above(const std::string& path)
 {
   std::vector<std::string> chain;
   add_chain(chain, parent_directory(absolute(path)));
@@ -74,11 +76,18 @@ std::string unsafe_directory_above(const std::string& path)
     if (::stat(directory.c_str(), &info) != 0 || !S_ISDIR(info.st_mode)) {
       continue;
     }
-    if (const auto problem = directory_problem(info); !problem.empty()) {
-      return "directory " + directory + ": " + problem;
+    if (auto problem = directory_problem(info); !problem.empty()) {
+      return UnsafeDirectory{directory, std::move(problem)};
     }
   }
-  return {};
+  return std::nullopt;
+}
+
+std::string unsafe_directory_above(const std::string& path)
+{
+  const auto unsafe = first_unsafe_directory_above(path);
+  return unsafe ? "directory " + unsafe->directory + ": " + unsafe->problem
+                : std::string();
 }
 
 } // namespace smsotp::util

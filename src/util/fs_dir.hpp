@@ -5,6 +5,7 @@
 // another file over it, which write permission on any directory above it
 // allows (ssh's StrictModes reasons the same way).
 
+#include <optional>
 #include <string>
 #include <sys/stat.h>
 
@@ -22,5 +23,14 @@ std::string directory_problem(const struct stat& info);
 // unsafe one, "" when all are safe. Directories that cannot be examined
 // are skipped (opening the file reports those).
 std::string unsafe_directory_above(const std::string& path);
+
+// The same check, for callers that name the directory in their remedy.
+struct UnsafeDirectory
+{
+  std::string directory;
+  std::string problem; // as directory_problem() says it
+};
+std::optional<UnsafeDirectory>
+first_unsafe_directory_above(const std::string& path);
 
 } // namespace smsotp::util

@@ -1,8 +1,8 @@
 // The key file's rule applied to the state database (issue 7 defect 8):
-// the database, its -wal and -shm and their directory must not be writable
-// by group or others nor owned by another user (77), and a file smsotp
-// cannot write is named (73). Both are checked before anything is written
-// or sent. CI runs as root, so "another user" is nobody and the denials
+// the database, its -wal and -shm and every directory above them must not
+// be writable by group or others nor owned by another user (77), and a
+// file smsotp cannot write is named (73). Both are checked before anything
+// is written or sent. CI runs as root, so "another user" is nobody and the denials
 // run as nobody (root bypasses file permissions).
 
 #include "fault_util.hpp"
@@ -63,11 +63,11 @@ TEST_CASE("state files others can write or another user owns are refused (77)")
       {"directory 0777",
        [](const Sandbox& box) { set_mode(box.path("state"), 0777); },
        "state",
-       "chmod 700"},
+       "chmod go-w"},
       {"directory 0770",
        [](const Sandbox& box) { set_mode(box.path("state"), 0770); },
        "state",
-       "chmod 700"},
+       "chmod go-w"},
       {"directory owned by another user",
        [](const Sandbox& box) { chown_path(box.path("state"), k_nobody); },
        "state",
@@ -202,4 +202,42 @@ TEST_CASE("files the user cannot write are named (73), checked as nobody")
     CHECK(read_file(db) == before);
     CHECK(read_file(outbox) == outbox_text);
   }
+}
+
+TEST_CASE("a directory further up that others can write is refused (77)")
+{
+  // /srv at 0777 holding /srv/smsotp/state.db: another user can rename
+  // smsotp/ away and put a directory of their own in its place.
+  const Sandbox box;
+  const std::string config = box.file_config();
+  const std::string db = box.path("srv/smsotp/state.db");
+  std::filesystem::create_directories(box.path("srv/smsotp"));
+  set_mode(box.path("srv"), 0755);
+  set_mode(box.path("srv/smsotp"), 0700);
+  const std::vector<std::string> global{"--db", db};
+  const auto first = box.run({"-c", config, "--db", db, "send", "--to", k_to});
+  INFO("first send: " << first.err);
+  REQUIRE(first.exit_code == 0);
+  const std::string code = box.last_code(k_to);
+  REQUIRE(!code.empty());
+  set_mode(box.path("srv"), 0777);
+  const std::string before = read_file(db);
+  for (const auto& args : std::vector<std::vector<std::string>>{
+           {"send", "--to", k_to}, {"verify", "--to", k_to, code}}) {
+    std::vector<std::string> argv{"-c", config, "--db", db};
+    argv.insert(argv.end(), args.begin(), args.end());
+    CAPTURE(args.front());
+    const auto result = box.run(argv);
+    CAPTURE(result.err);
+    CHECK(result.exit_code == 77);
+    CHECK(result.out.empty());
+    CHECK(contains(result.err, "directory " + box.path("srv") + ":"));
+    CHECK(contains(result.err, "chmod go-w " + box.path("srv")));
+    CHECK(contains(result.err, "chmod +t"));
+    CHECK(read_file(db) == before);
+    CHECK(box.outbox_count() == 1);
+  }
+  // Sticky, as /tmp is: only an entry's owner may rename it.
+  set_mode(box.path("srv"), 01777);
+  CHECK(verify(box, config, code, global).exit_code == 0);
 }
