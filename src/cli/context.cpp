@@ -4,61 +4,28 @@
 #include "message/compose.hpp"
 #include "util/string.hpp"
 
-#include <algorithm>
-#include <array>
 #include <unistd.h>
 
 namespace smsotp::cli {
 
 namespace {
 
-// The secret names of every kind. A table without any of these keys holds
-// no inline secret, so it need not be loaded (verify stays cheap); one
-// that cannot be loaded is judged by these names alone.
-constexpr std::array<const char*, 9> k_secret_like{"auth_token",
-                                                   "api_key",
-                                                   "api_secret",
-                                                   "api_token",
-                                                   "access_key",
-                                                   "access_key_id",
-                                                   "secret_access_key",
-                                                   "session_token",
-                                                   "secret"};
-
-bool secret_like(const std::string& key)
-{
-  return std::find_if(k_secret_like.begin(),
-                      k_secret_like.end(),
-                      [&](const char* name) { return key == name; })
-         != k_secret_like.end();
-}
-
-// The keys of `spec` that hold a secret inline.
+// The keys of `spec` that hold a secret inline. The names come from the
+// provider registry, which reads the lists the kinds declare; nothing is
+// constructed, so a table that fails to load for another reason (reported
+// by the command that uses it) is judged all the same. A table of unknown
+// kind is judged by the names no kind uses for a plain value.
 std::vector<std::string> inline_secrets(const core::ProviderSpec& spec)
 {
-  std::vector<std::string> names;
-  for (const auto& [key, value] : spec.values) {
-    if (secret_like(key)) {
-      names.push_back(key);
+  const auto names = provider::secret_names(spec.kind).value_or(
+      provider::unambiguous_secret_names());
+  std::vector<std::string> found;
+  for (const auto& name : names) {
+    if (spec.values.contains(name)) {
+      found.push_back(name);
     }
   }
-  if (names.empty()) {
-    return names;
-  }
-  try {
-    // The kind knows which of them are secrets (Vonage's api_key is not).
-    const auto provider = provider::make_provider(spec, {});
-    names.clear();
-    for (const auto& [name, ref] : provider->info().secrets) {
-      if (ref.source == core::SecretRef::Source::inline_value) {
-        names.push_back(name);
-      }
-    }
-  } catch (const Error&) {
-    // The table has another problem, which the command that uses it will
-    // report; its secret-looking values are exposed all the same.
-  }
-  return names;
+  return found;
 }
 
 // DESIGN §4: a config that holds a secret inline must be private. Every

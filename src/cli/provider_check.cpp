@@ -55,6 +55,16 @@ core::ExitCode exit_for(CheckStatus status)
   return core::ExitCode::internal;
 }
 
+// The status word of a local fault that stopped one provider's check; it
+// names the same class as the exit code the fault decides.
+std::string local_fault_status(core::ExitCode code)
+{
+  if (code == core::ExitCode::permission) {
+    return "permission_error"; // an unsafe or unreadable secret file
+  }
+  return std::string(core::check_status_name(CheckStatus::config_error));
+}
+
 void warn_about_keylog(const Output& out)
 {
   if (provider::take_keylog_warning()) {
@@ -85,8 +95,6 @@ int check_providers(const Context& context,
   // A local fault (unreadable or unsafe secret) is reported for its
   // provider and the others are still checked; it decides the exit status.
   std::optional<core::ExitCode> local_fault;
-  const std::string config_error(
-      core::check_status_name(CheckStatus::config_error));
   for (const auto& name : wanted) {
     const auto providers = make_providers(context, name, "providers NAME");
     const auto info = providers.front()->info();
@@ -95,11 +103,12 @@ int check_providers(const Context& context,
       result = providers.front()->check();
     } catch (const Error& fault) {
       local_fault = std::max(local_fault.value_or(fault.code()), fault.code());
-      out.data(info.name + "\t" + config_error + "\t" + fault.what());
+      const auto status = local_fault_status(fault.code());
+      out.data(info.name + "\t" + status + "\t" + fault.what());
       results.push_back({{"name", info.name},
                          {"kind", info.kind},
                          {"ok", false},
-                         {"status", config_error},
+                         {"status", status},
                          {"detail", fault.what()},
                          {"exit_code", static_cast<int>(fault.code())}});
       continue;

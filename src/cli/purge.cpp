@@ -2,6 +2,7 @@
 #include "cli/context.hpp"
 #include "core/duration.hpp"
 #include "core/error.hpp"
+#include "core/key_file.hpp"
 #include "phone/phone.hpp"
 #include "store/store.hpp"
 
@@ -64,6 +65,12 @@ int run_purge(const GlobalOptions& global,
                                               store::OpenMode::existing_only);
   const auto counts =
       store ? store->purge(request, clock.now()) : store::PurgeCounts{};
+  // Litter of a key creation that was killed (never read; see
+  // core::remove_stale_key_temps): purge is the periodic clean-up, so a
+  // send need not list the key directory every time.
+  if (!options.dry_run) {
+    core::remove_stale_key_temps(config.key_path());
+  }
   const std::string verb = options.dry_run ? "would remove " : "removed ";
   out.data(std::to_string(counts.challenges) + " challenges, "
            + std::to_string(counts.recipients) + " recipient counters");

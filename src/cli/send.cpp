@@ -133,9 +133,14 @@ int report_unrecorded(const Output& out,
   const std::string answer = result.status == core::SendStatus::sent
                                  ? " accepted the message"
                                  : ": " + result.detail;
+  // As on the normal path, a signal that stopped the run decides the exit
+  // status (130/143, the process re-raises it); the id is given either way.
+  const bool interrupted = util::interrupt_signal() != 0;
   const Error unknown(
-      core::ExitCode::unknown_outcome,
-      "provider " + result.provider + answer
+      interrupted ? core::ExitCode::interrupted
+                  : core::ExitCode::unknown_outcome,
+      std::string(interrupted ? "interrupted; " : "") + "provider "
+          + result.provider + answer
           + ", but recording the outcome failed: " + failure.what()
           + "; the code may have been delivered and is valid until "
           + utc_time(reservation.expires_at)

@@ -41,8 +41,9 @@ core::Key key_for_send(const Context& context,
 {
   const std::string path = context.config.key_path();
   auto state = core::read_key_file(path);
+  // The hot path: no directory listing here. Temporary files of a killed
+  // creation are removed when a key is created or replaced, and by purge.
   if (state.status == core::KeyFileState::Status::valid) {
-    core::remove_stale_key_temps(path);
     return state.key;
   }
   if (state.status == core::KeyFileState::Status::wrong_size

@@ -136,12 +136,15 @@ std::string read_secret(const ProviderSpec& spec,
       return checked_secret(value, what + " ($" + ref.detail + ")");
     }
     case SecretRef::Source::inline_value:
+      // cli::make_context refuses a readable config that holds a secret
+      // inline before any provider exists, with the one user-facing
+      // message for that; reaching here with one is a bug, not a
+      // configuration the user can fix.
       if (!config_is_private) {
-        throw Error(ExitCode::permission,
+        throw Error(ExitCode::internal,
                     ref.where + ": " + what
-                        + " is inline, but the config file is readable by "
-                          "others; chmod 600 it "
-                          "or use a *_file / *_env key");
+                        + ": internal error: inline secret read from a "
+                          "config that was not checked as private");
       }
       return checked_secret(spec.values.at(name).text, what);
   }

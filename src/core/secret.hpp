@@ -32,10 +32,12 @@ struct SecretRef
 SecretRef find_secret(const ProviderSpec& spec, const std::string& name);
 
 // Reads secret `name` of `spec` (see find_secret). Files must be private
-// (else Error(permission)); inline values need a private config file (else
-// Error(permission)); a missing or empty value, an unset variable or control
-// characters are Error(config). One trailing LF or CRLF is removed.
-// `what` names the secret in messages, e.g. "provider.sms auth_token".
+// (else Error(permission)); inline values are read only when
+// `config_is_private` (the caller refuses a readable config with inline
+// secrets first, so otherwise Error(internal)); a missing or empty value, an
+// unset variable or control characters are Error(config). One trailing LF or
+// CRLF is removed. `what` names the secret in messages, e.g. "provider.sms
+// auth_token".
 std::string read_secret(const ProviderSpec& spec,
                         const std::string& name,
                         bool config_is_private,

@@ -120,8 +120,8 @@ public:
                      context,
                      {"aws-sns",
                       default_endpoint(spec),
-                      {"region", "sender_id", "sms_type"},
-                      {"access_key_id", "secret_access_key", "session_token"}})
+                      k_aws_sns_keys.plain,
+                      k_aws_sns_keys.secrets})
   {
     m_region =
         reader().required_string("region", "the AWS region, e.g. us-east-1");

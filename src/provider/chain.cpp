@@ -50,15 +50,17 @@ ChainResult deliver(const std::vector<std::unique_ptr<Provider>>& providers,
     const auto& result = chain.result;
     chain.trace.insert(
         chain.trace.end(), result.trace.begin(), result.trace.end());
+    // An answer cut short by SIGINT/SIGTERM says nothing about the
+    // provider: recording it would put a healthy provider on cooldown.
+    const bool interrupted = util::interrupt_signal() != 0;
     if (result.status == core::SendStatus::sent) {
       chain.health.push_back({result.provider, true, 0, ""});
-    } else if (!result.rejected_recipient) {
+    } else if (!result.rejected_recipient && !interrupted) {
       chain.health.push_back(
           {result.provider, false, now + cooldown, result.detail});
     }
     // SIGINT/SIGTERM ends the chain: the user asked us to stop.
-    if (!may_fail_over(result) || i + 1 == order.size()
-        || util::interrupt_signal() != 0) {
+    if (!may_fail_over(result) || i + 1 == order.size() || interrupted) {
       break;
     }
     chain.notes.push_back("provider " + result.provider + ": " + result.detail

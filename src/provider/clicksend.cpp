@@ -59,8 +59,8 @@ public:
                      context,
                      {"clicksend",
                       "https://rest.clicksend.com",
-                      {"username", "from"},
-                      {"api_key"}})
+                      k_clicksend_keys.plain,
+                      k_clicksend_keys.secrets})
   {
     m_username = reader().required_string(
         "username", "your ClickSend API username, shown with the API key");

@@ -22,7 +22,7 @@ public:
   FileProvider(const core::ProviderSpec& spec, const ProviderContext& context)
       : m_name(spec.name), m_stdout_fd(context.stdout_fd)
   {
-    const SpecReader reader(spec, {"path"});
+    const SpecReader reader(spec, k_file_keys.plain);
     m_path = reader.path_or("path", "-");
   }
 

@@ -4,7 +4,40 @@
 
 #include "provider/provider.hpp"
 
+#include <string>
+#include <vector>
+
 namespace smsotp::provider {
+
+// The keys a kind declares: plain values, and secrets (each of which also
+// takes NAME_file and NAME_env). The kind hands these very lists to
+// HttpProvider and registry.cpp exports them, so what `secret_names` and
+// the inline-secret refusal know is what the kind reads.
+struct KindKeys
+{
+  std::vector<std::string> plain;
+  std::vector<std::string> secrets;
+};
+
+inline const KindKeys k_file_keys{{"path"}, {}};
+inline const KindKeys k_twilio_keys{
+    {"account_sid", "from", "messaging_service_sid"}, {"auth_token"}};
+inline const KindKeys k_plivo_keys{{"auth_id", "src", "powerpack_uuid"},
+                                   {"auth_token"}};
+inline const KindKeys k_vonage_keys{{"api_key", "from"}, {"api_secret"}};
+inline const KindKeys k_telnyx_keys{{"from", "messaging_profile_id"},
+                                    {"api_key"}};
+inline const KindKeys k_sinch_keys{{"service_plan_id", "from", "region"},
+                                   {"api_token"}};
+inline const KindKeys k_messagebird_keys{{"originator"}, {"access_key"}};
+inline const KindKeys k_clicksend_keys{{"username", "from"}, {"api_key"}};
+inline const KindKeys k_aws_sns_keys{
+    {"region", "sender_id", "sms_type"},
+    {"access_key_id", "secret_access_key", "session_token"}};
+// The generic gateway's plain keys (url, body, ...) are listed in
+// http_generic_config.cpp; none of them is another kind's secret. Its one
+// secret must match gateway_kind() there (a registry test compares them).
+inline const KindKeys k_http_generic_keys{{}, {"secret"}};
 
 std::unique_ptr<Provider> make_file_provider(const core::ProviderSpec& spec,
                                              const ProviderContext& context);

@@ -88,8 +88,8 @@ public:
                      context,
                      {"messagebird",
                       "https://rest.messagebird.com",
-                      {"originator"},
-                      {"access_key"}})
+                      k_messagebird_keys.plain,
+                      k_messagebird_keys.secrets})
   {
     m_originator = reader().required_string(
         "originator", "a number, or up to 11 letters and digits");

@@ -58,8 +58,8 @@ public:
                      context,
                      {"plivo",
                       "https://api.plivo.com",
-                      {"auth_id", "src", "powerpack_uuid"},
-                      {"auth_token"}})
+                      k_plivo_keys.plain,
+                      k_plivo_keys.secrets})
   {
     m_auth_id = reader().required_string("auth_id",
                                          "your Plivo Auth ID, MA... or SA...");

@@ -10,6 +10,7 @@
 #include "core/types.hpp"
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -63,5 +64,14 @@ std::unique_ptr<Provider> make_provider(const core::ProviderSpec& spec,
 
 // The kinds this build knows, in the order `providers` lists them.
 std::vector<std::string> provider_kinds();
+
+// The keys of `kind` that hold a secret when set inline (each also takes
+// NAME_file and NAME_env): the very list the kind reads. No value for a
+// kind this build does not know.
+std::optional<std::vector<std::string>> secret_names(const std::string& kind);
+
+// The names some kind uses for a secret and no kind uses for a plain value
+// (so not Vonage's api_key): how a table of unknown kind is judged.
+std::vector<std::string> unambiguous_secret_names();
 
 } // namespace smsotp::provider

@@ -108,8 +108,8 @@ public:
                      context,
                      {"sinch",
                       default_base_url(spec),
-                      {"service_plan_id", "from", "region"},
-                      {"api_token"}})
+                      k_sinch_keys.plain,
+                      k_sinch_keys.secrets})
   {
     const auto region = reader().string_or("region", "us");
     if (!is_region(region)) {

@@ -60,8 +60,8 @@ public:
                      context,
                      {"telnyx",
                       "https://api.telnyx.com",
-                      {"from", "messaging_profile_id"},
-                      {"api_key"}})
+                      k_telnyx_keys.plain,
+                      k_telnyx_keys.secrets})
   {
     m_from = reader().string_or("from", "");
     m_profile_id = reader().string_or("messaging_profile_id", "");

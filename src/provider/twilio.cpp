@@ -36,8 +36,8 @@ public:
                      context,
                      {"twilio",
                       "https://api.twilio.com",
-                      {"account_sid", "from", "messaging_service_sid"},
-                      {"auth_token"}})
+                      k_twilio_keys.plain,
+                      k_twilio_keys.secrets})
   {
     m_account_sid = reader().required_string("account_sid",
                                              "your Twilio Account SID, AC...");

@@ -126,8 +126,8 @@ public:
                      context,
                      {"vonage",
                       "https://rest.nexmo.com",
-                      {"api_key", "from"},
-                      {"api_secret"}})
+                      k_vonage_keys.plain,
+                      k_vonage_keys.secrets})
   {
     m_api_key = reader().required_string("api_key",
                                          "your Vonage API key, 8 characters");

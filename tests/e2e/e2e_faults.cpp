@@ -2,14 +2,20 @@
 // damaged file is never modified and no SMS goes out on it; a fault hit
 // after the SMS may have left is reported as such (76, with the id).
 
+#include "fake_twilio.hpp"
 #include "fault_util.hpp"
+#include "provider_kinds.hpp"
 #include "steps.hpp"
 
+#include <chrono>
+#include <csignal>
 #include <filesystem>
 #include <fstream>
 #include <functional>
+#include <thread>
 
 using namespace e2e;
+using namespace std::chrono_literals;
 
 namespace {
 
@@ -189,10 +195,12 @@ TEST_CASE("byte-flipped databases: 65, byte-identical, nothing sent")
   }
 }
 
-TEST_CASE("damage hit only while recording the result: 76 with the id")
+namespace {
+
+// Damages the database so that sending works but recording its result
+// fails: the damage is only read after the request may have left.
+void damage_hit_only_by_recording(const Sandbox& box, const std::string& config)
 {
-  const Sandbox box;
-  const std::string config = box.file_config();
   send_code(box, config);
   REQUIRE(box.run({"-c", config, "purge", "--all"}).exit_code == 0);
   // Old finished challenges of other numbers fill several pages. Sending
@@ -212,6 +220,15 @@ TEST_CASE("damage hit only while recording the result: 76 with the id")
   REQUIRE(leaf != root);
   // An invalid b-tree page type.
   poke(box.db(), page_offset(box.db(), leaf), std::string(1, '\x07'));
+}
+
+} // namespace
+
+TEST_CASE("damage hit only while recording the result: 76 with the id")
+{
+  const Sandbox box;
+  const std::string config = box.file_config();
+  damage_hit_only_by_recording(box, config);
 
   for (const bool json : {false, true}) {
     CAPTURE(json);
@@ -240,5 +257,35 @@ TEST_CASE("damage hit only while recording the result: 76 with the id")
     REQUIRE(!code.empty());
     CHECK(verify(box, config, code, {}).exit_code == 0);
     CHECK(verify(box, config, code, {}).exit_code == 1);
+  }
+}
+
+TEST_CASE("a signal during the transfer decides the exit even when recording "
+          "fails; the id is still given")
+{
+  for (const int signal_number : {SIGINT, SIGTERM}) {
+    CAPTURE(signal_number);
+    const Sandbox box;
+    damage_hit_only_by_recording(box, box.file_config());
+    Answer answer = twilio_answer(Reply::created);
+    answer.delay = 10s;
+    const FakeProvider fake(always(answer));
+    const std::string config = kinds_config(
+        box,
+        {{"twilio", "twilio", fake.base_url(), "", "timeout = \"30s\"\n"}});
+    auto child = box.start({"-c", config, "--json", "send", "--to", k_to});
+    REQUIRE(fake.wait_for_requests(1, 10s));
+    std::this_thread::sleep_for(300ms);
+    ::kill(child.pid(), signal_number);
+    const auto result = child.finish();
+    CAPTURE(result.out);
+    CAPTURE(result.err);
+    CHECK(result.exit_code == 128 + signal_number);
+    CHECK(fake.request_count() == 1);
+    const auto error = one_json(result)["error"];
+    CHECK(error["exit_code"] == result.exit_code);
+    CHECK(is_challenge_id(error.value("challenge_id", "")));
+    CHECK(contains(result.err, "may have been delivered"));
+    CHECK(contains(result.err, "interrupted"));
   }
 }

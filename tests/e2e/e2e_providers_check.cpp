@@ -262,7 +262,10 @@ TEST_CASE("providers check reports a local fault for its provider and checks "
   CAPTURE(checked.err);
   CHECK(checked.exit_code == 77);
   CHECK(line_for(checked.out, "twilio").starts_with("twilio\tok\t"));
-  CHECK(line_for(checked.out, "telnyx").starts_with("telnyx\tconfig_error\t"));
+  // The status word agrees with the exit code: a permission fault, not a
+  // configuration error.
+  CHECK(line_for(checked.out, "telnyx")
+            .starts_with("telnyx\tpermission_error\t"));
   CHECK(contains(line_for(checked.out, "telnyx"), "0644"));
   CHECK(line_for(checked.out, "clicksend").starts_with("clicksend\tok\t"));
   CHECK(fakes.fake("twilio").request_count() == 1);
@@ -275,7 +278,7 @@ TEST_CASE("providers check reports a local fault for its provider and checks "
   REQUIRE(json["providers"].size() == 3);
   for (const auto& entry : json["providers"]) {
     if (entry["name"] == "telnyx") {
-      CHECK(entry["status"] == "config_error");
+      CHECK(entry["status"] == "permission_error");
       CHECK(entry["exit_code"] == 77);
     } else {
       CHECK(entry["ok"] == true);

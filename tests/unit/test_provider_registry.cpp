@@ -88,3 +88,42 @@ TEST_CASE("an unknown key in a provider table is a config error naming it")
   CHECK(twilio.code == ExitCode::config);
   CHECK_CONTAINS(twilio.message, "'auth_tokn_file'");
 }
+
+TEST_CASE("secret_names is what each kind reads as its secrets")
+{
+  // The names a built provider reports are the ones its HttpKind declares;
+  // the registry's export must be the same list (the generic gateway
+  // declares its own in http_generic_config.cpp).
+  const std::vector<std::pair<std::string, std::string>> tables{
+      {"file", "[provider.p]\nkind = \"file\"\n"},
+      {"twilio",
+       "[provider.p]\nkind = \"twilio\"\nfrom = \"+15017122661\"\n"
+           + k_twilio_keys},
+      {"vonage",
+       "[provider.p]\nkind = \"vonage\"\napi_key = \"abcd1234\"\n"
+       "from = \"Acme\"\napi_secret_env = \"X\"\n"},
+      {"http",
+       "[provider.p]\nkind = \"http\"\nurl = \"https://gw.example/send\"\n"
+       "body_type = \"form\"\nbody = [\"key={secret}\", \"to={to}\", "
+       "\"text={text}\"]\nsecret_env = \"X\"\nsuccess_status = 200\n"},
+  };
+  for (const auto& [kind, table] : tables) {
+    CAPTURE(kind);
+    const auto provider = make_provider(spec_from(table), {});
+    std::vector<std::string> reported;
+    for (const auto& [name, ref] : provider->info().secrets) {
+      reported.push_back(name);
+    }
+    const auto exported = smsotp::provider::secret_names(kind);
+    REQUIRE(exported.has_value());
+    CHECK(reported == *exported);
+  }
+  CHECK_FALSE(smsotp::provider::secret_names("twillio").has_value());
+  // Vonage's api_key is a plain value, so a table of unknown kind does not
+  // count it as a secret; auth_token is a secret wherever it appears.
+  const auto fallback = smsotp::provider::unambiguous_secret_names();
+  CHECK(std::find(fallback.begin(), fallback.end(), "api_key")
+        == fallback.end());
+  CHECK(std::find(fallback.begin(), fallback.end(), "auth_token")
+        != fallback.end());
+}
