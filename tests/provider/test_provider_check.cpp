@@ -196,12 +196,13 @@ TEST_CASE("every check: a check's own classes, never a send's words")
       {"500",
        json_answer(500, "{}"),
        Status::unreachable,
-       "HTTP 500",
-       std::nullopt},
+       "HTTP 500 (a server error); credentials not confirmed, try again "
+       "after 30s",
+       30},
       {"503 with Retry-After",
        json_answer(503, "{}", "12"),
        Status::unreachable,
-       "try again later",
+       "try again after 12s",
        12},
       {"301",
        json_answer(301, ""),
@@ -243,6 +244,9 @@ TEST_CASE("every check: a check's own classes, never a send's words")
   CHECK(refused.status == Status::unreachable);
   CHECK(refused.detail.find("cannot reach the provider") != std::string::npos);
   CHECK(refused.detail.find("not sent") == std::string::npos);
+  // DESIGN §2: 75 carries a retry-after, as a send's connect failure does.
+  CHECK(refused.retry_after == std::optional<std::int64_t>(30));
+  CHECK(refused.detail.find("try again after 30s") != std::string::npos);
 }
 
 } // namespace smsotp::test
