@@ -225,7 +225,7 @@ private:
       auto result =
           failed(core::SendStatus::temporary,
                  "rate-limited by the provider (" + shown + "); not sent");
-      result.retry_after = response.retry_after.value_or(30);
+      result.retry_after = response.retry_after.value_or(k_default_retry_after);
       return result;
     }
     if (is_credential_error(code)) {

@@ -9,9 +9,6 @@ namespace smsotp::provider {
 
 namespace {
 
-// Without a Retry-After, try a rate-limited check again after this long.
-constexpr std::int64_t k_default_retry_after = 30;
-
 core::CheckResult make(core::CheckResult::Status status,
                        std::string detail,
                        std::optional<std::int64_t> retry_after = std::nullopt)

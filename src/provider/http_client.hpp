@@ -20,6 +20,9 @@ constexpr std::int64_t k_default_total_timeout_ms = 20000;
 // The longest Retry-After taken from a server (one day); longer or
 // unrepresentable values are cut to it.
 constexpr std::int64_t k_max_retry_after = 86400;
+// The retry-after (seconds) attached to a failure when the server gave
+// none: a 429, a 5xx, a connection that failed or was lost.
+constexpr std::int64_t k_default_retry_after = 30;
 
 struct HttpOptions
 {

@@ -6,9 +6,6 @@ namespace smsotp::provider {
 
 namespace {
 
-// Without a Retry-After, wait this long before trying a provider again.
-constexpr std::int64_t k_default_retry_after = 30;
-
 core::SendResult result(core::SendStatus status,
                         const std::string& name,
                         const std::string& detail,

@@ -262,7 +262,7 @@ core::SendResult HttpProvider::failed(core::SendStatus status,
 {
   core::SendResult result{status, m_spec.name, "", detail};
   if (status == core::SendStatus::unknown) {
-    result.retry_after = 30;
+    result.retry_after = k_default_retry_after;
   }
   return result;
 }
