@@ -41,7 +41,7 @@ std::string summary(const HttpResponse& response)
 } // namespace
 
 std::optional<core::CheckResult>
-generic_check_outcome(const HttpResponse& response, const std::string& provider)
+classify_check_answer(const HttpResponse& response, const std::string& provider)
 {
   using Status = core::CheckResult::Status;
   const std::string error = util::escape_for_display(response.error, 200);

@@ -17,7 +17,8 @@ core::SendResult result(core::SendStatus status,
 } // namespace
 
 std::optional<core::SendResult>
-generic_outcome(const HttpResponse& response, const std::string& provider_name)
+classify_send_answer(const HttpResponse& response,
+                     const std::string& provider_name)
 {
   const std::string error = util::escape_for_display(response.error, 200);
   switch (response.transport) {
@@ -63,10 +64,12 @@ generic_outcome(const HttpResponse& response, const std::string& provider_name)
                   response.retry_after.value_or(k_default_retry_after));
   }
   if (status >= 300 && status < 400) {
-    return result(core::SendStatus::permanent,
+    return result(core::SendStatus::unknown,
                   provider_name,
                   "unexpected redirect (" + http
-                      + "); not followed (check base_url)");
+                      + "), not followed; delivery status unknown (check "
+                        "base_url)",
+                  response.retry_after.value_or(k_default_retry_after));
   }
   if (status >= 500 || status < 200) {
     return result(core::SendStatus::unknown,
@@ -75,21 +78,6 @@ generic_outcome(const HttpResponse& response, const std::string& provider_name)
                   response.retry_after.value_or(k_default_retry_after));
   }
   return std::nullopt;
-}
-
-std::optional<core::SendResult> send_outcome(const HttpResponse& response,
-                                             const std::string& provider_name)
-{
-  const long status = response.status;
-  if (response.transport == Transport::ok && status >= 300 && status < 400) {
-    return result(core::SendStatus::unknown,
-                  provider_name,
-                  "unexpected redirect (HTTP " + std::to_string(status)
-                      + "), not followed; delivery status unknown (check "
-                        "base_url)",
-                  response.retry_after.value_or(k_default_retry_after));
-  }
-  return generic_outcome(response, provider_name);
 }
 
 } // namespace smsotp::provider

@@ -202,7 +202,7 @@ core::SendResult HttpProvider::send(const core::Message& message)
   const auto request = build_send(message, secrets);
   std::vector<std::string> trace;
   const auto response = exchange(request, trace);
-  auto result = send_outcome(response, m_spec.name);
+  auto result = classify_send_answer(response, m_spec.name);
   if (!result) {
     result = interpret_send(response);
   }
@@ -232,7 +232,7 @@ core::CheckResult HttpProvider::check()
   const auto request = build_check(secrets);
   std::vector<std::string> trace;
   const auto response = exchange(request, trace);
-  auto result = generic_check_outcome(response, m_spec.name);
+  auto result = classify_check_answer(response, m_spec.name);
   if (!result) {
     result = interpret_check(response);
   }
