@@ -287,14 +287,16 @@ private:
   core::CheckResult interpret_check(const HttpResponse& response) const override
   {
     if (!is_success(response)) {
-      return unexpected(response);
+      return check_unexpected(response, name());
     }
     std::string ignored;
     if (m_config.check_success.find(response.body, ignored)
         != BodyPattern::Result::found) {
-      return unexpected(response, "does not match check_success_regex");
+      return check_unexpected(
+          response, name(), "does not match check_success_regex");
     }
-    return accepted(std::nullopt, " (the answer matches check_success_regex)");
+    return check_accepted(std::nullopt,
+                          " (the answer matches check_success_regex)");
   }
 
   generic::GatewayConfig m_config;

@@ -240,18 +240,6 @@ core::CheckResult HttpProvider::check()
   return *result;
 }
 
-core::CheckResult HttpProvider::accepted(std::optional<std::string> balance,
-                                         const std::string& note) const
-{
-  return check_accepted(std::move(balance), note);
-}
-
-core::CheckResult HttpProvider::unexpected(const HttpResponse& response,
-                                           const std::string& expected) const
-{
-  return check_unexpected(response, m_spec.name, expected);
-}
-
 core::SendResult HttpProvider::sent(const std::string& message_id) const
 {
   return {core::SendStatus::sent, m_spec.name, message_id, "accepted"};

@@ -266,7 +266,7 @@ private:
   core::CheckResult interpret_check(const HttpResponse& response) const override
   {
     if (!is_success(response)) {
-      return unexpected(response);
+      return check_unexpected(response, name());
     }
     const auto json = json_object(response.body);
     const auto value = json && json->contains("value")
@@ -275,10 +275,10 @@ private:
     const bool reload_ok = !json || !json->contains("autoReload")
                            || (*json)["autoReload"].is_boolean();
     if (!value || !reload_ok) {
-      return unexpected(response,
-                        "expected the balance object with a numeric value");
+      return check_unexpected(
+          response, name(), "expected the balance object with a numeric value");
     }
-    return accepted(*value + " " + k_balance_currency);
+    return check_accepted(*value + " " + k_balance_currency);
   }
 
   std::string m_api_key;
