@@ -39,6 +39,9 @@ classify_send_answer(const HttpResponse& response,
           "interrupted during delivery; the code may have been delivered",
           k_default_retry_after);
     case Transport::interrupted_unsent:
+      // Temporary with no retry-after: nothing left, and the caller exits
+      // by the pending signal (the contract in http_client.hpp), so no
+      // other provider is tried and no wait is advised.
       return result(core::SendStatus::temporary,
                     provider_name,
                     "interrupted before the request was sent; not sent");
