@@ -225,7 +225,7 @@ private:
       auto result =
           failed(core::SendStatus::temporary,
                  "rate-limited by the provider (" + shown + "); not sent");
-      result.retry_after = response.retry_after.value_or(30);
+      result.retry_after = response.retry_after.value_or(k_default_retry_after);
       return result;
     }
     if (is_credential_error(code)) {
@@ -272,7 +272,8 @@ private:
       if (is_credential_error(code)) {
         return check_rejected(response, "aws " + code);
       }
-      return unexpected(response, code.empty() ? "" : "aws " + code);
+      return check_unexpected(
+          response, name(), code.empty() ? "" : "aws " + code);
     }
     const std::string sandbox(util::trim(xml_element(
         xml_element(response.body, "GetSMSSandboxAccountStatusResult"),
@@ -281,15 +282,18 @@ private:
         response.body.find("<GetSMSSandboxAccountStatusResponse")
         != std::string::npos;
     if (!is_response || (sandbox != "true" && sandbox != "false")) {
-      return unexpected(response,
-                        "expected GetSMSSandboxAccountStatusResponse with "
-                        "IsInSandbox true or false");
+      return check_unexpected(
+          response,
+          name(),
+          "expected GetSMSSandboxAccountStatusResponse with "
+          "IsInSandbox true or false");
     }
-    return accepted(std::nullopt,
-                    sandbox == "true"
-                        ? "; the account is in the SMS sandbox (only verified "
-                          "destination numbers receive messages)"
-                        : "; the account is out of the SMS sandbox");
+    return check_accepted(
+        std::nullopt,
+        sandbox == "true"
+            ? "; the account is in the SMS sandbox (only verified "
+              "destination numbers receive messages)"
+            : "; the account is out of the SMS sandbox");
   }
 
   std::string m_region;

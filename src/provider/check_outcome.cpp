@@ -9,9 +9,6 @@ namespace smsotp::provider {
 
 namespace {
 
-// Without a Retry-After, try a rate-limited check again after this long.
-constexpr std::int64_t k_default_retry_after = 30;
-
 core::CheckResult make(core::CheckResult::Status status,
                        std::string detail,
                        std::optional<std::int64_t> retry_after = std::nullopt)
@@ -44,15 +41,22 @@ std::string summary(const HttpResponse& response)
 } // namespace
 
 std::optional<core::CheckResult>
-generic_check_outcome(const HttpResponse& response, const std::string& provider)
+classify_check_answer(const HttpResponse& response, const std::string& provider)
 {
   using Status = core::CheckResult::Status;
   const std::string error = util::escape_for_display(response.error, 200);
+  // DESIGN §2: 75 prints a retry-after; without the provider's own, the
+  // default a send attaches to a connection failure.
+  const auto later = [](const std::string& what, std::int64_t wait) {
+    return make(Status::unreachable,
+                what + "; credentials not confirmed, try again after "
+                    + std::to_string(wait) + "s",
+                wait);
+  };
   switch (response.transport) {
     case Transport::not_connected:
-      return make(Status::unreachable,
-                  "cannot reach the provider (" + error
-                      + "); credentials not confirmed, try again");
+      return later("cannot reach the provider (" + error + ")",
+                   k_default_retry_after);
     case Transport::tls_untrusted:
       return make(Status::unexpected_answer,
                   "TLS verification failed (" + error
@@ -60,12 +64,12 @@ generic_check_outcome(const HttpResponse& response, const std::string& provider)
                         "ca_file)");
     case Transport::interrupted:
     case Transport::interrupted_unsent:
+      // The caller ends the command by the signal; this is never shown.
       return make(Status::unreachable,
                   "interrupted; credentials not confirmed");
     case Transport::lost:
-      return make(Status::unreachable,
-                  "no answer from the provider (" + error
-                      + "); credentials not confirmed, try again");
+      return later("no answer from the provider (" + error + ")",
+                   k_default_retry_after);
     case Transport::ok:
       break;
   }
@@ -87,11 +91,9 @@ generic_check_outcome(const HttpResponse& response, const std::string& provider)
         response, provider, "a redirect, not followed; check base_url");
   }
   if (status >= 500) {
-    return make(Status::unreachable,
-                "the provider answered " + http(response)
-                    + " (a server error); credentials not confirmed, try "
-                      "again later",
-                response.retry_after);
+    return later("the provider answered " + http(response)
+                     + " (a server error)",
+                 response.retry_after.value_or(k_default_retry_after));
   }
   if (status < 200) {
     return check_unexpected(response, provider);

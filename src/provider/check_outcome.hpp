@@ -29,7 +29,7 @@ namespace smsotp::provider {
 // The outcome when the exchange failed or the status alone decides it;
 // nullopt for 2xx and for 4xx other than 401/403/429.
 std::optional<core::CheckResult>
-generic_check_outcome(const HttpResponse& response,
+classify_check_answer(const HttpResponse& response,
                       const std::string& provider);
 
 // "credentials accepted" plus `note`, with the balance if there is one.

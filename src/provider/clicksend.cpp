@@ -157,7 +157,7 @@ private:
   core::CheckResult interpret_check(const HttpResponse& response) const override
   {
     if (!is_success(response)) {
-      return unexpected(response);
+      return check_unexpected(response, name());
     }
     const auto json = json_object(response.body);
     const auto code =
@@ -168,9 +168,11 @@ private:
                              ? amount_text((*json)["data"]["balance"])
                              : std::nullopt;
     if (!balance || (json->contains("response_code") && code != "SUCCESS")) {
-      return unexpected(response,
-                        "expected the account object with data.balance and "
-                        "response_code SUCCESS");
+      return check_unexpected(
+          response,
+          name(),
+          "expected the account object with data.balance and "
+          "response_code SUCCESS");
     }
     const auto& data = (*json)["data"];
     std::string currency;
@@ -178,10 +180,10 @@ private:
       currency =
           string_member(data["_currency"], "currency_name_short").value_or("");
     }
-    return accepted(*balance
-                    + (currency.empty()
-                           ? ""
-                           : " " + util::escape_for_display(currency, 8)));
+    return check_accepted(
+        *balance
+        + (currency.empty() ? ""
+                            : " " + util::escape_for_display(currency, 8)));
   }
 
   std::string m_username;

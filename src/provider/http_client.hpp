@@ -20,6 +20,9 @@ constexpr std::int64_t k_default_total_timeout_ms = 20000;
 // The longest Retry-After taken from a server (one day); longer or
 // unrepresentable values are cut to it.
 constexpr std::int64_t k_max_retry_after = 86400;
+// The retry-after (seconds) attached to a failure when the server gave
+// none: a 429, a 5xx, a connection that failed or was lost.
+constexpr std::int64_t k_default_retry_after = 30;
 
 struct HttpOptions
 {
@@ -54,6 +57,13 @@ enum class Transport
   interrupted,        // SIGINT/SIGTERM once the request may have left
   interrupted_unsent, // SIGINT/SIGTERM before any byte of it left
 };
+// Contract for interrupted and interrupted_unsent: the process has a
+// pending SIGINT/SIGTERM (util::interrupt_signal() != 0), and every caller
+// that acts on a result checks it before moving on: the chain stops, never
+// failing over, and the command exits by the signal. The results mapped from
+// them (classify_send_answer, classify_check_answer) only say what became of
+// the code: interrupted may have delivered it (unknown, with the default
+// retry-after); interrupted_unsent did not (temporary, with none).
 
 struct HttpResponse
 {

@@ -282,52 +282,21 @@ private:
     return request;
   }
 
-  // With check_success_regex, accepted only for a 2xx that matches it.
-  // Without one there is no documented shape to recognise: a 2xx passes
-  // unless it is an HTML page (a captive portal or a login form), and the
-  // detail says that the credentials were not confirmed by its content.
+  // Accepted only for a 2xx that matches check_success_regex, which the
+  // configuration requires whenever check_url is set.
   core::CheckResult interpret_check(const HttpResponse& response) const override
   {
     if (!is_success(response)) {
-      return unexpected(response);
+      return check_unexpected(response, name());
     }
-    if (!m_config.check_success.empty()) {
-      std::string ignored;
-      if (m_config.check_success.find(response.body, ignored)
-          != BodyPattern::Result::found) {
-        return unexpected(response, "does not match check_success_regex");
-      }
-      return accepted(std::nullopt,
-                      " (the answer matches check_success_regex)");
+    std::string ignored;
+    if (m_config.check_success.find(response.body, ignored)
+        != BodyPattern::Result::found) {
+      return check_unexpected(
+          response, name(), "does not match check_success_regex");
     }
-    if (looks_like_html(response)) {
-      return unexpected(response,
-                        "an HTML page; set check_success_regex to what the "
-                        "gateway answers");
-    }
-    auto result = accepted(std::nullopt);
-    result.detail = "check_url answered HTTP " + std::to_string(response.status)
-                    + "; without check_success_regex its content is not "
-                      "checked, so the credentials are not confirmed by it";
-    return result;
-  }
-
-  static bool looks_like_html(const HttpResponse& response)
-  {
-    const auto lower = [](std::string text) {
-      std::transform(text.begin(), text.end(), text.begin(), [](char c) {
-        return static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-      });
-      return text;
-    };
-    const std::string type = lower(response.content_type);
-    const auto first = response.body.find_first_not_of(" \t\r\n");
-    const std::string start = first == std::string::npos
-                                  ? ""
-                                  : lower(response.body.substr(first, 16));
-    return type.starts_with("text/html")
-           || type.starts_with("application/xhtml")
-           || start.starts_with("<!doctype html") || start.starts_with("<html");
+    return check_accepted(std::nullopt,
+                          " (the answer matches check_success_regex)");
   }
 
   generic::GatewayConfig m_config;

@@ -232,6 +232,15 @@ void read_check(const SpecReader& reader, GatewayConfig& config)
                                    k_no_message,
                                    config.check_used);
   set_pattern(reader, config.check_success, "check_success_regex", true, false);
+  // DESIGN §5: a check is accepted only for an answer of the documented
+  // shape, and for this kind the shape is the configured rule. Without one
+  // any 2xx ("BALANCE 120", truncated JSON) would pass.
+  if (config.check_success.empty()) {
+    reader.fail("check_url",
+                "needs check_success_regex: add check_success_regex = "
+                "'...' matching the gateway's answer to a valid key (e.g. "
+                "'^BALANCE:[0-9]'), or remove check_url");
+  }
 }
 
 } // namespace

@@ -6,9 +6,6 @@ namespace smsotp::provider {
 
 namespace {
 
-// Without a Retry-After, wait this long before trying a provider again.
-constexpr std::int64_t k_default_retry_after = 30;
-
 core::SendResult result(core::SendStatus status,
                         const std::string& name,
                         const std::string& detail,
@@ -20,7 +17,8 @@ core::SendResult result(core::SendStatus status,
 } // namespace
 
 std::optional<core::SendResult>
-generic_outcome(const HttpResponse& response, const std::string& provider_name)
+classify_send_answer(const HttpResponse& response,
+                     const std::string& provider_name)
 {
   const std::string error = util::escape_for_display(response.error, 200);
   switch (response.transport) {
@@ -41,6 +39,9 @@ generic_outcome(const HttpResponse& response, const std::string& provider_name)
           "interrupted during delivery; the code may have been delivered",
           k_default_retry_after);
     case Transport::interrupted_unsent:
+      // Temporary with no retry-after: nothing left, and the caller exits
+      // by the pending signal (the contract in http_client.hpp), so no
+      // other provider is tried and no wait is advised.
       return result(core::SendStatus::temporary,
                     provider_name,
                     "interrupted before the request was sent; not sent");
@@ -66,10 +67,12 @@ generic_outcome(const HttpResponse& response, const std::string& provider_name)
                   response.retry_after.value_or(k_default_retry_after));
   }
   if (status >= 300 && status < 400) {
-    return result(core::SendStatus::permanent,
+    return result(core::SendStatus::unknown,
                   provider_name,
                   "unexpected redirect (" + http
-                      + "); not followed (check base_url)");
+                      + "), not followed; delivery status unknown (check "
+                        "base_url)",
+                  response.retry_after.value_or(k_default_retry_after));
   }
   if (status >= 500 || status < 200) {
     return result(core::SendStatus::unknown,
@@ -78,21 +81,6 @@ generic_outcome(const HttpResponse& response, const std::string& provider_name)
                   response.retry_after.value_or(k_default_retry_after));
   }
   return std::nullopt;
-}
-
-std::optional<core::SendResult> send_outcome(const HttpResponse& response,
-                                             const std::string& provider_name)
-{
-  const long status = response.status;
-  if (response.transport == Transport::ok && status >= 300 && status < 400) {
-    return result(core::SendStatus::unknown,
-                  provider_name,
-                  "unexpected redirect (HTTP " + std::to_string(status)
-                      + "), not followed; delivery status unknown (check "
-                        "base_url)",
-                  response.retry_after.value_or(k_default_retry_after));
-  }
-  return generic_outcome(response, provider_name);
 }
 
 } // namespace smsotp::provider

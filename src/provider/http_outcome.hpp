@@ -11,18 +11,15 @@
 
 namespace smsotp::provider {
 
-// The outcome when the exchange itself failed or the status alone decides
-// it (401/403 credentials, 429 rate limit, 3xx redirect, 1xx/5xx unknown).
-// Returns nullopt for 2xx and for other 4xx, which need the body. A 3xx is
-// a refusal here ("the endpoint moved"), which is right for a request that
-// changes nothing, such as a credential check.
+// What an answer to a send means when the exchange itself failed or the
+// status alone decides it (DESIGN §5): 401/403 credentials, 429 rate limit,
+// 1xx/3xx/5xx unknown. A 3xx came from a server that read the request and
+// may have acted on it, so it is unknown (never followed, no failover).
+// Returns nullopt for 2xx and for other 4xx, which need the kind's reading
+// of the body. A credential check has its own classes:
+// classify_check_answer() in check_outcome.hpp.
 std::optional<core::SendResult>
-generic_outcome(const HttpResponse& response, const std::string& provider_name);
-
-// generic_outcome() for a send (DESIGN §5): a 3xx came from a server that
-// read the request and may have acted on it, so the outcome is unknown and
-// no other provider may try.
-std::optional<core::SendResult> send_outcome(const HttpResponse& response,
-                                             const std::string& provider_name);
+classify_send_answer(const HttpResponse& response,
+                     const std::string& provider_name);
 
 } // namespace smsotp::provider

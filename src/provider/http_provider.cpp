@@ -209,7 +209,7 @@ core::SendResult HttpProvider::send(const core::Message& message)
 
 core::SendResult HttpProvider::send_outcome(const HttpResponse& response) const
 {
-  auto result = provider::send_outcome(response, m_spec.name);
+  auto result = classify_send_answer(response, m_spec.name);
   if (!result) {
     result = interpret_send(response);
   }
@@ -244,23 +244,11 @@ core::CheckResult HttpProvider::check()
 core::CheckResult
 HttpProvider::check_outcome(const HttpResponse& response) const
 {
-  auto result = generic_check_outcome(response, m_spec.name);
+  auto result = classify_check_answer(response, m_spec.name);
   if (!result) {
     result = interpret_check(response);
   }
   return *result;
-}
-
-core::CheckResult HttpProvider::accepted(std::optional<std::string> balance,
-                                         const std::string& note) const
-{
-  return check_accepted(std::move(balance), note);
-}
-
-core::CheckResult HttpProvider::unexpected(const HttpResponse& response,
-                                           const std::string& expected) const
-{
-  return check_unexpected(response, m_spec.name, expected);
 }
 
 core::SendResult HttpProvider::sent(const std::string& message_id) const
@@ -273,7 +261,7 @@ core::SendResult HttpProvider::failed(core::SendStatus status,
 {
   core::SendResult result{status, m_spec.name, "", detail};
   if (status == core::SendStatus::unknown) {
-    result.retry_after = 30;
+    result.retry_after = k_default_retry_after;
   }
   return result;
 }

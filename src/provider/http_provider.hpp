@@ -86,8 +86,9 @@ protected:
   virtual HttpRequest build_check(const Secrets& secrets) const = 0;
   // Called for 2xx and 4xx other than 401/403/429 (check_outcome.hpp maps
   // the rest). "Accepted" only for a 2xx of the shape the kind documents
-  // for its check endpoint; any other answer is unexpected(), or
-  // credentials_rejected for the kind's own credential error codes.
+  // for its check endpoint (check_accepted()); any other answer is
+  // check_unexpected(), or credentials_rejected for the kind's own
+  // credential error codes (check_outcome.hpp).
   virtual core::CheckResult
   interpret_check(const HttpResponse& response) const = 0;
 
@@ -95,12 +96,6 @@ protected:
   core::SendResult sent(const std::string& message_id) const;
   core::SendResult failed(core::SendStatus status,
                           const std::string& detail) const;
-  [[nodiscard]] core::CheckResult accepted(std::optional<std::string> balance,
-                                           const std::string& note = "") const;
-  // "unexpected answer from NAME (...; EXPECTED); credentials not confirmed".
-  [[nodiscard]] core::CheckResult
-  unexpected(const HttpResponse& response,
-             const std::string& expected = "") const;
 
 private:
   // Sends with bounded retries while the failure proves the provider did

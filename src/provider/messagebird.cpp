@@ -174,19 +174,21 @@ private:
       if (has_code(errors, 2)) {
         return check_rejected(response, describe(errors).substr(2));
       }
-      return unexpected(response);
+      return check_unexpected(response, name());
     }
     const auto json = json_object(response.body);
     const auto type = json ? string_member(*json, "type") : std::nullopt;
     if (!json || !json->contains("amount") || !(*json)["amount"].is_number()
         || !type
         || (json->contains("payment") && !string_member(*json, "payment"))) {
-      return unexpected(response,
-                        "expected the balance object with a numeric amount "
-                        "and its type");
+      return check_unexpected(
+          response,
+          name(),
+          "expected the balance object with a numeric amount "
+          "and its type");
     }
-    return accepted((*json)["amount"].dump() + " "
-                    + util::escape_for_display(*type, 20));
+    return check_accepted((*json)["amount"].dump() + " "
+                          + util::escape_for_display(*type, 20));
   }
 
   std::string m_originator;

@@ -146,18 +146,19 @@ private:
   core::CheckResult interpret_check(const HttpResponse& response) const override
   {
     if (!is_success(response)) {
-      return unexpected(response);
+      return check_unexpected(response, name());
     }
     const auto json = json_object(response.body);
     const auto credits =
         json ? string_member(*json, "cash_credits") : std::nullopt;
     const auto amount = credits ? amount_text(*credits) : std::nullopt;
     if (!amount) {
-      return unexpected(
+      return check_unexpected(
           response,
+          name(),
           "expected the account object with cash_credits as a decimal string");
     }
-    return accepted(*amount + " USD");
+    return check_accepted(*amount + " USD");
   }
 
   std::string m_auth_id;

@@ -199,19 +199,22 @@ private:
     const auto json = json_object(response.body);
     if (!is_success(response)) {
       const auto code = safe_code(json ? *json : nlohmann::json::object());
-      return unexpected(response,
-                        code.empty() ? "dry run refused"
-                                     : "dry run refused, sinch " + code);
+      return check_unexpected(response,
+                              name(),
+                              code.empty() ? "dry run refused"
+                                           : "dry run refused, sinch " + code);
     }
     const auto count = [&json](const char* key) {
       return json && json->contains(key) && (*json)[key].is_number_unsigned();
     };
     if (!count("number_of_recipients") || !count("number_of_messages")) {
-      return unexpected(response,
-                        "expected the dry-run result with number_of_recipients "
-                        "and number_of_messages");
+      return check_unexpected(
+          response,
+          name(),
+          "expected the dry-run result with number_of_recipients "
+          "and number_of_messages");
     }
-    return accepted(std::nullopt, " (dry run; nothing sent)");
+    return check_accepted(std::nullopt, " (dry run; nothing sent)");
   }
 
   std::string m_service_plan_id;

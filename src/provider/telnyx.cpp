@@ -141,14 +141,14 @@ private:
   core::CheckResult interpret_check(const HttpResponse& response) const override
   {
     if (!is_success(response)) {
-      return unexpected(response);
+      return check_unexpected(response, name());
     }
     const char* const expected =
         "expected {\"data\": {...}} with record_type \"balance\" and a "
         "decimal balance";
     const auto json = json_object(response.body);
     if (!json || !json->contains("data") || !(*json)["data"].is_object()) {
-      return unexpected(response, expected);
+      return check_unexpected(response, name(), expected);
     }
     const auto& data = (*json)["data"];
     const auto type = string_member(data, "record_type");
@@ -157,9 +157,9 @@ private:
     const auto currency = string_member(data, "currency");
     if ((data.contains("record_type") && type != "balance") || !amount
         || (data.contains("currency") && !currency)) {
-      return unexpected(response, expected);
+      return check_unexpected(response, name(), expected);
     }
-    return accepted(
+    return check_accepted(
         *amount
         + (currency ? " " + util::escape_for_display(*currency, 8) : ""));
   }

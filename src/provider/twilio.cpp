@@ -135,7 +135,8 @@ private:
         "balance";
     const auto json = json_object(response.body);
     if (!is_success(response) || !json) {
-      return unexpected(response, is_success(response) ? expected : "");
+      return check_unexpected(
+          response, name(), is_success(response) ? expected : "");
     }
     const auto sid = string_member(*json, "account_sid");
     const auto balance = string_member(*json, "balance");
@@ -146,12 +147,12 @@ private:
                              || (*json)["currency"].is_null();
     if (!sid || !sid->starts_with("AC") || !(balance || balance_null)
         || !currency_ok) {
-      return unexpected(response, expected);
+      return check_unexpected(response, name(), expected);
     }
     if (!balance) {
-      return accepted(std::nullopt, " (the account reports no balance)");
+      return check_accepted(std::nullopt, " (the account reports no balance)");
     }
-    return accepted(
+    return check_accepted(
         util::escape_for_display(*balance, 32)
         + (currency ? " " + util::escape_for_display(*currency, 8) : ""));
   }

@@ -36,8 +36,6 @@ namespace {
 
 // get-balance answers in EUR and does not say so.
 constexpr const char* k_balance_currency = "EUR";
-// A throttled send may be retried after this many seconds.
-constexpr std::int64_t k_throttled_retry_after = 30;
 
 // True if `text` needs type=unicode: any non-ASCII byte (some of those are
 // GSM-7, but sending them as unicode is never wrong, only longer), or an
@@ -241,7 +239,7 @@ private:
                                + status_label(status) + "); not sent";
     if (status == "1") {
       auto result = failed(core::SendStatus::temporary, detail);
-      result.retry_after = k_throttled_retry_after;
+      result.retry_after = k_default_retry_after;
       return result;
     }
     if (status == "4" || status == "14" || status == "32") {
@@ -268,7 +266,7 @@ private:
   core::CheckResult interpret_check(const HttpResponse& response) const override
   {
     if (!is_success(response)) {
-      return unexpected(response);
+      return check_unexpected(response, name());
     }
     const auto json = json_object(response.body);
     const auto value = json && json->contains("value")
@@ -277,10 +275,10 @@ private:
     const bool reload_ok = !json || !json->contains("autoReload")
                            || (*json)["autoReload"].is_boolean();
     if (!value || !reload_ok) {
-      return unexpected(response,
-                        "expected the balance object with a numeric value");
+      return check_unexpected(
+          response, name(), "expected the balance object with a numeric value");
     }
-    return accepted(*value + " " + k_balance_currency);
+    return check_accepted(*value + " " + k_balance_currency);
   }
 
   std::string m_api_key;

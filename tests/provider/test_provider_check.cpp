@@ -139,21 +139,36 @@ TEST_CASE("check accepts each OpenAPI description's example answer")
   }
 }
 
-TEST_CASE("http: check_url without check_success_regex never says accepted")
+// DESIGN §5: a check is accepted only for an answer of the documented
+// shape, and for the generic kind the shape is the configured rule. A
+// check_url without one could only pass on any 2xx ("BALANCE 120",
+// truncated JSON), so it is refused at load time, before any request.
+TEST_CASE("http: check_url without check_success_regex is a configuration "
+          "error")
 {
   const FakeServer plain(text_answer(200, "BALANCE 120", "text/plain"));
-  auto result = provider_from_toml(gateway(plain.base_url(), ""))->check();
-  CHECK(result.status == Status::ok);
-  CHECK(result.detail.find("credentials accepted") == std::string::npos);
-  CHECK(result.detail.find("not confirmed") != std::string::npos);
+  const auto [code, message] =
+      provider_config_error(gateway(plain.base_url(), ""));
+  CHECK(code == 78);
+  CAPTURE(message);
+  // file:line of the check_url key, like the other key errors.
+  CHECK(message.starts_with("test.toml:8:"));
+  CHECK(message.find(": provider.gw.check_url: ") != std::string::npos);
+  CHECK(message.find("add check_success_regex") != std::string::npos);
+  CHECK(plain.requests().empty());
+}
 
-  // A captive portal or login page is not the gateway's answer, whatever
-  // its content type says.
+TEST_CASE("http: check_success_regex decides, whatever the content type says")
+{
+  // A captive portal or login page is not the gateway's answer.
   const FakeServer portal(text_answer(
       200, "\n<!DOCTYPE html><html><body>Log in</body></html>", "text/plain"));
-  result = provider_from_toml(gateway(portal.base_url(), ""))->check();
+  const auto result =
+      provider_from_toml(
+          gateway(portal.base_url(), "check_success_regex = '^BALANCE'\n"))
+          ->check();
   CHECK(result.status == Status::unexpected_answer);
-  CHECK(result.detail.find("HTML") != std::string::npos);
+  CHECK(result.detail.find("check_success_regex") != std::string::npos);
   CHECK(result.detail.find("Log in") == std::string::npos);
 }
 
@@ -181,12 +196,13 @@ TEST_CASE("every check: a check's own classes, never a send's words")
       {"500",
        json_answer(500, "{}"),
        Status::unreachable,
-       "HTTP 500",
-       std::nullopt},
+       "HTTP 500 (a server error); credentials not confirmed, try again "
+       "after 30s",
+       30},
       {"503 with Retry-After",
        json_answer(503, "{}", "12"),
        Status::unreachable,
-       "try again later",
+       "try again after 12s",
        12},
       {"301",
        json_answer(301, ""),
@@ -222,11 +238,15 @@ TEST_CASE("every check: a check's own classes, never a send's words")
 
   const auto refused =
       provider_from_toml(
-          gateway("http://127.0.0.1:" + std::to_string(closed_port()), ""))
+          gateway("http://127.0.0.1:" + std::to_string(closed_port()),
+                  "check_success_regex = '^BALANCE'\n"))
           ->check();
   CHECK(refused.status == Status::unreachable);
   CHECK(refused.detail.find("cannot reach the provider") != std::string::npos);
   CHECK(refused.detail.find("not sent") == std::string::npos);
+  // DESIGN §2: 75 carries a retry-after, as a send's connect failure does.
+  CHECK(refused.retry_after == std::optional<std::int64_t>(30));
+  CHECK(refused.detail.find("try again after 30s") != std::string::npos);
 }
 
 } // namespace smsotp::test
