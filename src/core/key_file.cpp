@@ -1,6 +1,7 @@
 #include "core/key_file.hpp"
 
 #include "core/error.hpp"
+#include "core/secret.hpp"
 #include "util/fs.hpp"
 
 #include <openssl/crypto.h>
@@ -19,21 +20,6 @@ namespace smsotp::core {
 namespace {
 
 constexpr auto k_key_size = static_cast<std::int64_t>(Key{}.size());
-
-// ENOENT is "missing"; everything else about a present file is an error.
-std::optional<util::OpenedFile> open_key(const std::string& path)
-{
-  try {
-    return util::open_regular(path);
-  } catch (const util::FsError& error) {
-    if (error.error_number() == ENOENT) {
-      return std::nullopt;
-    }
-    throw Error(error.error_number() == EACCES ? ExitCode::permission
-                                               : ExitCode::config,
-                "key file: " + std::string(error.what()));
-  }
-}
 
 [[noreturn]] void throw_errno(ExitCode code, const std::string& what)
 {
@@ -179,7 +165,7 @@ bool replace_locked(const std::string& path, const std::string& temp)
 KeyFileState read_key_file(const std::string& path)
 {
   KeyFileState state;
-  auto file = open_key(path);
+  auto file = open_existing(path, "key file");
   if (!file) {
     return state;
   }

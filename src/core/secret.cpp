@@ -12,7 +12,8 @@ namespace {
 
 constexpr std::size_t k_max_secret_size = 64 * 1024;
 
-// ENOENT is "missing"; everything else about a present file is an error.
+} // namespace
+
 std::optional<util::OpenedFile> open_existing(const std::string& path,
                                               const std::string& what)
 {
@@ -27,8 +28,6 @@ std::optional<util::OpenedFile> open_existing(const std::string& path,
                 what + ": " + error.what());
   }
 }
-
-} // namespace
 
 std::string SecretRef::describe() const
 {

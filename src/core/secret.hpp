@@ -4,11 +4,18 @@
 // outside this file reads them from disk, and no function here prints them.
 
 #include "core/config.hpp"
+#include "util/fs.hpp"
 
 #include <optional>
 #include <string>
 
 namespace smsotp::core {
+
+// Opens a file that may be missing (a secret file, the key file): nullopt
+// for ENOENT; any other failure is Error(permission) for EACCES, else
+// Error(config), with `what` before the system's explanation.
+std::optional<util::OpenedFile> open_existing(const std::string& path,
+                                              const std::string& what);
 
 // Where a provider secret comes from, for `providers` listings.
 struct SecretRef
