@@ -2,6 +2,7 @@
 
 #include "core/error.hpp"
 #include "core/secret.hpp"
+#include "provider/kinds.hpp"
 
 #include <algorithm>
 #include <cctype>
@@ -286,7 +287,7 @@ HttpKind gateway_kind(const core::ProviderSpec& spec)
            "check_url",
            "check_query",
            "check_success_regex"},
-          {"secret"}};
+          k_http_generic_keys.secrets};
 }
 
 GatewayConfig read_gateway_config(const SpecReader& reader)

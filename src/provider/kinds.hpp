@@ -35,8 +35,8 @@ inline const KindKeys k_aws_sns_keys{
     {"region", "sender_id", "sms_type"},
     {"access_key_id", "secret_access_key", "session_token"}};
 // The generic gateway's plain keys (url, body, ...) are listed in
-// http_generic_config.cpp; none of them is another kind's secret. Its one
-// secret must match gateway_kind() there (a registry test compares them).
+// http_generic_config.cpp; none of them is another kind's secret.
+// gateway_kind() there takes its secret from here.
 inline const KindKeys k_http_generic_keys{{}, {"secret"}};
 
 std::unique_ptr<Provider> make_file_provider(const core::ProviderSpec& spec,
