@@ -104,6 +104,31 @@ Tag compute_tag(const Key& key,
   return tag;
 }
 
+std::string key_id(const Key& key)
+{
+  static constexpr std::string_view k_label = "smsotp/key-id/v1";
+  Tag digest{};
+  unsigned int size = 0;
+  const auto* result =
+      HMAC(EVP_sha256(),
+           key.data(),
+           static_cast<int>(key.size()),
+           reinterpret_cast<const unsigned char*>(k_label.data()),
+           k_label.size(),
+           digest.data(),
+           &size);
+  if (result == nullptr || size != digest.size()) {
+    throw Error(ExitCode::internal, "HMAC-SHA-256 failed");
+  }
+  static constexpr char k_hex[] = "0123456789abcdef";
+  std::string id;
+  for (std::size_t i = 0; i < 8; ++i) {
+    id += k_hex[digest[i] >> 4U];
+    id += k_hex[digest[i] & 0x0fU];
+  }
+  return id;
+}
+
 bool tags_equal(const Tag& a, const Tag& b)
 {
   return CRYPTO_memcmp(a.data(), b.data(), a.size()) == 0;

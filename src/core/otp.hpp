@@ -57,6 +57,11 @@ Tag compute_tag(const Key& key,
                 std::string_view purpose,
                 std::string_view code);
 
+// A non-secret name for `key`: 16 hex digits of HMAC-SHA-256(key,
+// "smsotp/key-id/v1"). Stored with each challenge so that a host with a
+// different key file can say so; it reveals nothing about the key.
+std::string key_id(const Key& key);
+
 // Constant-time equality (CRYPTO_memcmp).
 bool tags_equal(const Tag& a, const Tag& b);
 

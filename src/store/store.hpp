@@ -2,8 +2,10 @@
 
 // The Store interface: everything smsotp keeps between runs. Implementations
 // must make each operation one atomic transaction and never hold a
-// transaction across network I/O. A second backend must fit behind this
-// interface; SqliteStore is the only one today.
+// transaction across network I/O. Two backends fit behind it: SQLite (a
+// file, the embedded default) and PostgreSQL (several hosts, one state).
+// Both only read and write rows; the rules of the challenge lifecycle live
+// once, in store/lifecycle.cpp.
 
 #include "core/otp.hpp"
 #include "core/types.hpp"
@@ -34,6 +36,7 @@ struct SendLimits
 struct ReserveRequest
 {
   std::string challenge_id;
+  std::string key_id; // core::key_id() of the key that made `tag`
   std::string recipient;        // E.164
   std::string recipient_masked; // display form
   std::string purpose;
@@ -124,12 +127,47 @@ public:
 
 enum class OpenMode
 {
-  create,        // create the file (0600) and its directory (0700) if needed
-  existing_only, // return nullptr if the file does not exist
+  create,        // create the file (0600) and its directory (0700), or the
+                 // PostgreSQL schema, if needed
+  existing_only, // return nullptr if the file (or schema) does not exist
 };
 
-// Opens (and migrates) the SQLite store at `path`. Throws Error(database) for
-// foreign, damaged or newer files, which are never modified or deleted.
+// Where the state lives and how long a command may wait for it (store.*).
+struct StoreOptions
+{
+  // A path (SQLite) or a PostgreSQL URI / libpq key=value string.
+  std::string database;
+  // PostgreSQL only: the schema that holds smsotp's tables.
+  std::string schema = "smsotp";
+  // PostgreSQL only, in seconds: the most a command waits for a connection,
+  // for one statement, and for a lock another host holds.
+  std::int64_t connect_timeout = 5;
+  std::int64_t statement_timeout = 10;
+  std::int64_t lock_timeout = 5;
+  // PostgreSQL only: take "now" from the server, so that expiry and limit
+  // windows do not depend on which host checks them. False only under the
+  // test clock (smsotp-testclock), whose `now` then counts.
+  bool server_time = true;
+};
+
+// True if `database` names a PostgreSQL server: a postgresql:// or
+// postgres:// URI, or a libpq key=value string ("host=... dbname=...").
+// Anything else is a file path.
+bool is_postgres(const std::string& database);
+
+// True if a PostgreSQL `database` string carries a password.
+bool has_password(const std::string& database);
+
+// `database` as messages and -v show it: any password replaced by "***".
+std::string display_location(const std::string& database);
+
+// Opens (and creates or migrates) the store `options.database` names.
+// Throws Error(database) for foreign, damaged or newer state, which is never
+// modified or deleted; Error(config) for an unsafe or malformed PostgreSQL
+// connection string; Error(temporary) when the server cannot be reached.
+std::unique_ptr<Store> open_store(const StoreOptions& options, OpenMode mode);
+
+// The SQLite backend alone (open_store() picks it for a path).
 std::unique_ptr<Store> open_sqlite_store(const std::string& path,
                                          OpenMode mode);
 
