@@ -205,6 +205,7 @@ int run_send(const GlobalOptions& global,
   const std::string challenge_id = core::new_challenge_id(random);
   store::ReserveRequest request{
       challenge_id,
+      core::key_id(key),
       to,
       masked,
       config.purpose.value,

@@ -1,9 +1,15 @@
 #pragma once
 
-// A fresh SQLite store in a temporary directory, and short ways to reserve
-// and verify codes in it at fixed times. Shared by the test_store_*.cpp files.
+// A fresh store and short ways to reserve and verify codes in it at fixed
+// times. Shared by the test_store_*.cpp files. The Store contract runs
+// against both backends: STORE_TEST(name) registers the test twice,
+// "name<sqlite>" (a file in a temporary directory) and "name<postgresql>"
+// (a fresh schema on the suite's PostgreSQL server, with server_time off
+// so that the fixed times below count). Helpers that read state do so
+// through a second connection in the backend's own SQL.
 
 #include "core/otp.hpp"
+#include "pg_support.hpp"
 #include "store/store.hpp"
 #include "testutil.hpp"
 
@@ -14,6 +20,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace smsotp::test {
 
@@ -21,22 +28,61 @@ constexpr std::int64_t k_t0 = 1'700'000'000;
 inline const std::string k_alice = "+15551234567";
 inline const std::string k_bob = "+447700900123";
 
+enum class Backend
+{
+  sqlite,
+  postgresql,
+};
+
+// The type parameters of STORE_TEST.
+struct Sqlite
+{
+  static constexpr Backend k_backend = Backend::sqlite;
+};
+struct Postgresql
+{
+  static constexpr Backend k_backend = Backend::postgresql;
+};
+
 class StoreFixture
 {
 public:
-  StoreFixture()
-      : m_path(m_dir.file("state.db")),
-        m_store(store::open_sqlite_store(m_path, store::OpenMode::create))
+  explicit StoreFixture(Backend backend = Backend::sqlite)
+      : m_backend(backend), m_path(m_dir.file("state.db"))
   {
+    if (backend == Backend::sqlite) {
+      m_store = store::open_sqlite_store(m_path, store::OpenMode::create);
+    } else {
+      // Throws (the test fails) when the suite's server is not running.
+      m_conninfo = pgtest::shared_server().socket_conninfo();
+      m_schema = pgtest::unique_schema("store");
+      store::StoreOptions options;
+      options.database = m_conninfo;
+      options.schema = m_schema;
+      options.server_time = false;
+      m_store = store::open_store(options, store::OpenMode::create);
+    }
     REQUIRE(m_store != nullptr);
+  }
+
+  Backend backend() const
+  {
+    return m_backend;
+  }
+  // The PostgreSQL schema ("" for SQLite).
+  const std::string& schema() const
+  {
+    return m_schema;
   }
 
   store::Store& store()
   {
     return *m_store;
   }
+  // The SQLite file (SQLite-only tests).
   const std::string& path() const
   {
+    REQUIRE(m_backend == Backend::sqlite);
     return m_path;
   }
   const TempDir& dir() const
@@ -54,7 +100,7 @@ public:
 
   // A request for `code` with a fresh challenge id and a tag under key().
   // Sending limits are off (0), so that tests can reserve several codes for
-  // one number within seconds; test_store_sqlite_limits.cpp sets them.
+  // one number within seconds; test_store_limits.cpp sets them.
   store::ReserveRequest request(const std::string& code,
                                 const std::string& recipient = k_alice,
                                 const std::string& purpose = "login")
@@ -110,33 +156,98 @@ public:
     return m_store->verify(verify_request(code, recipient), &m_key, now);
   }
 
-  // The state column of challenge `id`, read through a second connection.
+  // The state column of challenge `id`, "(none)" if there is no such row.
   std::string state_of(const std::string& id) const
   {
-    SQLite::Database db(m_path, SQLite::OPEN_READONLY);
-    SQLite::Statement query(db, "SELECT state FROM challenge WHERE id = ?");
-    query.bind(1, id);
-    if (!query.executeStep()) {
-      return "(none)";
-    }
-    return query.getColumn(0).getString();
+    const auto found = rows("SELECT state FROM challenge WHERE id = ?", {id});
+    return found.empty() ? "(none)" : found.front().front();
   }
 
   std::int64_t count(const std::string& table) const
   {
+    return std::stoll(rows("SELECT count(*) FROM " + table).front().front());
+  }
+
+  // Rows of a query in the SQL both backends share, with `?` placeholders
+  // bound in order; every column as text ("NULL" for null).
+  std::vector<std::vector<std::string>>
+  rows(const std::string& sql,
+       const std::vector<std::string>& params = {}) const
+  {
+    std::vector<std::vector<std::string>> out;
+    if (m_backend == Backend::postgresql) {
+      std::string numbered;
+      int index = 0;
+      for (const char c : sql) {
+        numbered +=
+            c == '?' ? "$" + std::to_string(++index) : std::string(1, c);
+      }
+      pgtest::Connection connection(m_conninfo, m_schema);
+      return connection.rows(numbered, params);
+    }
     SQLite::Database db(m_path, SQLite::OPEN_READONLY);
-    return db.execAndGet("SELECT count(*) FROM " + table).getInt64();
+    SQLite::Statement query(db, sql);
+    for (std::size_t i = 0; i < params.size(); ++i) {
+      query.bind(static_cast<int>(i + 1), params[i]);
+    }
+    while (query.executeStep()) {
+      std::vector<std::string> columns;
+      for (int column = 0; column < query.getColumnCount(); ++column) {
+        const auto value = query.getColumn(column);
+        columns.push_back(value.isNull() ? "NULL" : value.getString());
+      }
+      out.push_back(std::move(columns));
+    }
+    return out;
+  }
+
+  // Everything the store holds, as bytes (SQLite: the database file and
+  // its journals) or text (PostgreSQL: every row of every table of the
+  // schema, bytea in hex), for "never stored" checks.
+  std::string dump() const
+  {
+    if (m_backend == Backend::sqlite) {
+      std::string bytes;
+      for (const auto* suffix : {"", "-wal", "-shm", "-journal"}) {
+        bytes += read_file(m_path + suffix);
+      }
+      return bytes;
+    }
+    pgtest::Connection connection(m_conninfo, m_schema);
+    std::string text;
+    for (const auto& table :
+         connection.rows("SELECT table_name FROM information_schema.tables "
+                         "WHERE table_schema = $1",
+                         {m_schema})) {
+      for (const auto& row : connection.rows(
+               "SELECT t::text FROM " + pgtest::quote_ident(m_schema) + "."
+               + pgtest::quote_ident(table.front()) + " t")) {
+        text += row.front() + "\n";
+      }
+    }
+    return text;
   }
 
 private:
+  Backend m_backend;
   TempDir m_dir;
   std::string m_path;
+  std::string m_conninfo;
+  std::string m_schema;
   std::unique_ptr<store::Store> m_store;
   core::Key m_key = test_key(42);
   int m_counter = 0;
 };
 
 } // namespace smsotp::test
+
+TYPE_TO_STRING_AS("sqlite", smsotp::test::Sqlite);
+TYPE_TO_STRING_AS("postgresql", smsotp::test::Postgresql);
+
+// A Store contract test, run against both backends; the body names its
+// fixture `StoreFixture fixture(B::k_backend);`.
+#define STORE_TEST(name)                                                       \
+  TEST_CASE_TEMPLATE(name, B, smsotp::test::Sqlite, smsotp::test::Postgresql)
 
 namespace smsotp::core {
 

@@ -1,6 +1,6 @@
-// Tests for src/store/sqlite_limits.cpp: the sending limits checked inside
-// reserve(). Each test turns on only the limit it is about (the fixture's
-// requests have every limit off) and checks the exact retry_after.
+// The Store contract, both backends (STORE_TEST): the sending limits checked
+// inside reserve(). Each test turns on only the limit it is about (the
+// fixture's requests have every limit off) and checks the exact retry_after.
 
 #include "store_fixture.hpp"
 #include "testutil.hpp"
@@ -64,9 +64,9 @@ std::string in_block(int last_four)
 
 } // namespace
 
-TEST_CASE("per-recipient count per window refuses with the exact retry_after")
+STORE_TEST("per-recipient count per window refuses with the exact retry_after")
 {
-  StoreFixture fixture;
+  StoreFixture fixture(B::k_backend);
   const SendLimits limits = only_per_recipient(3, 600);
   CHECK_FALSE(send(fixture, limits, k_t0).thrown);
   CHECK_FALSE(send(fixture, limits, k_t0 + 10).thrown);
@@ -83,9 +83,9 @@ TEST_CASE("per-recipient count per window refuses with the exact retry_after")
   CHECK_FALSE(send(fixture, limits, k_t0 + 601, k_bob).thrown);
 }
 
-TEST_CASE("min_interval refuses until the gap has passed")
+STORE_TEST("min_interval refuses until the gap has passed")
 {
-  StoreFixture fixture;
+  StoreFixture fixture(B::k_backend);
   SendLimits limits = StoreFixture::no_limits();
   limits.min_interval = 30;
   CHECK_FALSE(send(fixture, limits, k_t0).thrown);
@@ -97,9 +97,9 @@ TEST_CASE("min_interval refuses until the gap has passed")
   check_refused(send(fixture, limits, k_t0 + 31), 29);
 }
 
-TEST_CASE("the daily cap counts sends to one number over 24 hours")
+STORE_TEST("the daily cap counts sends to one number over 24 hours")
 {
-  StoreFixture fixture;
+  StoreFixture fixture(B::k_backend);
   SendLimits limits = StoreFixture::no_limits();
   limits.per_recipient_daily = 10;
   for (int i = 0; i < 10; ++i) {
@@ -112,9 +112,9 @@ TEST_CASE("the daily cap counts sends to one number over 24 hours")
   CHECK_FALSE(send(fixture, limits, k_t0 + 86400).thrown);
 }
 
-TEST_CASE("the prefix cap stops a burst across adjacent numbers")
+STORE_TEST("the prefix cap stops a burst across adjacent numbers")
 {
-  StoreFixture fixture;
+  StoreFixture fixture(B::k_backend);
   SendLimits limits = StoreFixture::no_limits();
   limits.per_prefix_hourly = 10;
   for (int i = 0; i < 10; ++i) {
@@ -133,9 +133,9 @@ TEST_CASE("the prefix cap stops a burst across adjacent numbers")
   CHECK_FALSE(send(fixture, limits, k_t0 + 3600, in_block(9999)).thrown);
 }
 
-TEST_CASE("the global hourly cap counts every number")
+STORE_TEST("the global hourly cap counts every number")
 {
-  StoreFixture fixture;
+  StoreFixture fixture(B::k_backend);
   SendLimits limits = StoreFixture::no_limits();
   limits.global_hourly = 3;
   CHECK_FALSE(send(fixture, limits, k_t0, k_alice).thrown);
@@ -146,9 +146,9 @@ TEST_CASE("the global hourly cap counts every number")
   check_refused(send(fixture, limits, k_t0 + 3601, "+33612345679"), 4);
 }
 
-TEST_CASE("the global daily cap counts every number over 24 hours")
+STORE_TEST("the global daily cap counts every number over 24 hours")
 {
-  StoreFixture fixture;
+  StoreFixture fixture(B::k_backend);
   SendLimits limits = StoreFixture::no_limits();
   limits.global_daily = 2;
   CHECK_FALSE(send(fixture, limits, k_t0, k_alice).thrown);
@@ -157,9 +157,9 @@ TEST_CASE("the global daily cap counts every number over 24 hours")
                 86400 - 7200);
 }
 
-TEST_CASE("a send that surely failed does not count, an unknown one does")
+STORE_TEST("a send that surely failed does not count, an unknown one does")
 {
-  StoreFixture fixture;
+  StoreFixture fixture(B::k_backend);
   SendLimits limits = only_per_recipient(1, 600);
   limits.min_interval = 60;
 
@@ -186,9 +186,9 @@ TEST_CASE("a send that surely failed does not count, an unknown one does")
   check_refused(send(fixture, limits, k_t0 + 100), 502);
 }
 
-TEST_CASE("limits of 0 are off")
+STORE_TEST("limits of 0 are off")
 {
-  StoreFixture fixture;
+  StoreFixture fixture(B::k_backend);
   const SendLimits off = StoreFixture::no_limits();
   CHECK(off.per_recipient == 0);
   for (int i = 0; i < 30; ++i) {
@@ -199,9 +199,9 @@ TEST_CASE("limits of 0 are off")
   CHECK(fixture.count("challenge") == 60);
 }
 
-TEST_CASE("the default limits refuse a second send within 30 seconds")
+STORE_TEST("the default limits refuse a second send within 30 seconds")
 {
-  StoreFixture fixture;
+  StoreFixture fixture(B::k_backend);
   const SendLimits defaults;
   CHECK_FALSE(send(fixture, defaults, k_t0).thrown);
   check_refused(send(fixture, defaults, k_t0 + 1), 29);
@@ -211,9 +211,9 @@ TEST_CASE("the default limits refuse a second send within 30 seconds")
   check_refused(send(fixture, defaults, k_t0 + 90), 510);
 }
 
-TEST_CASE("limits apply per recipient, not per purpose")
+STORE_TEST("limits apply per recipient, not per purpose")
 {
-  StoreFixture fixture;
+  StoreFixture fixture(B::k_backend);
   SendLimits limits = only_per_recipient(2, 600);
   CHECK_FALSE(send(fixture, limits, k_t0, k_alice, "login").thrown);
   CHECK_FALSE(send(fixture, limits, k_t0 + 1, k_alice, "signup").thrown);

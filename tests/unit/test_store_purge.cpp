@@ -1,4 +1,4 @@
-// Tests for src/store/sqlite_store.cpp: purge.
+// The Store contract, both backends (STORE_TEST): purge.
 
 #include "store_fixture.hpp"
 #include "testutil.hpp"
@@ -48,9 +48,9 @@ struct Scenario
 
 } // namespace
 
-TEST_CASE("default purge removes finished challenges and keeps live ones")
+STORE_TEST("default purge removes finished challenges and keeps live ones")
 {
-  StoreFixture fixture;
+  StoreFixture fixture(B::k_backend);
   const Scenario scenario(fixture);
   PurgeRequest request;
   const auto counts = fixture.store().purge(request, k_t0 + 500);
@@ -60,9 +60,9 @@ TEST_CASE("default purge removes finished challenges and keeps live ones")
   CHECK(fixture.verify("444444", k_t0 + 501).verified());
 }
 
-TEST_CASE("dry-run purge counts without deleting")
+STORE_TEST("dry-run purge counts without deleting")
 {
-  StoreFixture fixture;
+  StoreFixture fixture(B::k_backend);
   const Scenario scenario(fixture);
   PurgeRequest request;
   request.dry_run = true;
@@ -75,9 +75,9 @@ TEST_CASE("dry-run purge counts without deleting")
   CHECK(real.recipients == dry.recipients);
 }
 
-TEST_CASE("purge older-than keeps recently finished challenges")
+STORE_TEST("purge older-than keeps recently finished challenges")
 {
-  StoreFixture fixture;
+  StoreFixture fixture(B::k_backend);
   const auto consumed = fixture.request("111111");
   fixture.store().reserve(consumed, k_t0);
   REQUIRE(fixture.verify("111111", k_t0 + 10).verified());
@@ -89,11 +89,11 @@ TEST_CASE("purge older-than keeps recently finished challenges")
   CHECK(fixture.count("challenge") == 0);
 }
 
-TEST_CASE("purge older-than removes a code that expired long ago")
+STORE_TEST("purge older-than removes a code that expired long ago")
 {
   // Nothing touched the database between the code's expiry (k_t0 + 300)
   // and the purge, 2 h 40 min later: it is older than 1 h by any reading.
-  StoreFixture fixture;
+  StoreFixture fixture(B::k_backend);
   fixture.reserve("123456", k_t0);
   PurgeRequest request;
   request.older_than = 3600;
@@ -106,9 +106,9 @@ TEST_CASE("purge older-than removes a code that expired long ago")
   CHECK(fixture.count("challenge") == 0);
 }
 
-TEST_CASE("purge of one recipient removes everything about it")
+STORE_TEST("purge of one recipient removes everything about it")
 {
-  StoreFixture fixture;
+  StoreFixture fixture(B::k_backend);
   fixture.reserve("123456", k_t0);
   auto wrong = StoreFixture::verify_request("000000");
   wrong.lockout_after = 1;
@@ -127,9 +127,9 @@ TEST_CASE("purge of one recipient removes everything about it")
   CHECK(fixture.state_of(bob.challenge_id) == "pending");
 }
 
-TEST_CASE("purge all removes every challenge and counter")
+STORE_TEST("purge all removes every challenge and counter")
 {
-  StoreFixture fixture;
+  StoreFixture fixture(B::k_backend);
   const Scenario scenario(fixture);
   fixture.reserve("654321", k_t0, k_bob);
   CHECK_FALSE(fixture.verify("000000", k_t0 + 1, k_bob).verified());
@@ -147,9 +147,9 @@ TEST_CASE("purge all removes every challenge and counter")
   CHECK(fixture.count("recipient") == 0);
 }
 
-TEST_CASE("idle failure counters are purged but active locks stay")
+STORE_TEST("idle failure counters are purged but active locks stay")
 {
-  StoreFixture fixture;
+  StoreFixture fixture(B::k_backend);
   fixture.reserve("123456", k_t0);
   fixture.reserve("654321", k_t0, k_bob);
   auto locking = StoreFixture::verify_request("000000", k_bob);

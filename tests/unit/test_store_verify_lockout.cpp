@@ -1,5 +1,5 @@
-// Tests for src/store/sqlite_verify.cpp: the per-recipient lockout after
-// consecutive failures across challenges.
+// The Store contract, both backends (STORE_TEST): the per-recipient lockout
+// after consecutive failures across challenges.
 
 #include "store_fixture.hpp"
 #include "testutil.hpp"
@@ -26,9 +26,9 @@ VerifyRequest attempt(const std::string& code,
 
 } // namespace
 
-TEST_CASE("lockout_after consecutive failures lock the recipient")
+STORE_TEST("lockout_after consecutive failures lock the recipient")
 {
-  StoreFixture fixture;
+  StoreFixture fixture(B::k_backend);
   auto challenge = fixture.request("123456");
   challenge.max_attempts = 10;
   fixture.store().reserve(challenge, k_t0);
@@ -60,9 +60,9 @@ TEST_CASE("lockout_after consecutive failures lock the recipient")
   CHECK(after.attempts == 4);
 }
 
-TEST_CASE("failures count across challenges")
+STORE_TEST("failures count across challenges")
 {
-  StoreFixture fixture;
+  StoreFixture fixture(B::k_backend);
   auto& store = fixture.store();
   fixture.reserve("111111", k_t0);
   CHECK_FALSE(
@@ -76,18 +76,18 @@ TEST_CASE("failures count across challenges")
         == VerifyReason::locked);
 }
 
-TEST_CASE("failures without a challenge count toward the lock")
+STORE_TEST("failures without a challenge count toward the lock")
 {
-  StoreFixture fixture;
+  StoreFixture fixture(B::k_backend);
   auto& store = fixture.store();
   store.verify(attempt("000000"), &fixture.key(), k_t0);
   store.verify(attempt("000000"), &fixture.key(), k_t0 + 1);
   CHECK(store.verify(attempt("000000"), &fixture.key(), k_t0 + 2).locked_now);
 }
 
-TEST_CASE("a success resets the failure counter")
+STORE_TEST("a success resets the failure counter")
 {
-  StoreFixture fixture;
+  StoreFixture fixture(B::k_backend);
   auto& store = fixture.store();
   fixture.reserve("111111", k_t0);
   store.verify(attempt("000000"), &fixture.key(), k_t0 + 1);
@@ -102,9 +102,9 @@ TEST_CASE("a success resets the failure counter")
   CHECK(store.verify(attempt("000000"), &fixture.key(), k_t0 + 7).locked_now);
 }
 
-TEST_CASE("the lock lifts after lockout_duration and counting starts again")
+STORE_TEST("the lock lifts after lockout_duration and counting starts again")
 {
-  StoreFixture fixture;
+  StoreFixture fixture(B::k_backend);
   auto& store = fixture.store();
   for (int i = 0; i < 3; ++i) {
     store.verify(attempt("000000"), &fixture.key(), k_t0 + i);

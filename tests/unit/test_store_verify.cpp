@@ -1,5 +1,5 @@
-// Tests for src/store/sqlite_verify.cpp: the verification transaction.
-// Lockout across challenges is in test_store_sqlite_verify_lockout.cpp.
+// The Store contract, both backends (STORE_TEST): the verification
+// transaction. Lockout across challenges is in test_store_verify_lockout.cpp.
 
 #include "store_fixture.hpp"
 #include "testutil.hpp"
@@ -14,9 +14,9 @@ using smsotp::test::k_bob;
 using smsotp::test::k_t0;
 using smsotp::test::StoreFixture;
 
-TEST_CASE("a correct code verifies once and then counts as used")
+STORE_TEST("a correct code verifies once and then counts as used")
 {
-  StoreFixture fixture;
+  StoreFixture fixture(B::k_backend);
   const auto request = fixture.request("042424");
   fixture.store().reserve(request, k_t0);
   const auto first = fixture.verify("042424", k_t0 + 5);
@@ -29,9 +29,9 @@ TEST_CASE("a correct code verifies once and then counts as used")
   CHECK_FALSE(second.verified());
 }
 
-TEST_CASE("a wrong code is a mismatch and the attempt is counted")
+STORE_TEST("a wrong code is a mismatch and the attempt is counted")
 {
-  StoreFixture fixture;
+  StoreFixture fixture(B::k_backend);
   fixture.reserve("123456", k_t0);
   const auto first = fixture.verify("654321", k_t0 + 1);
   CHECK(first.reason == VerifyReason::mismatch);
@@ -43,9 +43,9 @@ TEST_CASE("a wrong code is a mismatch and the attempt is counted")
   CHECK(fixture.verify("123456", k_t0 + 3).verified());
 }
 
-TEST_CASE("after max_attempts even the correct code is refused")
+STORE_TEST("after max_attempts even the correct code is refused")
 {
-  StoreFixture fixture;
+  StoreFixture fixture(B::k_backend);
   auto request = fixture.request("123456");
   request.max_attempts = 3;
   fixture.store().reserve(request, k_t0);
@@ -61,9 +61,9 @@ TEST_CASE("after max_attempts even the correct code is refused")
   CHECK_FALSE(correct.verified());
 }
 
-TEST_CASE("a code is valid until one second before expires_at")
+STORE_TEST("a code is valid until one second before expires_at")
 {
-  StoreFixture fixture;
+  StoreFixture fixture(B::k_backend);
   const auto reservation = fixture.reserve("123456", k_t0);
   CHECK(fixture.verify("123456", reservation.expires_at - 1).verified());
 
@@ -74,9 +74,9 @@ TEST_CASE("a code is valid until one second before expires_at")
   CHECK(later.reason == VerifyReason::expired);
 }
 
-TEST_CASE("verify by id only finds that recipient's challenge")
+STORE_TEST("verify by id only finds that recipient's challenge")
 {
-  StoreFixture fixture;
+  StoreFixture fixture(B::k_backend);
   const auto bob = fixture.request("123456", k_bob);
   fixture.store().reserve(bob, k_t0);
   fixture.reserve("123456", k_t0);
@@ -95,9 +95,9 @@ TEST_CASE("verify by id only finds that recipient's challenge")
   CHECK(own.attempts == 1);
 }
 
-TEST_CASE("a code only verifies for its purpose and recipient")
+STORE_TEST("a code only verifies for its purpose and recipient")
 {
-  StoreFixture fixture;
+  StoreFixture fixture(B::k_backend);
   fixture.reserve("123456", k_t0);
   auto other_purpose = StoreFixture::verify_request("123456");
   other_purpose.purpose = "reset";
@@ -108,9 +108,9 @@ TEST_CASE("a code only verifies for its purpose and recipient")
   CHECK(fixture.verify("123456", k_t0 + 3).verified());
 }
 
-TEST_CASE("verify with no challenge at all is not_found")
+STORE_TEST("verify with no challenge at all is not_found")
 {
-  StoreFixture fixture;
+  StoreFixture fixture(B::k_backend);
   const auto outcome = fixture.verify("123456", k_t0);
   CHECK(outcome.reason == VerifyReason::not_found);
   const auto no_key = fixture.store().verify(
@@ -118,9 +118,9 @@ TEST_CASE("verify with no challenge at all is not_found")
   CHECK(no_key.reason == VerifyReason::not_found);
 }
 
-TEST_CASE("a different key never verifies")
+STORE_TEST("a different key never verifies")
 {
-  StoreFixture fixture;
+  StoreFixture fixture(B::k_backend);
   fixture.reserve("123456", k_t0);
   const auto other_key = smsotp::test::test_key(43);
   const auto outcome = fixture.store().verify(
@@ -128,9 +128,9 @@ TEST_CASE("a different key never verifies")
   CHECK(outcome.reason == VerifyReason::mismatch);
 }
 
-TEST_CASE("a missing key with a live challenge is a config error")
+STORE_TEST("a missing key with a live challenge is a config error")
 {
-  StoreFixture fixture;
+  StoreFixture fixture(B::k_backend);
   fixture.reserve("123456", k_t0);
   const auto caught = catch_error([&] {
     fixture.store().verify(
@@ -144,9 +144,9 @@ TEST_CASE("a missing key with a live challenge is a config error")
   CHECK(outcome.attempts == 1);
 }
 
-TEST_CASE("a code of another length is a mismatch and counts an attempt")
+STORE_TEST("a code of another length is a mismatch and counts an attempt")
 {
-  StoreFixture fixture;
+  StoreFixture fixture(B::k_backend);
   fixture.reserve("12345678", k_t0);
   int attempt = 0;
   for (const std::string code : {"123456", "1234567890"}) {
@@ -158,9 +158,9 @@ TEST_CASE("a code of another length is a mismatch and counts an attempt")
   CHECK(fixture.verify("12345678", k_t0 + 3).verified());
 }
 
-TEST_CASE("a failed delivery is not verifiable")
+STORE_TEST("a failed delivery is not verifiable")
 {
-  StoreFixture fixture;
+  StoreFixture fixture(B::k_backend);
   const auto request = fixture.request("123456");
   fixture.store().reserve(request, k_t0);
   fixture.store().finalize(
