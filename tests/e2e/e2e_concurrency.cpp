@@ -12,31 +12,6 @@ namespace {
 
 constexpr int k_racers = 50;
 
-std::map<int, int> exit_histogram(const std::vector<Result>& results)
-{
-  std::map<int, int> histogram;
-  for (const auto& result : results) {
-    ++histogram[result.exit_code];
-  }
-  return histogram;
-}
-
-int seen(const std::map<int, int>& histogram, int exit_code)
-{
-  const auto it = histogram.find(exit_code);
-  return it == histogram.end() ? 0 : it->second;
-}
-
-std::string describe(const std::map<int, int>& histogram)
-{
-  std::string text;
-  for (const auto& [code, count] : histogram) {
-    text +=
-        "exit " + std::to_string(code) + " x" + std::to_string(count) + "; ";
-  }
-  return text;
-}
-
 std::vector<std::string> verify_args(const std::string& config,
                                      const std::string& code)
 {

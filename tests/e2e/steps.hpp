@@ -8,6 +8,7 @@
 #include <doctest/doctest.h>
 #include <nlohmann/json.hpp>
 
+#include <map>
 #include <string>
 #include <vector>
 
@@ -68,6 +69,33 @@ inline int attempts_in_db(const Sandbox& box, const std::string& db = {})
       db.empty() ? box.db() : db,
       "SELECT attempts FROM challenge ORDER BY created_at DESC, rowid DESC "
       "LIMIT 1"));
+}
+
+// How many processes ended with each exit status (races).
+inline std::map<int, int> exit_histogram(const std::vector<Result>& results)
+{
+  std::map<int, int> histogram;
+  for (const auto& result : results) {
+    ++histogram[result.exit_code];
+  }
+  return histogram;
+}
+
+inline int seen(const std::map<int, int>& histogram, int exit_code)
+{
+  const auto it = histogram.find(exit_code);
+  return it == histogram.end() ? 0 : it->second;
+}
+
+// "exit 0 x1; exit 1 x49; " for failure messages.
+inline std::string describe(const std::map<int, int>& histogram)
+{
+  std::string text;
+  for (const auto& [code, count] : histogram) {
+    text +=
+        "exit " + std::to_string(code) + " x" + std::to_string(count) + "; ";
+  }
+  return text;
 }
 
 } // namespace e2e
