@@ -7,8 +7,10 @@
 #include <fstream>
 #include <libpq-fe.h>
 #include <map>
+#include <netinet/in.h>
 #include <random>
 #include <stdexcept>
+#include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -241,6 +243,27 @@ Connection::rows(const std::string& sql, const std::vector<std::string>& params)
   }
   PQclear(result);
   return out;
+}
+
+int unused_port()
+{
+  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  if (fd < 0) {
+    throw std::runtime_error("socket failed");
+  }
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  socklen_t length = sizeof address;
+  // NOLINTNEXTLINE(cppcoreguidelines-pro-type-reinterpret-cast)
+  auto* generic = reinterpret_cast<sockaddr*>(&address);
+  if (::bind(fd, generic, sizeof address) != 0
+      || ::getsockname(fd, generic, &length) != 0) {
+    ::close(fd);
+    throw std::runtime_error("bind failed");
+  }
+  ::close(fd);
+  return ntohs(address.sin_port);
 }
 
 int terminate_other_backends(const std::string& conninfo)

@@ -95,6 +95,9 @@ private:
   std::unique_ptr<Impl> m_impl;
 };
 
+// A TCP port of 127.0.0.1 that nothing listens on (bound, then closed).
+int unused_port();
+
 // Ends every other backend connected to the database of `conninfo` (the
 // "connection lost" of a failover); returns how many were ended.
 int terminate_other_backends(const std::string& conninfo);
