@@ -2,7 +2,9 @@
 // tests only (expiry at exactly expires_at, lockout windows).
 //
 // It reads SMSOTP_TEST_NOW (seconds since the Unix epoch) from the
-// environment. The shipped `smsotp` binary (src/main.cpp) uses
+// environment: a fixed time, which every store follows. SMSOTP_TEST_SKEW
+// (seconds, may be negative) instead shifts the system time, like a host
+// whose clock is wrong: a store with its own clock (PostgreSQL) ignores it. The shipped `smsotp` binary (src/main.cpp) uses
 // util::SystemClock and never reads that variable; only this test binary,
 // which is never installed, does.
 
@@ -20,24 +22,31 @@ namespace {
 class EnvironmentClock : public smsotp::util::Clock
 {
 public:
-  explicit EnvironmentClock(std::optional<std::int64_t> fixed) : m_fixed(fixed)
+  EnvironmentClock(std::optional<std::int64_t> fixed, std::int64_t skew)
+      : m_fixed(fixed), m_skew(skew)
   {}
 
   std::int64_t now() const override
   {
-    return m_fixed ? *m_fixed : m_system.now();
+    return m_fixed ? *m_fixed : m_system.now() + m_skew;
+  }
+
+  bool fixed() const override
+  {
+    return m_fixed.has_value();
   }
 
 private:
   std::optional<std::int64_t> m_fixed;
+  std::int64_t m_skew = 0;
   smsotp::util::SystemClock m_system;
 };
 
-// Unset or empty: the system time. Anything but a whole number is a
+// Unset or empty: nullopt. Anything but a whole number is a
 // mistake in a test, reported loudly rather than silently ignored.
-bool read_fixed_time(std::optional<std::int64_t>& fixed)
+bool read_seconds(const char* name, std::optional<std::int64_t>& seconds)
 {
-  const char* text = std::getenv("SMSOTP_TEST_NOW");
+  const char* text = std::getenv(name);
   if (text == nullptr || text[0] == '\0') {
     return true;
   }
@@ -45,7 +54,7 @@ bool read_fixed_time(std::optional<std::int64_t>& fixed)
     std::size_t used = 0;
     const long long value = std::stoll(text, &used);
     if (used == std::string(text).size()) {
-      fixed = static_cast<std::int64_t>(value);
+      seconds = static_cast<std::int64_t>(value);
       return true;
     }
   } catch (const std::exception&) { // NOLINT(bugprone-empty-catch)
@@ -58,11 +67,14 @@ bool read_fixed_time(std::optional<std::int64_t>& fixed)
 int main(int argc, char** argv)
 {
   std::optional<std::int64_t> fixed;
-  if (!read_fixed_time(fixed)) {
-    std::fputs("smsotp-testclock: SMSOTP_TEST_NOW is not a whole number\n",
+  std::optional<std::int64_t> skew;
+  if (!read_seconds("SMSOTP_TEST_NOW", fixed)
+      || !read_seconds("SMSOTP_TEST_SKEW", skew)) {
+    std::fputs("smsotp-testclock: SMSOTP_TEST_NOW or SMSOTP_TEST_SKEW is not "
+               "a whole number\n",
                stderr);
     return 70;
   }
-  const EnvironmentClock clock(fixed);
+  const EnvironmentClock clock(fixed, skew.value_or(0));
   return smsotp::cli::main(argc, argv, clock);
 }

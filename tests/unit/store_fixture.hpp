@@ -50,18 +50,17 @@ public:
   explicit StoreFixture(Backend backend = Backend::sqlite)
       : m_backend(backend), m_path(m_dir.file("state.db"))
   {
-    if (backend == Backend::sqlite) {
-      m_store = store::open_sqlite_store(m_path, store::OpenMode::create);
-    } else {
+    store::StoreOptions options;
+    options.database = m_path;
+    if (backend == Backend::postgresql) {
       // Throws (the test fails) when the suite's server is not running.
       m_conninfo = pgtest::shared_server().socket_conninfo();
       m_schema = pgtest::unique_schema("store");
-      store::StoreOptions options;
       options.database = m_conninfo;
       options.schema = m_schema;
       options.server_time = false;
-      m_store = store::open_store(options, store::OpenMode::create);
     }
+    m_store = store::open_store(options, store::OpenMode::create);
     REQUIRE(m_store != nullptr);
   }
 
