@@ -1,6 +1,7 @@
 #include "core/config.hpp"
 #include "core/config_depth.hpp"
 #include "core/config_keys.hpp"
+#include "core/database_location.hpp"
 #include "core/error.hpp"
 #include "util/fs.hpp"
 #include "util/fs_dir.hpp"
@@ -244,7 +245,9 @@ void parse_config_text(Config& config,
                     section_keys(section));
       }
       auto raw = raw_from_node(value_node);
-      if (def->kind == detail::KeyKind::path && raw.text) {
+      // A PostgreSQL location in store.database is not a file path.
+      if (def->kind == detail::KeyKind::path && raw.text
+          && !is_postgres_location(*raw.text)) {
         raw.text = util::resolve_relative(base_directory, *raw.text);
       }
       // Config priority 3: the file.

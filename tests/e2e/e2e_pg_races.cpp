@@ -131,7 +131,7 @@ TEST_CASE("racing wrong guesses on two hosts lock at lockout_after")
 {
   TwoHosts hosts;
   const auto [config_a, config_b] =
-      hosts.configure("[otp]\nmax_attempts = 50\nlockout_after = 7\n");
+      hosts.configure("[otp]\nmax_attempts = 10\nlockout_after = 7\n");
   const std::string code = send_code(hosts.a(), config_a);
   hosts.share_key();
   const std::string wrong = wrong_code(code);

@@ -166,6 +166,21 @@ TEST_CASE("relative store paths resolve against the config's directory")
   CHECK(config.key_file.value == "/k/key");
 }
 
+TEST_CASE("a PostgreSQL store.database is kept as written, not resolved")
+{
+  for (const std::string database :
+       {"postgresql://app@db.example/smsotp?sslmode=verify-full",
+        "host=/run/postgresql dbname=smsotp"}) {
+    CAPTURE(database);
+    Config config;
+    parse_config_text(config,
+                      "[store]\ndatabase = \"" + database + "\"\n",
+                      "/etc/smsotp/config.toml",
+                      "/etc/smsotp");
+    CHECK(config.database.value == database);
+  }
+}
+
 TEST_CASE("provider tables keep raw typed values with positions")
 {
   Config config;

@@ -132,7 +132,7 @@ STORE_TEST("a different key never verifies")
 }
 
 STORE_TEST("a key other than the issuing one is a config error that counts "
-          "nothing")
+           "nothing")
 {
   StoreFixture fixture(B::k_backend);
   fixture.reserve("123456", k_t0);
