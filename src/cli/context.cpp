@@ -42,8 +42,8 @@ void refuse_exposed_secrets(const core::Config& config)
     throw Error(core::ExitCode::permission,
                 "config " + config.path
                     + " can be read by group or others but store.database ("
-                    + config.database.where
-                    + ") holds a password; chmod 600 " + config.path
+                    + config.database.where + ") holds a password; chmod 600 "
+                    + config.path
                     + ", or move the password to ~/.pgpass (or passfile=) "
                       "or PGPASSWORD; change a password that others may "
                       "have read");

@@ -31,9 +31,9 @@ Spans uri_password_spans(const std::string& text)
   Spans spans;
   const std::size_t authority = text.find("://") + 3;
   const std::size_t authority_end = text.find_first_of("/?", authority);
-  const std::size_t at = text.rfind('@', authority_end == std::string::npos
-                                             ? std::string::npos
-                                             : authority_end);
+  const std::size_t at = text.rfind(
+      '@',
+      authority_end == std::string::npos ? std::string::npos : authority_end);
   if (at != std::string::npos && at >= authority) {
     const std::size_t colon = text.find(':', authority);
     if (colon != std::string::npos && colon < at) {

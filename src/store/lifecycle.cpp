@@ -15,9 +15,8 @@ namespace {
 
 // Seconds until the recipient's lock ends, 0 if not locked. A lock that
 // has run out is lifted here (the failure counter starts again at 0).
-std::int64_t active_lock(Rows& rows,
-                         const std::string& recipient,
-                         std::int64_t now)
+std::int64_t
+active_lock(Rows& rows, const std::string& recipient, std::int64_t now)
 {
   const auto until = rows.locked_until(recipient);
   if (!until) {
@@ -268,8 +267,8 @@ core::VerifyOutcome verify(Rows& rows,
   // Without --id the newest live challenge of recipient + purpose counts
   // (a newer one may have failed to send and revived it), else the newest
   // of any state, which tells why verification fails.
-  const auto found =
-      rows.find_challenge(request.recipient, request.purpose, request.challenge_id);
+  const auto found = rows.find_challenge(
+      request.recipient, request.purpose, request.challenge_id);
   core::VerifyReason reason =
       found ? reason_for_dead(*found, now) : core::VerifyReason::not_found;
   if (reason == core::VerifyReason::ok) {

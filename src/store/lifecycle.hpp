@@ -14,7 +14,8 @@
 namespace smsotp::store::detail {
 
 // The transaction behind Store::reserve.
-Reservation reserve(Rows& rows, const ReserveRequest& request, std::int64_t now);
+Reservation
+reserve(Rows& rows, const ReserveRequest& request, std::int64_t now);
 
 // The transaction behind Store::finalize.
 void finalize(Rows& rows,

@@ -155,9 +155,8 @@ public:
 
   // --- sending limits (see Scope) ----------------------------------------
   // Counted challenges of the scope with created_at > since.
-  virtual std::int64_t count_since(Scope scope,
-                                   const std::string& key,
-                                   std::int64_t since) = 0;
+  virtual std::int64_t
+  count_since(Scope scope, const std::string& key, std::int64_t since) = 0;
   // created_at of the counted challenge at `offset` (0 = oldest) among
   // those count_since() counts.
   virtual std::int64_t created_at_since(Scope scope,

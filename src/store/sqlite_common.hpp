@@ -111,9 +111,8 @@ public:
   void drop_superseded_tags(const std::string& by) override;
   void revive_superseded(const std::string& by) override;
   std::int64_t count_live(std::int64_t now) override;
-  std::int64_t count_since(Scope scope,
-                           const std::string& key,
-                           std::int64_t since) override;
+  std::int64_t
+  count_since(Scope scope, const std::string& key, std::int64_t since) override;
   std::int64_t created_at_since(Scope scope,
                                 const std::string& key,
                                 std::int64_t since,

@@ -44,7 +44,8 @@ void bind_scope(SQLite::Statement& statement,
 
 } // namespace
 
-SqliteRows::SqliteRows(SQLite::Database& db) : m_db(db) {}
+SqliteRows::SqliteRows(SQLite::Database& db) : m_db(db)
+{}
 
 std::optional<std::int64_t>
 SqliteRows::locked_until(const std::string& recipient)
@@ -58,8 +59,7 @@ SqliteRows::locked_until(const std::string& recipient)
   return query.getColumn(0).getInt64();
 }
 
-void SqliteRows::reset_recipient(const std::string& recipient,
-                                 std::int64_t now)
+void SqliteRows::reset_recipient(const std::string& recipient, std::int64_t now)
 {
   SQLite::Statement reset(
       m_db,
@@ -138,7 +138,8 @@ SqliteRows::find_challenge(const std::string& recipient,
   ChallengeRow row;
   row.id = query.getColumn(0).getString();
   // The CHECK constraint admits only known states.
-  row.state = parse_state(query.getColumn(1).getString()).value_or(State::expired);
+  row.state =
+      parse_state(query.getColumn(1).getString()).value_or(State::expired);
   const auto tag_column = query.getColumn(2);
   if (!tag_column.isNull()
       && tag_column.getBytes() == static_cast<int>(core::Tag{}.size())) {
@@ -203,8 +204,7 @@ void SqliteRows::insert(const NewChallenge& challenge)
   insert.bind(2, challenge.recipient);
   insert.bind(3, challenge.recipient_masked);
   insert.bind(4, challenge.purpose);
-  insert.bind(
-      5, challenge.tag.data(), static_cast<int>(challenge.tag.size()));
+  insert.bind(5, challenge.tag.data(), static_cast<int>(challenge.tag.size()));
   insert.bind(6, challenge.code_length);
   insert.bind(7, challenge.created_at);
   insert.bind(8, challenge.expires_at);
@@ -337,12 +337,11 @@ void SqliteRows::set_health(const std::string& provider,
                             const std::string& reason,
                             std::int64_t now)
 {
-  SQLite::Statement mark(
-      m_db,
-      "INSERT INTO provider_health (provider, skip_until,"
-      " reason, updated_at) VALUES (?1, ?2, ?3, ?4)"
-      " ON CONFLICT (provider) DO UPDATE SET"
-      " skip_until = ?2, reason = ?3, updated_at = ?4");
+  SQLite::Statement mark(m_db,
+                         "INSERT INTO provider_health (provider, skip_until,"
+                         " reason, updated_at) VALUES (?1, ?2, ?3, ?4)"
+                         " ON CONFLICT (provider) DO UPDATE SET"
+                         " skip_until = ?2, reason = ?3, updated_at = ?4");
   mark.bind(1, provider);
   mark.bind(2, skip_until);
   mark.bind(3, reason);
@@ -390,8 +389,7 @@ std::int64_t SqliteRows::purge_challenges(const PurgeFilter& filter,
     case PurgeFilter::Mode::all:
       return purge_rows("challenge", "1", filter, dry_run);
     case PurgeFilter::Mode::recipient:
-      return purge_rows(
-          "challenge", "recipient = :recipient", filter, dry_run);
+      return purge_rows("challenge", "recipient = :recipient", filter, dry_run);
     case PurgeFilter::Mode::finished:
       break;
   }
@@ -409,8 +407,7 @@ std::int64_t SqliteRows::purge_recipients(const PurgeFilter& filter,
     case PurgeFilter::Mode::all:
       return purge_rows("recipient", "1", filter, dry_run);
     case PurgeFilter::Mode::recipient:
-      return purge_rows(
-          "recipient", "recipient = :recipient", filter, dry_run);
+      return purge_rows("recipient", "recipient = :recipient", filter, dry_run);
     case PurgeFilter::Mode::finished:
       break;
   }

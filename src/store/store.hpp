@@ -24,11 +24,11 @@ namespace smsotp::store {
 // its send surely failed; 0 disables a limit.
 struct SendLimits
 {
-  std::int64_t per_recipient = 3;           // sends per window
-  std::int64_t per_recipient_window = 600;  // seconds
-  std::int64_t min_interval = 30;           // seconds between sends
-  std::int64_t per_recipient_daily = 10;    // sends per 24 h
-  std::int64_t per_prefix_hourly = 10;      // number minus last 4 digits
+  std::int64_t per_recipient = 3;          // sends per window
+  std::int64_t per_recipient_window = 600; // seconds
+  std::int64_t min_interval = 30;          // seconds between sends
+  std::int64_t per_recipient_daily = 10;   // sends per 24 h
+  std::int64_t per_prefix_hourly = 10;     // number minus last 4 digits
   std::int64_t global_hourly = 100;
   std::int64_t global_daily = 1000;
 };
@@ -36,7 +36,7 @@ struct SendLimits
 struct ReserveRequest
 {
   std::string challenge_id;
-  std::string key_id; // core::key_id() of the key that made `tag`
+  std::string key_id;           // core::key_id() of the key that made `tag`
   std::string recipient;        // E.164
   std::string recipient_masked; // display form
   std::string purpose;

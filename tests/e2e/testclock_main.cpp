@@ -4,9 +4,9 @@
 // It reads SMSOTP_TEST_NOW (seconds since the Unix epoch) from the
 // environment: a fixed time, which every store follows. SMSOTP_TEST_SKEW
 // (seconds, may be negative) instead shifts the system time, like a host
-// whose clock is wrong: a store with its own clock (PostgreSQL) ignores it. The shipped `smsotp` binary (src/main.cpp) uses
-// util::SystemClock and never reads that variable; only this test binary,
-// which is never installed, does.
+// whose clock is wrong: a store with its own clock (PostgreSQL) ignores it. The
+// shipped `smsotp` binary (src/main.cpp) uses util::SystemClock and never reads
+// that variable; only this test binary, which is never installed, does.
 
 #include "cli/app.hpp"
 #include "util/clock.hpp"

@@ -11,7 +11,8 @@ using smsotp::core::masked_location;
 TEST_CASE("store.database: PostgreSQL URIs and libpq strings, else a path")
 {
   CHECK(is_postgres_location("postgresql://db1/smsotp"));
-  CHECK(is_postgres_location("postgres://u@db1:5433/smsotp?sslmode=verify-full"));
+  CHECK(
+      is_postgres_location("postgres://u@db1:5433/smsotp?sslmode=verify-full"));
   CHECK(is_postgres_location("host=/run/postgresql dbname=smsotp"));
   CHECK(is_postgres_location("  service = smsotp"));
   CHECK(is_postgres_location("dbname=smsotp"));
@@ -42,7 +43,8 @@ TEST_CASE("masked_location hides every password and keeps the rest")
 {
   CHECK(masked_location("postgresql://alice:s3cret@db1:5432/smsotp")
         == "postgresql://alice:***@db1:5432/smsotp");
-  CHECK(masked_location("postgresql://db1/smsotp?password=s3cret&sslmode=verify-full")
+  CHECK(masked_location(
+            "postgresql://db1/smsotp?password=s3cret&sslmode=verify-full")
         == "postgresql://db1/smsotp?password=***&sslmode=verify-full");
   CHECK(masked_location("postgres://a:p%40ss@db1/x?password=y")
         == "postgres://a:***@db1/x?password=***");
@@ -54,12 +56,11 @@ TEST_CASE("masked_location hides every password and keeps the rest")
   CHECK(masked_location("/var/lib/smsotp/state.db")
         == "/var/lib/smsotp/state.db");
   // Whatever the shape, the secret itself never survives.
-  for (const std::string text :
-       {"postgresql://u:TOPSECRET@h/d",
-        "postgresql://h/d?a=1&password=TOPSECRET",
-        "password=TOPSECRET",
-        "host=h password='TOPSECRET'",
-        "user=u password = TOPSECRET"}) {
+  for (const std::string text : {"postgresql://u:TOPSECRET@h/d",
+                                 "postgresql://h/d?a=1&password=TOPSECRET",
+                                 "password=TOPSECRET",
+                                 "host=h password='TOPSECRET'",
+                                 "user=u password = TOPSECRET"}) {
     CAPTURE(text);
     CHECK(masked_location(text).find("TOPSECRET") == std::string::npos);
   }
