@@ -2,7 +2,9 @@
 // verifies on the other, once; a new send supersedes whichever host sent
 // the old code; a failed provider is skipped on every host; purge with each
 // of its flags; and a host with another key says so instead of failing the
-// person's code.
+// person's code; a host without the key does not make one while codes are
+// live; and a host whose clock is wrong changes no code's life (the server's
+// clock counts).
 
 #include "pg_hosts.hpp"
 #include "provider_kinds.hpp"
@@ -212,4 +214,46 @@ TEST_CASE("a host with another key says so and the code still verifies")
   // Not counted against the person: host A still verifies on the first try.
   CHECK(hosts.value("SELECT attempts FROM challenge") == "0");
   CHECK(verify(hosts.a(), config_a, code).exit_code == 0);
+}
+
+TEST_CASE("a host without the key makes none while another host's code is "
+          "live")
+{
+  TwoHosts hosts;
+  const auto [config_a, config_b] = hosts.configure();
+  const std::string code = send_code(hosts.a(), config_a);
+  const auto refused = hosts.b().run({"-c", config_b, "send", "--to", k_to});
+  CAPTURE(refused.err);
+  CHECK(refused.exit_code == 78);
+  CHECK(contains(refused.err, "key file"));
+  CHECK(contains(refused.err, "live"));
+  CHECK_FALSE(file_exists(hosts.b().key_file()));
+  CHECK(hosts.b().outbox_count() == 0);
+  // A's code was not superseded; with a copy of the key B works.
+  hosts.share_key();
+  CHECK(verify(hosts.b(), config_b, code).exit_code == 0);
+}
+
+TEST_CASE("a host whose clock is a day off neither expires nor extends codes")
+{
+  constexpr std::int64_t k_day = 86400;
+  TwoHosts hosts;
+  const auto [config_a, config_b] = hosts.configure();
+  // Host A's clock is a day behind, host B's a day ahead.
+  const auto sent =
+      run_skewed(hosts.a(), {"-c", config_a, "send", "--to", k_to}, -k_day);
+  CAPTURE(sent.err);
+  REQUIRE(sent.exit_code == 0);
+  const std::string left = hosts.value(
+      "SELECT expires_at - extract(epoch FROM now())::bigint FROM challenge");
+  CAPTURE(left);
+  CHECK(std::stoll(left) > 200);
+  CHECK(std::stoll(left) <= 300);
+  hosts.share_key();
+  const auto checked = run_skewed(
+      hosts.b(),
+      {"-c", config_b, "verify", "--to", k_to, hosts.a().last_code()},
+      k_day);
+  CAPTURE(checked.err);
+  CHECK(checked.exit_code == 0);
 }

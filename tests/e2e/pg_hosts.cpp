@@ -66,6 +66,17 @@ std::string TwoHosts::value(const std::string& query) const
   return sql().value(query);
 }
 
+Result run_skewed(const Sandbox& box,
+                  const std::vector<std::string>& args,
+                  std::int64_t skew)
+{
+  std::vector<std::string> argv{SMSOTP_E2E_TESTCLOCK};
+  argv.insert(argv.end(), args.begin(), args.end());
+  auto env = box.environment();
+  env.push_back("SMSOTP_TEST_SKEW=" + std::to_string(skew));
+  return spawn(argv, env, box.dir(), std::nullopt).finish();
+}
+
 std::vector<Result>
 race(const std::vector<std::pair<const Sandbox*, std::vector<std::string>>>&
          runs,

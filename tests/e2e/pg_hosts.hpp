@@ -9,6 +9,7 @@
 #include "harness.hpp"
 #include "pg_support.hpp"
 
+#include <cstdint>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -82,6 +83,12 @@ private:
   std::string m_config_a;
   std::string m_config_b;
 };
+
+// Runs smsotp-testclock with SMSOTP_TEST_SKEW=`skew`: a host whose clock
+// is `skew` seconds off (not a fixed time).
+Result run_skewed(const Sandbox& box,
+                  const std::vector<std::string>& args,
+                  std::int64_t skew);
 
 // Starts `count` processes of each (sandbox, args) pair, interleaved so
 // that the hosts really race, then waits for all of them.
