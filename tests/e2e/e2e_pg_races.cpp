@@ -152,7 +152,7 @@ TEST_CASE("parallel sends from two hosts never pass per_recipient together")
   TwoHosts hosts;
   prime(hosts);
   hosts.configure(only_limit("per_recipient = 3\n"));
-  check_send_race(hosts, std::vector<std::string>(10, k_to), 3);
+  check_send_race(hosts, std::vector<std::string>(16, k_to), 3);
   CHECK(hosts.value("SELECT count(*) FROM challenge WHERE recipient = '"
                     + std::string(k_to) + "'")
         == "3");
@@ -164,7 +164,7 @@ TEST_CASE("parallel sends from two hosts never pass per_prefix_hourly together")
   prime(hosts);
   hosts.configure(only_limit("per_prefix_hourly = 4\n"));
   std::vector<std::string> numbers;
-  for (int i = 1; i <= 10; ++i) {
+  for (int i = 1; i <= 16; ++i) {
     numbers.push_back(in_block(i));
   }
   check_send_race(hosts, numbers, 4);
@@ -183,7 +183,7 @@ TEST_CASE("parallel sends from two hosts never pass the global caps together")
     prime(hosts); // one send already counts
     hosts.configure(only_limit(line));
     std::vector<std::string> numbers;
-    for (int i = 1; i <= 10; ++i) {
+    for (int i = 1; i <= 16; ++i) {
       numbers.push_back(in_block(i * 7));
     }
     check_send_race(hosts, numbers, 4);
