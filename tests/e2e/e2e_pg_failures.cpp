@@ -1,7 +1,8 @@
 // A PostgreSQL store that fails, classified honestly (issue 8, items 3 and
-// 7): no server → 75 with retry-after and nothing sent; the connection lost
-// after the provider request → 76 with the challenge id; a newer schema or
-// a schema of someone else → 65 with nothing modified.
+// 7): no server, too many connections or a read-only server (a standby) →
+// 75 with retry-after and nothing sent; the connection lost after the
+// provider request → 76 with the challenge id; a newer schema or a schema
+// of someone else → 65 with nothing modified.
 
 #include "pg_hosts.hpp"
 #include "provider_kinds.hpp"
@@ -68,6 +69,55 @@ TEST_CASE("no server: send and verify exit 75 with retry-after, nothing sent")
     CHECK(verified.exit_code == 75);
     CHECK(contains(verified.err, "(retry-after: "));
   }
+}
+
+TEST_CASE("too many connections: 75 with retry-after, nothing sent")
+{
+  const auto& server = pgtest::shared_server();
+  const std::string role = pgtest::unique_schema("full");
+  pgtest::Connection(server.socket_conninfo())
+      .exec("CREATE ROLE " + role + " LOGIN CONNECTION LIMIT 0");
+  const Sandbox box;
+  const std::string config = pg_file_config(
+      box,
+      "host=" + server.host + " port=" + std::to_string(server.port)
+          + " dbname=" + server.dbname + " user=" + role,
+      "smsotp");
+  const auto sent = box.run({"-c", config, "send", "--to", k_to});
+  CAPTURE(sent.err);
+  CHECK(sent.exit_code == 75);
+  CHECK(contains(sent.err, "(retry-after: "));
+  CHECK(box.outbox_count() == 0);
+}
+
+TEST_CASE("a read-only server (a standby): 75 with retry-after, nothing "
+          "sent, nothing counted")
+{
+  const auto& server = pgtest::shared_server();
+  const std::string name = pgtest::unique_schema("ro");
+  pgtest::Connection admin(server.socket_conninfo());
+  admin.exec("CREATE DATABASE " + name);
+  const std::string database = "host=" + server.host
+                               + " port=" + std::to_string(server.port)
+                               + " user=smsotp dbname=" + name;
+  const Sandbox box;
+  const std::string config = pg_file_config(box, database, "smsotp");
+  const std::string code = send_code(box, config);
+  admin.exec("ALTER DATABASE " + name
+             + " SET default_transaction_read_only = on");
+
+  const auto sent = box.run({"-c", config, "send", "--to", k_to});
+  CAPTURE(sent.err);
+  CHECK(sent.exit_code == 75);
+  CHECK(contains(sent.err, "(retry-after: "));
+  CHECK(box.outbox_count() == 1);
+  const auto checked = verify(box, config, code);
+  CAPTURE(checked.err);
+  CHECK(checked.exit_code == 75);
+  // Writable again (the failover finished): the code was not used up.
+  admin.exec("ALTER DATABASE " + name
+             + " SET default_transaction_read_only = off");
+  CHECK(verify(box, config, code).exit_code == 0);
 }
 
 TEST_CASE("connection lost after the provider request: 76 and the "

@@ -266,12 +266,4 @@ int unused_port()
   return ntohs(address.sin_port);
 }
 
-int terminate_other_backends(const std::string& conninfo)
-{
-  Connection connection(conninfo);
-  return std::stoi(connection.value(
-      "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
-      "WHERE datname = current_database() AND pid <> pg_backend_pid()"));
-}
-
 } // namespace pgtest

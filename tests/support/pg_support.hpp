@@ -98,8 +98,4 @@ private:
 // A TCP port of 127.0.0.1 that nothing listens on (bound, then closed).
 int unused_port();
 
-// Ends every other backend connected to the database of `conninfo` (the
-// "connection lost" of a failover); returns how many were ended.
-int terminate_other_backends(const std::string& conninfo);
-
 } // namespace pgtest
