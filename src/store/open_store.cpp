@@ -1,0 +1,22 @@
+// open_store(): a path opens the SQLite store, a PostgreSQL URI or
+// key=value string the PostgreSQL one (issue 8 item 1).
+
+#include "store/pg_policy.hpp"
+#include "store/pg_store.hpp"
+
+namespace smsotp::store {
+
+std::unique_ptr<Store> open_store(const StoreOptions& options, OpenMode mode)
+{
+  if (!is_postgres(options.database)) {
+    return open_sqlite_store(options.database, mode);
+  }
+  detail::check_schema_name(options.schema);
+  auto connection = std::make_unique<detail::PgConnection>(options);
+  if (!detail::pg_ensure_schema(*connection, options, mode)) {
+    return nullptr;
+  }
+  return std::make_unique<detail::PgStore>(std::move(connection), options);
+}
+
+} // namespace smsotp::store
