@@ -192,14 +192,11 @@ PgConnection::PgConnection(const StoreOptions& options)
     throw Error(
         core::ExitCode::temporary, "out of memory connecting to PostgreSQL", 5);
   }
-  if (PQstatus(m_conn) == CONNECTION_BAD) {
-    const std::unique_ptr<PGconn, void (*)(PGconn*)> guard(m_conn, PQfinish);
-    m_conn = nullptr;
-    throw_connect_failure(guard.get(), m_database, m_display);
-  }
-  // Up to here libpq has at most begun a TCP connect: the TLS rule is
-  // checked on the options it will really use (service file and PG*
-  // variables applied) before the startup and password exchange.
+  // Up to here libpq has at most resolved names and begun a TCP connect:
+  // the TLS rule is checked on the options it will really use (service
+  // file and PG* variables applied) before the startup and password
+  // exchange, and before a failed start is reported (a weak sslmode is
+  // the error to fix first).
   try {
     check_tls({option_value(m_conn, "host"),
                option_value(m_conn, "hostaddr"),
@@ -209,6 +206,11 @@ PgConnection::PgConnection(const StoreOptions& options)
     PQfinish(m_conn);
     m_conn = nullptr;
     throw;
+  }
+  if (PQstatus(m_conn) == CONNECTION_BAD) {
+    const std::unique_ptr<PGconn, void (*)(PGconn*)> guard(m_conn, PQfinish);
+    m_conn = nullptr;
+    throw_connect_failure(guard.get(), m_database, m_display);
   }
   std::int64_t timeout = options.connect_timeout;
   if (const auto set = option_value(m_conn, "connect_timeout"); !set.empty()) {

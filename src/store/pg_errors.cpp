@@ -47,23 +47,31 @@ void throw_pg_error(const PgFailure& failure,
   const std::string where = "PostgreSQL store " + display + ": ";
   const std::string detail = failure.what();
   const std::string code = state.empty() ? "" : " [" + state + "]";
+  // `doing` is "activity; consequence" (e.g. "checking the code; no
+  // attempt was counted"): the consequence goes last, and only where it
+  // holds (not when a COMMIT's outcome is unknown).
+  const std::size_t split = doing.find("; ");
+  const std::string activity = doing.substr(0, split);
+  const std::string consequence = split == std::string::npos
+                                      ? "nothing was changed"
+                                      : doing.substr(split + 2);
   if (failure.lost() || starts(state, "08")) {
     if (committing) {
       throw Error(core::ExitCode::temporary,
-                  where + "the connection was lost during COMMIT while " + doing
-                      + " (" + detail + "); whether that transaction was saved "
-                      + "is unknown",
+                  where + "the connection was lost during COMMIT while "
+                      + activity + " (" + detail
+                      + "); whether that transaction was saved is unknown",
                   5);
     }
     throw Error(core::ExitCode::temporary,
-                where + "the connection was lost while " + doing + " (" + detail
-                    + "); nothing was changed, retry later",
+                where + "the connection was lost while " + activity + " ("
+                    + detail + "); " + consequence + ", retry later",
                 5);
   }
   const auto temporary = [&](const std::string& what, std::int64_t retry) {
     throw Error(core::ExitCode::temporary,
-                where + what + " while " + doing + " (" + detail + code
-                    + "); nothing was changed, retry later",
+                where + what + " while " + activity + " (" + detail + code
+                    + "); " + consequence + ", retry later",
                 retry);
   };
   if (state == "53300") {
