@@ -8,48 +8,16 @@
 // format), nothing is set for the session (SET LOCAL inside a transaction
 // only), and the only locks taken are transaction-level advisory locks.
 
+#include "store/pg_failure.hpp"
 #include "store/store.hpp"
 
 #include <cstdint>
-#include <exception>
 #include <libpq-fe.h>
 #include <optional>
 #include <string>
 #include <vector>
 
 namespace smsotp::store::detail {
-
-// A failed statement, as libpq reported it. Thrown by PgConnection and
-// PgRows; PgStore maps it to smsotp::Error (pg_errors.cpp) around the
-// whole transaction.
-class PgFailure : public std::exception
-{
-public:
-  PgFailure(std::string sqlstate, std::string message, bool lost)
-      : m_sqlstate(std::move(sqlstate)), m_message(std::move(message)),
-        m_lost(lost)
-  {}
-  [[nodiscard]] const char* what() const noexcept override
-  {
-    return m_message.c_str();
-  }
-  // Five characters, or "" when the server sent none (connection lost).
-  [[nodiscard]] const std::string& sqlstate() const
-  {
-    return m_sqlstate;
-  }
-  // The connection is gone (closed, reset, or no answer in time): the
-  // outcome of an open transaction's COMMIT is unknown.
-  [[nodiscard]] bool lost() const
-  {
-    return m_lost;
-  }
-
-private:
-  std::string m_sqlstate;
-  std::string m_message;
-  bool m_lost;
-};
 
 // One statement's rows, all values as text (NULL as nullopt).
 class PgResult
@@ -125,20 +93,5 @@ private:
   // statement_timeout, and the rest is for the network.
   std::int64_t m_answer_ms = 0;
 };
-
-} // namespace smsotp::store::detail
-
-namespace smsotp::store::detail {
-
-// Throws the smsotp::Error that describes `failure` (pg_errors.cpp).
-// `doing` completes "... while <doing>" and says what was not done (the
-// texts the SQLite backend uses). `committing`: the failure came from
-// COMMIT, so a lost connection leaves the transaction's outcome unknown.
-// `user`: the role, named when it lacks a privilege.
-[[noreturn]] void throw_pg_error(const PgFailure& failure,
-                                 const std::string& display,
-                                 const std::string& doing,
-                                 bool committing,
-                                 const std::string& user);
 
 } // namespace smsotp::store::detail

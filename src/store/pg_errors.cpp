@@ -24,7 +24,7 @@
 // pg_connection.cpp.
 
 #include "core/error.hpp"
-#include "store/pg_connection.hpp"
+#include "store/pg_failure.hpp"
 
 namespace smsotp::store::detail {
 
