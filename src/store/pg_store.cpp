@@ -31,36 +31,56 @@ PgStore::PgStore(std::unique_ptr<PgConnection> connection, StoreOptions options)
     : m_connection(std::move(connection)), m_options(std::move(options))
 {}
 
+std::int64_t PgStore::begin(bool lock)
+{
+  const std::string clock =
+      "SELECT floor(extract(epoch FROM clock_timestamp()))::bigint";
+  const std::string sql =
+      pg_begin(m_options, !lock)
+      + (lock ? "WITH l AS MATERIALIZED (SELECT pg_advisory_xact_lock("
+                    + std::to_string(k_pg_lock_class) + ", hashtext('"
+                    + m_options.schema + "'))) " + clock + " FROM l"
+              : clock);
+  try {
+    return m_connection->exec_batch(sql).number(0, 0);
+  } catch (const PgFailure& failure) {
+    if (!failure.lost()) {
+      throw;
+    }
+  }
+  // The connection died before this transaction did anything (a server
+  // restart, failover or pooler restart since the last command, e.g.
+  // during the provider's HTTP call): nothing of it ran and its lock went
+  // with the connection, so one new connection may start it again.
+  m_connection = std::make_unique<PgConnection>(m_options);
+  return m_connection->exec_batch(sql).number(0, 0);
+}
+
 template<typename Body>
 auto PgStore::transaction(bool lock,
                           const std::string& doing,
                           std::int64_t now,
                           Body body)
 {
-  PgConnection& connection = *m_connection;
   bool committing = false;
   try {
-    const std::string clock =
-        "SELECT floor(extract(epoch FROM clock_timestamp()))::bigint";
-    const auto started = connection.exec_batch(
-        pg_begin(m_options, !lock)
-        + (lock ? "WITH l AS MATERIALIZED (SELECT pg_advisory_xact_lock("
-                      + std::to_string(k_pg_lock_class) + ", hashtext('"
-                      + m_options.schema + "'))) " + clock + " FROM l"
-                : clock));
-    const std::int64_t effective =
-        m_options.server_time ? started.number(0, 0) : now;
+    const std::int64_t started = begin(lock);
+    PgConnection& connection = *m_connection;
+    const std::int64_t effective = m_options.server_time ? started : now;
     PgRows rows(connection, m_options.schema);
     auto result = body(rows, effective);
     committing = true;
     connection.exec_batch("COMMIT");
     return result;
   } catch (const PgFailure& failure) {
-    connection.rollback_quietly();
-    throw_pg_error(
-        failure, connection.display(), doing, committing, connection.user());
+    m_connection->rollback_quietly();
+    throw_pg_error(failure,
+                   m_connection->display(),
+                   doing,
+                   committing,
+                   m_connection->user());
   } catch (...) {
-    connection.rollback_quietly(); // an expected refusal (rate limit, lock)
+    m_connection->rollback_quietly(); // an expected refusal (rate limit, lock)
     throw;
   }
 }

@@ -123,6 +123,10 @@ private:
   // schema's writer lock, else read-only. `now` is the server's clock read
   // after the lock unless options.server_time is false. Maps failures to
   // smsotp::Error with `doing`; rolls back on any exception.
+  // Opens the transaction (BEGIN, SET LOCAL limits, with `lock` the
+  // writer lock) and returns the server's clock read after it, in one
+  // round trip; reconnects once if the connection had died meanwhile.
+  std::int64_t begin(bool lock);
   template<typename Body>
   auto
   transaction(bool lock, const std::string& doing, std::int64_t now, Body body);
