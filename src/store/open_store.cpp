@@ -12,7 +12,8 @@ std::unique_ptr<Store> open_store(const StoreOptions& options, OpenMode mode)
     return open_sqlite_store(options.database, mode);
   }
   detail::check_schema_name(options.schema);
-  auto connection = std::make_unique<detail::PgConnection>(options);
+  auto connection = std::make_unique<detail::PgConnection>(
+      options, "nothing was sent, checked or changed");
   if (!detail::pg_ensure_schema(*connection, options, mode)) {
     return nullptr;
   }

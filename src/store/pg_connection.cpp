@@ -48,7 +48,8 @@ bool contains(const std::string& text, const char* part)
 // as "server unreachable", which is temporary.
 [[noreturn]] void throw_connect_failure(PGconn* conn,
                                         const std::string& database,
-                                        const std::string& display)
+                                        const std::string& display,
+                                        const std::string& consequence)
 {
   const std::string text = one_line(PQerrorMessage(conn), database);
   const bool needs_password = PQconnectionNeedsPassword(conn) != 0;
@@ -67,6 +68,12 @@ bool contains(const std::string& text, const char* part)
                 where + text
                     + "; create it (createdb) or fix dbname in store.database");
   }
+  if (contains(text, "does not support SSL")) {
+    throw Error(core::ExitCode::config,
+                where + text
+                    + "; enable ssl on the server or connect over a Unix "
+                      "socket or loopback");
+  }
   if (contains(text, "certificate") && !contains(text, "does not exist")
       && !contains(text, "could not")) {
     throw Error(core::ExitCode::refused,
@@ -81,8 +88,8 @@ bool contains(const std::string& text, const char* part)
                 where + text + "; fix store.database or the service file");
   }
   throw Error(core::ExitCode::temporary,
-              where + "cannot connect (" + text
-                  + "); nothing was sent or counted, retry later",
+              where + "cannot connect (" + text + "); " + consequence
+                  + ", retry later",
               5);
 }
 
@@ -165,7 +172,8 @@ std::int64_t PgResult::affected() const
   return *count != '\0' ? std::strtoll(count, nullptr, 10) : 0;
 }
 
-PgConnection::PgConnection(const StoreOptions& options)
+PgConnection::PgConnection(const StoreOptions& options,
+                           const std::string& consequence)
     : m_database(options.database),
       m_display(display_location(options.database)),
       m_answer_ms((options.statement_timeout + options.connect_timeout) * 1000)
@@ -210,7 +218,7 @@ PgConnection::PgConnection(const StoreOptions& options)
   if (PQstatus(m_conn) == CONNECTION_BAD) {
     const std::unique_ptr<PGconn, void (*)(PGconn*)> guard(m_conn, PQfinish);
     m_conn = nullptr;
-    throw_connect_failure(guard.get(), m_database, m_display);
+    throw_connect_failure(guard.get(), m_database, m_display, consequence);
   }
   std::int64_t timeout = options.connect_timeout;
   if (const auto set = option_value(m_conn, "connect_timeout"); !set.empty()) {
@@ -225,7 +233,7 @@ PgConnection::PgConnection(const StoreOptions& options)
     if (status == PGRES_POLLING_FAILED) {
       const std::unique_ptr<PGconn, void (*)(PGconn*)> guard(m_conn, PQfinish);
       m_conn = nullptr;
-      throw_connect_failure(guard.get(), m_database, m_display);
+      throw_connect_failure(guard.get(), m_database, m_display, consequence);
     }
     if (!wait_for(PQsocket(m_conn),
                   status == PGRES_POLLING_READING ? POLLIN : POLLOUT,
@@ -234,9 +242,8 @@ PgConnection::PgConnection(const StoreOptions& options)
       m_conn = nullptr;
       throw Error(core::ExitCode::temporary,
                   "PostgreSQL store " + m_display + ": no connection within "
-                      + std::to_string(timeout)
-                      + " s (store.connect_timeout); nothing was sent or "
-                        "counted, retry later",
+                      + std::to_string(timeout) + " s (store.connect_timeout); "
+                      + consequence + ", retry later",
                   5);
     }
     status = PQconnectPoll(m_conn);

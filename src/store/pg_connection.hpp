@@ -58,7 +58,9 @@ public:
   // database, permission for rejected credentials, refused for a server
   // certificate that does not verify, temporary when the server cannot be
   // reached in connect_timeout or does not accept connections now.
-  explicit PgConnection(const StoreOptions& options);
+  // `consequence` ends the temporary error's message: what was not done
+  // because of it ("nothing was sent, checked or changed" when opening).
+  PgConnection(const StoreOptions& options, const std::string& consequence);
   PgConnection(const PgConnection&) = delete;
   PgConnection& operator=(const PgConnection&) = delete;
   ~PgConnection();

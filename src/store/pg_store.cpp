@@ -31,7 +31,7 @@ PgStore::PgStore(std::unique_ptr<PgConnection> connection, StoreOptions options)
     : m_connection(std::move(connection)), m_options(std::move(options))
 {}
 
-std::int64_t PgStore::begin(bool lock)
+std::int64_t PgStore::begin(bool lock, const std::string& doing)
 {
   const std::string clock =
       "SELECT floor(extract(epoch FROM clock_timestamp()))::bigint";
@@ -52,7 +52,11 @@ std::int64_t PgStore::begin(bool lock)
   // restart, failover or pooler restart since the last command, e.g.
   // during the provider's HTTP call): nothing of it ran and its lock went
   // with the connection, so one new connection may start it again.
-  m_connection = std::make_unique<PgConnection>(m_options);
+  const std::size_t split = doing.find("; ");
+  m_connection = std::make_unique<PgConnection>(m_options,
+                                                split == std::string::npos
+                                                    ? "nothing was changed"
+                                                    : doing.substr(split + 2));
   return m_connection->exec_batch(sql).number(0, 0);
 }
 
@@ -64,7 +68,7 @@ auto PgStore::transaction(bool lock,
 {
   bool committing = false;
   try {
-    const std::int64_t started = begin(lock);
+    const std::int64_t started = begin(lock, doing);
     PgConnection& connection = *m_connection;
     const std::int64_t effective = m_options.server_time ? started : now;
     PgRows rows(connection, m_options.schema);

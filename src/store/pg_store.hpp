@@ -126,7 +126,7 @@ private:
   // Opens the transaction (BEGIN, SET LOCAL limits, with `lock` the
   // writer lock) and returns the server's clock read after it, in one
   // round trip; reconnects once if the connection had died meanwhile.
-  std::int64_t begin(bool lock);
+  std::int64_t begin(bool lock, const std::string& doing);
   template<typename Body>
   auto
   transaction(bool lock, const std::string& doing, std::int64_t now, Body body);
