@@ -81,7 +81,8 @@ bool contains(const std::string& text, const char* part)
                     + "); check sslrootcert and the host name");
   }
   if (contains(text, "root certificate file")
-      || contains(text, "definition of service") || contains(text, "invalid ")
+      || contains(text, "definition of service")
+      || contains(text, "service file") || contains(text, "invalid ")
       || contains(text, "could not open certificate")
       || contains(text, "could not load")) {
     throw Error(core::ExitCode::config,
