@@ -1,5 +1,6 @@
 #include "cli/context.hpp"
 
+#include "core/database_location.hpp"
 #include "core/error.hpp"
 #include "message/compose.hpp"
 #include "util/string.hpp"
@@ -36,6 +37,17 @@ void refuse_exposed_secrets(const core::Config& config)
   if (config.path.empty() || config.file_private) {
     return;
   }
+  if (config.database.origin == core::Origin::file
+      && core::has_password(config.database.value)) {
+    throw Error(core::ExitCode::permission,
+                "config " + config.path
+                    + " can be read by group or others but store.database ("
+                    + config.database.where
+                    + ") holds a password; chmod 600 " + config.path
+                    + ", or move the password to ~/.pgpass (or passfile=) "
+                      "or PGPASSWORD; change a password that others may "
+                      "have read");
+  }
   std::vector<std::string> found;
   std::string example;
   for (const auto& spec : config.providers) {
@@ -66,6 +78,15 @@ Context make_context(const GlobalOptions& options,
                      const Output& out,
                      const util::Clock& clock)
 {
+  // Every user on the host can read argv (ps, /proc): refused before
+  // anything else, and the string is not repeated.
+  if (core::has_password(options.db_path)) {
+    throw Error(core::ExitCode::usage,
+                "--db holds a password, which any user on this host can read "
+                "in the process list; put the password in ~/.pgpass (or "
+                "passfile=), in PGPASSWORD, or set store.database in a chmod "
+                "600 config or SMSOTP_STORE_DATABASE");
+  }
   Context context{core::load_config(options.config_path), clock, out};
   // Config priority 1: flags.
   if (!options.db_path.empty()) {
@@ -84,6 +105,19 @@ Context make_context(const GlobalOptions& options,
     out.detail("  " + line);
   }
   return context;
+}
+
+store::StoreOptions store_options(const Context& context)
+{
+  const auto& config = context.config;
+  store::StoreOptions options;
+  options.database = config.database_path();
+  options.schema = config.schema.value;
+  options.connect_timeout = config.connect_timeout.value;
+  options.statement_timeout = config.statement_timeout.value;
+  options.lock_timeout = config.lock_timeout.value;
+  options.server_time = !context.clock.fixed();
+  return options;
 }
 
 // The exit status for a provider's answer (DESIGN §2).

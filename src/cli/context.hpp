@@ -8,6 +8,7 @@
 #include "core/config.hpp"
 #include "core/exit_code.hpp"
 #include "provider/provider.hpp"
+#include "store/store.hpp"
 #include "util/clock.hpp"
 
 #include <memory>
@@ -27,6 +28,9 @@ struct Context
 Context make_context(const GlobalOptions& options,
                      const Output& out,
                      const util::Clock& clock);
+
+// Where the state lives (store.*), for store::open_store.
+store::StoreOptions store_options(const Context& context);
 
 // The providers to try, in order: `only` if given, else send.providers.
 // Throws Error(config) if none is configured or a name is unknown.

@@ -61,8 +61,8 @@ int run_purge(const GlobalOptions& global,
     request.older_than = *seconds;
   }
   request.older_than = std::max(request.older_than, limit_window(config));
-  const auto store = store::open_sqlite_store(config.database_path(),
-                                              store::OpenMode::existing_only);
+  const auto store =
+      store::open_store(store_options(context), store::OpenMode::existing_only);
   const auto counts =
       store ? store->purge(request, clock.now()) : store::PurgeCounts{};
   // Litter of a key creation that was killed (never read; see

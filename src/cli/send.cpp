@@ -199,12 +199,13 @@ int run_send(const GlobalOptions& global,
   // Slow set-up (key file, crypto) happens before the store's write lock.
   core::OpenSslRandom random;
   const auto store =
-      store::open_sqlite_store(config.database_path(), store::OpenMode::create);
+      store::open_store(store_options(context), store::OpenMode::create);
   const auto key = key_for_send(context, *store, random);
   values.code = core::generate_code(random, length);
   const std::string challenge_id = core::new_challenge_id(random);
   store::ReserveRequest request{
       challenge_id,
+      core::key_id(key),
       to,
       masked,
       config.purpose.value,

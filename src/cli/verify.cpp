@@ -2,6 +2,7 @@
 #include "cli/commands.hpp"
 #include "cli/context.hpp"
 #include "cli/signals.hpp"
+#include "core/database_location.hpp"
 #include "core/error.hpp"
 #include "core/key_file.hpp"
 #include "core/otp.hpp"
@@ -28,8 +29,8 @@ int run_verify(const GlobalOptions& global,
   check_interrupted();
 
   const auto key = core::load_key(config.key_path());
-  const auto store = store::open_sqlite_store(config.database_path(),
-                                              store::OpenMode::existing_only);
+  const auto store =
+      store::open_store(store_options(context), store::OpenMode::existing_only);
   core::VerifyOutcome outcome;
   if (store) {
     store::VerifyRequest request{to,
@@ -44,7 +45,8 @@ int run_verify(const GlobalOptions& global,
     // the same HMAC work as a real check to keep the timing alike.
     static_cast<void>(core::compute_tag(
         core::Key{}, "ch_none", to, config.purpose.value, code));
-    out.detail("no state database at " + config.database_path());
+    out.detail("no state database at "
+               + core::masked_location(config.database_path()));
   }
   // The attempt is committed; only now is anything revealed.
   const std::string reason(core::verify_reason_name(outcome.reason));

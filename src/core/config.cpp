@@ -1,6 +1,7 @@
 #include "core/config.hpp"
 
 #include "core/config_keys.hpp"
+#include "core/database_location.hpp"
 #include "core/duration.hpp"
 #include "core/error.hpp"
 #include "util/fs.hpp"
@@ -12,28 +13,41 @@
 
 namespace smsotp::core {
 
+namespace {
+
+// $XDG_STATE_HOME/smsotp, else ~/.local/state/smsotp.
+std::string state_directory()
+{
+  const char* state_home = std::getenv("XDG_STATE_HOME");
+  if (state_home != nullptr && state_home[0] == '/') {
+    return std::string(state_home) + "/smsotp";
+  }
+  const char* home = std::getenv("HOME");
+  if (home != nullptr && home[0] == '/') {
+    return std::string(home) + "/.local/state/smsotp";
+  }
+  throw Error(ExitCode::config,
+              "no state directory: HOME is not set; set store.database and "
+              "store.key_file in the config, or pass --db");
+}
+
+} // namespace
+
 std::string Config::database_path() const
 {
   if (!database.value.empty()) {
     return database.value;
   }
-  const char* state_home = std::getenv("XDG_STATE_HOME");
-  if (state_home != nullptr && state_home[0] == '/') {
-    return std::string(state_home) + "/smsotp/state.db";
-  }
-  const char* home = std::getenv("HOME");
-  if (home != nullptr && home[0] == '/') {
-    return std::string(home) + "/.local/state/smsotp/state.db";
-  }
-  throw Error(ExitCode::config,
-              "no database path: HOME is not set; set store.database in the "
-              "config or pass --db");
+  return state_directory() + "/state.db";
 }
 
 std::string Config::key_path() const
 {
   if (!key_file.value.empty()) {
     return key_file.value;
+  }
+  if (is_postgres_location(database.value)) {
+    return state_directory() + "/smsotp.key";
   }
   return util::parent_directory(database_path()) + "/smsotp.key";
 }
@@ -96,11 +110,19 @@ std::vector<std::string> Config::describe() const
       lockout_duration);
   add("otp.purpose", purpose.value, purpose);
   add("store.database",
-      database.value.empty() ? "(derived)" : database.value,
+      database.value.empty() ? "(derived)" : masked_location(database.value),
       database);
   add("store.key_file",
       key_file.value.empty() ? "(derived)" : key_file.value,
       key_file);
+  add("store.schema", schema.value, schema);
+  add("store.connect_timeout",
+      format_duration(connect_timeout.value),
+      connect_timeout);
+  add("store.statement_timeout",
+      format_duration(statement_timeout.value),
+      statement_timeout);
+  add("store.lock_timeout", format_duration(lock_timeout.value), lock_timeout);
   add("message.app", app_name.value, app_name);
   add("message.template",
       "\"" + message_template.value + "\"",

@@ -81,6 +81,11 @@ struct Config
   Setting<std::string> purpose{"login"};
   Setting<std::string> database;
   Setting<std::string> key_file;
+  // PostgreSQL store only (see store::StoreOptions).
+  Setting<std::string> schema{"smsotp"};
+  Setting<std::int64_t> connect_timeout{5};
+  Setting<std::int64_t> statement_timeout{10};
+  Setting<std::int64_t> lock_timeout{5};
   Setting<std::string> app_name{"smsotp"};
   Setting<std::string> message_template{
       "{app}: your code is {code}. It expires in {ttl_minutes} min. Do not "
@@ -112,9 +117,12 @@ struct Config
   Setting<bool> require_mobile{false};
   std::vector<ProviderSpec> providers;
 
-  // The database path; throws Error(config) if none could be derived.
+  // The database: store.database (a path or a PostgreSQL location), else
+  // state.db in the state directory. Throws Error(config) if none could be
+  // derived.
   std::string database_path() const;
-  // The key file: store.key_file, or smsotp.key next to the database.
+  // The key file: store.key_file, else smsotp.key next to the SQLite
+  // database, or in the state directory for a PostgreSQL store.
   std::string key_path() const;
   // The provider table called `name`, or nullptr.
   const ProviderSpec* find_provider(const std::string& name) const;

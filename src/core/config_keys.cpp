@@ -62,6 +62,15 @@ Setting<std::int64_t> Config::*int_member(const std::string& name)
   if (name == "otp.lockout_duration") {
     return &Config::lockout_duration;
   }
+  if (name == "store.connect_timeout") {
+    return &Config::connect_timeout;
+  }
+  if (name == "store.statement_timeout") {
+    return &Config::statement_timeout;
+  }
+  if (name == "store.lock_timeout") {
+    return &Config::lock_timeout;
+  }
   return nullptr;
 }
 
@@ -75,6 +84,9 @@ Setting<std::string> Config::*string_member(const std::string& name)
   }
   if (name == "store.key_file") {
     return &Config::key_file;
+  }
+  if (name == "store.schema") {
+    return &Config::schema;
   }
   if (name == "message.app") {
     return &Config::app_name;
@@ -159,6 +171,18 @@ bool valid_purpose(const std::string& text)
             });
 }
 
+// Lower case only: PostgreSQL folds unquoted names, and a name that needs
+// quoting in psql would surprise the operator granting privileges on it.
+bool valid_schema_name(const std::string& text)
+{
+  return !text.empty() && text.size() <= 63
+         && std::isdigit(static_cast<unsigned char>(text[0])) == 0
+         && std::all_of(text.begin(), text.end(), [](char c) {
+              return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')
+                     || c == '_';
+            });
+}
+
 } // namespace
 
 const std::vector<KeyDef>& key_table()
@@ -183,6 +207,12 @@ const std::vector<KeyDef>& key_table()
       {"otp.purpose", KeyKind::string, 0, 0, ""},
       {"store.database", KeyKind::path, 0, 0, ""},
       {"store.key_file", KeyKind::path, 0, 0, ""},
+      // PostgreSQL store: its schema, and how long a command may wait for
+      // a connection, one statement, and a lock another host holds.
+      {"store.schema", KeyKind::string, 0, 0, ""},
+      {"store.connect_timeout", KeyKind::duration, 1, 300, ""},
+      {"store.statement_timeout", KeyKind::duration, 1, 3600, ""},
+      {"store.lock_timeout", KeyKind::duration, 1, 600, ""},
       {"message.app", KeyKind::string, 0, 0, ""},
       {"message.template", KeyKind::string, 0, 0, ""},
       {"message.max_segments", KeyKind::integer, 1, 10, ""},
@@ -272,6 +302,10 @@ void apply_raw(Config& config,
       }
       if (name == "otp.purpose" && !valid_purpose(*value.text)) {
         fail("expected 1 to 64 letters, digits, '-', '_' or '.'");
+      }
+      if (name == "store.schema" && !valid_schema_name(*value.text)) {
+        fail("expected a PostgreSQL schema name: 1 to 63 lower-case letters, "
+             "digits or '_', not starting with a digit");
       }
       std::string text = *value.text;
       if (name.starts_with("policy.")) {

@@ -1,10 +1,28 @@
-// open_store(): a path opens the SQLite store, a PostgreSQL URI or
-// key=value string the PostgreSQL one (issue 8 item 1).
+// Picks the backend store.database names: a path opens the SQLite store, a
+// PostgreSQL URI or key=value string the PostgreSQL one (issue 8 item 1).
+// What a location is and how it is masked is decided once, in
+// core/database_location.cpp (config and cli need it without libpq).
 
+#include "core/database_location.hpp"
 #include "store/pg_policy.hpp"
 #include "store/pg_store.hpp"
 
 namespace smsotp::store {
+
+bool is_postgres(const std::string& database)
+{
+  return core::is_postgres_location(database);
+}
+
+bool has_password(const std::string& database)
+{
+  return core::has_password(database);
+}
+
+std::string display_location(const std::string& database)
+{
+  return core::masked_location(database);
+}
 
 std::unique_ptr<Store> open_store(const StoreOptions& options, OpenMode mode)
 {

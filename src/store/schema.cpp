@@ -59,6 +59,9 @@ constexpr std::array<const char*, k_schema_version> k_migrations{
     ");",
     // 3 -> 4: sending limits count recent challenges by time.
     "CREATE INDEX challenge_by_time ON challenge (created_at);",
+    // 4 -> 5: the non-secret id of the key that made the tag, so that a host
+    // with another key file says so (NULL for older rows: not checked).
+    "ALTER TABLE challenge ADD COLUMN key_id TEXT;",
 };
 
 bool has_tables(SQLite::Database& db)
@@ -134,7 +137,7 @@ const std::vector<std::string>& built_schema_cached(int version)
 // before it is refused: an SQLite that words the stored SQL differently
 // costs time, never a wrong refusal. test_store_schema.cpp checks that the
 // two agree.
-static_assert(k_schema_version == 4,
+static_assert(k_schema_version == 5,
               "update k_current_schema to the new schema version");
 const std::array<const char*, 6> k_current_schema{
     "index challenge_by_recipient on challenge: CREATE INDEX "
@@ -150,7 +153,7 @@ const std::array<const char*, 6> k_current_schema{
     "NULL DEFAULT 0,max_attempts INTEGER NOT NULL,state TEXT NOT NULL "
     "CHECK(state IN('pending','sent','failed','consumed','superseded',"
     "'exhausted','expired')),provider TEXT,provider_message_id TEXT,"
-    "finished_at INTEGER,superseded_by TEXT)",
+    "finished_at INTEGER,superseded_by TEXT,key_id TEXT)",
     "table provider_health on provider_health: CREATE TABLE "
     "provider_health(provider TEXT PRIMARY KEY,skip_until INTEGER NOT "
     "NULL,reason TEXT NOT NULL,updated_at INTEGER NOT NULL)",

@@ -3,6 +3,7 @@
 // Internal to store/: the SQLite connection set-up, schema, transactions and
 // the mapping of SQLite failures to exit classes.
 
+#include "store/rows.hpp"
 #include "store/store.hpp"
 
 #include <SQLiteCpp/Database.h>
@@ -17,7 +18,7 @@ namespace smsotp::store::detail {
 // written by some other program is recognised as foreign.
 constexpr int k_application_id = 0x736d736f;
 // The schema this build writes; older schemas are migrated forward.
-constexpr int k_schema_version = 4;
+constexpr int k_schema_version = 5;
 constexpr int k_busy_timeout_ms = 10000;
 
 // Applies connection settings (busy_timeout, WAL, synchronous=FULL,
@@ -48,15 +49,6 @@ void check_state_files(const std::string& path);
 // that led here is the one to report.
 void rollback_quietly(SQLite::Database& db) noexcept;
 
-// Throws Error(temporary) with retry_after if sending to `recipient` now
-// would exceed `limits` (store/sqlite_limits.cpp). Call inside the
-// reserving transaction.
-void check_send_limits(SQLite::Database& db,
-                       const std::string& recipient,
-                       const std::string& recipient_masked,
-                       const SendLimits& limits,
-                       std::int64_t now);
-
 // Throws the smsotp::Error that describes `error`. `doing` completes
 // "... while <doing>". `written`: this run has already changed the file, so
 // no message may say it was left untouched.
@@ -80,6 +72,73 @@ public:
 private:
   SQLite::Database& m_db;
   bool m_open = true;
+};
+
+// detail::Rows on one connection, inside the caller's BEGIN IMMEDIATE
+// transaction (store/sqlite_rows.cpp).
+class SqliteRows : public Rows
+{
+public:
+  explicit SqliteRows(SQLite::Database& db);
+
+  std::optional<std::int64_t>
+  locked_until(const std::string& recipient) override;
+  void reset_recipient(const std::string& recipient, std::int64_t now) override;
+  std::int64_t add_failure(const std::string& recipient,
+                           std::int64_t now) override;
+  void set_locked_until(const std::string& recipient,
+                        std::int64_t until) override;
+  void expire_stale(std::int64_t now) override;
+  std::optional<ChallengeRow>
+  find_challenge(const std::string& recipient,
+                 const std::string& purpose,
+                 const std::optional<std::string>& id) override;
+  void add_attempt(const std::string& id) override;
+  void finish(const std::string& id, State state, std::int64_t now) override;
+  std::int64_t supersede_live(const std::string& recipient,
+                              const std::string& purpose,
+                              const std::string& by,
+                              std::int64_t now) override;
+  void insert(const NewChallenge& challenge) override;
+  void mark_sent(const std::string& id,
+                 const std::string& provider,
+                 const std::string& message_id) override;
+  void note_provider(const std::string& id,
+                     const std::string& provider) override;
+  void mark_failed(const std::string& id,
+                   const std::string& provider,
+                   std::int64_t now) override;
+  void drop_superseded_tags(const std::string& by) override;
+  void revive_superseded(const std::string& by) override;
+  std::int64_t count_live(std::int64_t now) override;
+  std::int64_t count_since(Scope scope,
+                           const std::string& key,
+                           std::int64_t since) override;
+  std::int64_t created_at_since(Scope scope,
+                                const std::string& key,
+                                std::int64_t since,
+                                std::int64_t offset) override;
+  std::optional<std::int64_t>
+  last_created(const std::string& recipient) override;
+  void clear_health(const std::string& provider) override;
+  void set_health(const std::string& provider,
+                  std::int64_t skip_until,
+                  const std::string& reason,
+                  std::int64_t now) override;
+  std::map<std::string, std::int64_t> skipped(std::int64_t now) override;
+  std::int64_t purge_challenges(const PurgeFilter& filter,
+                                bool dry_run) override;
+  std::int64_t purge_recipients(const PurgeFilter& filter,
+                                bool dry_run) override;
+  void purge_health(const PurgeFilter& filter) override;
+
+private:
+  std::int64_t purge_rows(const std::string& table,
+                          const std::string& where,
+                          const PurgeFilter& filter,
+                          bool dry_run);
+
+  SQLite::Database& m_db;
 };
 
 } // namespace smsotp::store::detail

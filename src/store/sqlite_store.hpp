@@ -27,23 +27,6 @@ public:
   std::int64_t live_challenges(std::int64_t now) override;
 
 private:
-  // Seconds until the recipient's lock ends, 0 if not locked. A lock that
-  // has run out is lifted here (the failure counter starts again at 0).
-  std::int64_t active_lock(const std::string& recipient, std::int64_t now);
-  // After a send: drops the tags of the challenges this one superseded, or
-  // revives them if the new code surely was not sent.
-  void settle_superseded(const std::string& challenge_id,
-                         core::SendStatus status);
-  // Marks live challenges past their expiry as expired and drops their tags.
-  void expire_stale(std::int64_t now);
-  core::VerifyOutcome verify_locked(const VerifyRequest& request,
-                                    const core::Key* key,
-                                    const core::Tag& dummy,
-                                    std::int64_t now);
-  // Counts one failure for the recipient; returns true if it now is locked.
-  bool count_failure(const VerifyRequest& request, std::int64_t now);
-  PurgeCounts purge_locked(const PurgeRequest& request, std::int64_t now);
-
   std::string m_path;
   SQLite::Database m_db;
   // This run has changed the file: error messages must not say otherwise.

@@ -14,6 +14,12 @@ public:
   virtual ~Clock() = default;
   // Seconds since the Unix epoch, UTC.
   virtual std::int64_t now() const = 0;
+  // True if now() is set by a test rather than read from the system: a
+  // store with its own clock (the PostgreSQL server's) must then follow it.
+  virtual bool fixed() const
+  {
+    return false;
+  }
 };
 
 class SystemClock : public Clock

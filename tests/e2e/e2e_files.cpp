@@ -127,6 +127,6 @@ TEST_CASE("an empty database file is initialised")
   box.write_file("state/state.db", "", 0600);
   const std::string code = send_code(box, config);
   CHECK(verify(box, config, code).exit_code == 0);
-  CHECK(sql_value(box.db(), "PRAGMA user_version") == "4");
+  CHECK(sql_value(box.db(), "PRAGMA user_version") == "5");
   CHECK(sql_value(box.db(), "PRAGMA journal_mode") == "wal");
 }

@@ -248,3 +248,22 @@ TEST_CASE("a first send killed at any step of creating the key is recovered")
   // The injection really stopped first sends.
   CHECK(killed > 10);
 }
+
+TEST_CASE("a key file other than the one that issued the live code: 78 and "
+          "the fix, nothing counted")
+{
+  const Sandbox box;
+  const std::string config = box.file_config();
+  const std::string code = send_code(box, config);
+  const std::string original = read_file(box.key_file());
+  // Another host's key: right size, wrong bytes.
+  box.write_file("state/smsotp.key", std::string(32, 'x'), 0600);
+  const auto checked = verify(box, config, code);
+  CHECK(checked.exit_code == 78);
+  CHECK(contains(checked.err, "another key file"));
+  CHECK(contains(checked.err, "copy the key file"));
+  CHECK(attempts_in_db(box) == 0);
+  // With the issuing key back, the code verifies at its first attempt.
+  box.write_file("state/smsotp.key", original, 0600);
+  CHECK(verify(box, config, code).exit_code == 0);
+}

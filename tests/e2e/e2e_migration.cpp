@@ -91,7 +91,7 @@ TEST_CASE("a version 1, 2 or 3 database is migrated to version 4 on send")
 
     const std::string config = box.file_config();
     const std::string code = send_code(box, config);
-    CHECK(sql_value(box.db(), "PRAGMA user_version") == "4");
+    CHECK(sql_value(box.db(), "PRAGMA user_version") == "5");
     CHECK(sql_value(box.db(), "PRAGMA application_id") == "1936552815");
     CHECK(sql_value(box.db(), "PRAGMA journal_mode") == "wal");
     CHECK(column_names(box.db(), "provider_health")
@@ -118,7 +118,7 @@ TEST_CASE("a version 1, 2 or 3 database is migrated to version 4 on send")
     CHECK(verify(box, config, code).exit_code == 1);
     // A second run finds nothing more to migrate.
     CHECK(send_code(box, config) != "");
-    CHECK(sql_value(box.db(), "PRAGMA user_version") == "4");
+    CHECK(sql_value(box.db(), "PRAGMA user_version") == "5");
   }
 }
 
@@ -145,7 +145,7 @@ TEST_CASE("a database from a newer smsotp is refused and left byte-identical")
     argv.insert(argv.end(), args.begin(), args.end());
     const auto result = box.run(argv);
     CHECK(result.exit_code == 65);
-    CHECK(contains(result.err, "has schema 99, newer than this smsotp (4)"));
+    CHECK(contains(result.err, "has schema 99, newer than this smsotp (5)"));
     CHECK(one_json(result)["error"]["exit_code"] == 65);
   }
   CHECK(read_file(box.db()) == before);

@@ -28,6 +28,11 @@ public:
     return m_fixed ? *m_fixed : m_system.now();
   }
 
+  bool fixed() const override
+  {
+    return m_fixed.has_value();
+  }
+
 private:
   std::optional<std::int64_t> m_fixed;
   smsotp::util::SystemClock m_system;

@@ -61,6 +61,7 @@ public:
   {
     store::ReserveRequest request;
     request.challenge_id = "ch_test" + std::to_string(++m_counter);
+    request.key_id = core::key_id(m_key);
     request.recipient = recipient;
     request.recipient_masked = recipient.substr(0, 3) + "***";
     request.purpose = purpose;

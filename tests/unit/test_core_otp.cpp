@@ -275,3 +275,21 @@ TEST_CASE("tags_equal compares every byte")
     CHECK_FALSE(smsotp::core::tags_equal(tag, other));
   }
 }
+
+TEST_CASE("key_id names a key without revealing it")
+{
+  const auto key = smsotp::test::test_key(42);
+  const auto id = smsotp::core::key_id(key);
+  CHECK(id.size() == 16);
+  CHECK(id.find_first_not_of("0123456789abcdef") == std::string::npos);
+  // Stable for one key, different for another.
+  CHECK(smsotp::core::key_id(key) == id);
+  CHECK(smsotp::core::key_id(smsotp::test::test_key(43)) != id);
+  // It is a keyed digest, not the key's bytes in hex.
+  std::string key_hex;
+  for (const auto byte : key) {
+    key_hex += "0123456789abcdef"[byte >> 4U];
+    key_hex += "0123456789abcdef"[byte & 0x0fU];
+  }
+  CHECK(key_hex.find(id) == std::string::npos);
+}

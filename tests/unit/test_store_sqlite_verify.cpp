@@ -120,12 +120,50 @@ TEST_CASE("verify with no challenge at all is not_found")
 
 TEST_CASE("a different key never verifies")
 {
+  // A challenge from before key ids were stored: only the tags can differ.
   StoreFixture fixture;
-  fixture.reserve("123456", k_t0);
+  auto request = fixture.request("123456");
+  request.key_id.clear();
+  fixture.store().reserve(request, k_t0);
   const auto other_key = smsotp::test::test_key(43);
   const auto outcome = fixture.store().verify(
       StoreFixture::verify_request("123456"), &other_key, k_t0 + 1);
   CHECK(outcome.reason == VerifyReason::mismatch);
+}
+
+TEST_CASE("a key other than the issuing one is a config error that counts "
+          "nothing")
+{
+  StoreFixture fixture;
+  fixture.reserve("123456", k_t0);
+  const auto other_key = smsotp::test::test_key(43);
+  const auto caught = catch_error([&] {
+    fixture.store().verify(
+        StoreFixture::verify_request("123456"), &other_key, k_t0 + 1);
+  });
+  CHECK(caught.code == ExitCode::config);
+  // Both ids are named, and the fix.
+  CHECK_CONTAINS(caught.message, smsotp::core::key_id(fixture.key()));
+  CHECK_CONTAINS(caught.message, smsotp::core::key_id(other_key));
+  CHECK_CONTAINS(caught.message, "copy the key file");
+  // Neither the attempt nor a failure was counted: the right key still
+  // verifies at its first attempt.
+  const auto outcome = fixture.verify("123456", k_t0 + 2);
+  CHECK(outcome.verified());
+  CHECK(outcome.attempts == 1);
+}
+
+TEST_CASE("a key mismatch is only reported for a live challenge")
+{
+  // Used, expired or absent: the other key cannot matter, and saying so
+  // would only tell an attacker which key issued a dead code.
+  StoreFixture fixture;
+  fixture.reserve("123456", k_t0);
+  REQUIRE(fixture.verify("123456", k_t0 + 1).verified());
+  const auto other_key = smsotp::test::test_key(43);
+  const auto used = fixture.store().verify(
+      StoreFixture::verify_request("123456"), &other_key, k_t0 + 2);
+  CHECK(used.reason == VerifyReason::used);
 }
 
 TEST_CASE("a missing key with a live challenge is a config error")

@@ -1,13 +1,12 @@
-// What store.database names, and how messages show it. Pure string code: no
-// libpq here, so that masking works even where libpq is not loaded.
-//
-// A PostgreSQL location is a URI (postgresql://user:pw@host/db?k=v) or a
-// libpq key=value string (host=h password='p w'). Masking follows libpq's
-// own parsing closely enough that whatever libpq would take as the password
-// is never shown; where a malformed string is ambiguous it masks more.
+// The passwords a PostgreSQL location carries, as values, so that text
+// libpq produced (which can echo the whole URI) is scrubbed of them before
+// any message shows it. Masking of the location itself is
+// core::masked_location's; this finds values, raw and percent-decoded, and
+// also in places that masking does not know (a URI given as dbname). Pure
+// string code, no libpq.
 
+#include "core/database_location.hpp"
 #include "store/pg_policy.hpp"
-#include "store/store.hpp"
 
 #include <cctype>
 #include <string_view>
@@ -15,8 +14,6 @@
 namespace smsotp::store {
 
 namespace {
-
-constexpr std::string_view k_mask = "***";
 
 bool starts_with(std::string_view text, std::string_view prefix)
 {
@@ -37,12 +34,6 @@ std::size_t uri_prefix(std::string_view text)
 bool is_space(char c)
 {
   return std::isspace(static_cast<unsigned char>(c)) != 0;
-}
-
-bool is_key_char(char c, bool first)
-{
-  const auto u = static_cast<unsigned char>(c);
-  return std::isalpha(u) != 0 || c == '_' || (!first && std::isdigit(u) != 0);
 }
 
 int hex_value(char c)
@@ -211,28 +202,6 @@ void for_each_query_password(std::string_view text,
 
 } // namespace
 
-bool is_postgres(const std::string& database)
-{
-  if (uri_prefix(database) > 0) {
-    return true;
-  }
-  // A key=value string: the first token is an identifier followed by '='.
-  std::size_t i = 0;
-  while (i < database.size() && is_space(database[i])) {
-    ++i;
-  }
-  if (i == database.size() || !is_key_char(database[i], true)) {
-    return false;
-  }
-  while (i < database.size() && is_key_char(database[i], false)) {
-    ++i;
-  }
-  while (i < database.size() && is_space(database[i])) {
-    ++i;
-  }
-  return i < database.size() && database[i] == '=';
-}
-
 namespace detail {
 
 std::vector<std::string> passwords_in(const std::string& database)
@@ -257,14 +226,14 @@ std::vector<std::string> passwords_in(const std::string& database)
     }
     return found;
   }
-  if (!is_postgres(database)) {
+  if (!core::is_postgres_location(database)) {
     return found;
   }
   bool complete = false;
   for (const auto& pair : parse_pairs(database, complete)) {
     if (pair.key == "password") {
       found.push_back(pair.value);
-    } else if (pair.key == "dbname" && is_postgres(pair.value)) {
+    } else if (pair.key == "dbname" && core::is_postgres_location(pair.value)) {
       const auto inner = passwords_in(pair.value);
       found.insert(found.end(), inner.begin(), inner.end());
     }
@@ -273,70 +242,5 @@ std::vector<std::string> passwords_in(const std::string& database)
 }
 
 } // namespace detail
-
-bool has_password(const std::string& database)
-{
-  for (const auto& password : detail::passwords_in(database)) {
-    if (!password.empty()) {
-      return true;
-    }
-  }
-  return false;
-}
-
-std::string display_location(const std::string& database)
-{
-  if (const std::size_t prefix = uri_prefix(database); prefix > 0) {
-    const auto parts = split_uri(database, prefix);
-    std::string out;
-    std::size_t copied = 0;
-    if (parts.password_begin != std::string::npos) {
-      out += database.substr(0, parts.password_begin);
-      out += k_mask;
-      copied = parts.password_end;
-    }
-    if (parts.query_begin != std::string::npos) {
-      for_each_query_password(
-          database,
-          parts.query_begin,
-          [&](std::size_t begin, std::size_t end, const std::string&) {
-            out += database.substr(copied, begin - copied);
-            out += k_mask;
-            copied = end;
-          });
-    }
-    out += database.substr(copied);
-    return out;
-  }
-  if (!is_postgres(database)) {
-    return database;
-  }
-  bool complete = false;
-  const auto pairs = parse_pairs(database, complete);
-  std::string out;
-  std::size_t copied = 0;
-  for (const auto& pair : pairs) {
-    const bool inner_uri = pair.key == "dbname" && is_postgres(pair.value);
-    if (pair.key != "password" && !inner_uri) {
-      continue;
-    }
-    out += database.substr(copied, pair.value_begin - copied);
-    out += inner_uri ? "'" + display_location(pair.value) + "'"
-                     : std::string(k_mask);
-    copied = pair.value_end;
-  }
-  if (!complete) {
-    // A malformed tail could hide a password libpq parses differently.
-    const std::size_t keep = copied;
-    if (keep < database.size()
-        && database.find("password", keep) != std::string::npos) {
-      out += database.substr(copied, database.find("password", keep) - copied);
-      out += k_mask;
-      return out;
-    }
-  }
-  out += database.substr(copied);
-  return out;
-}
 
 } // namespace smsotp::store

@@ -1,0 +1,166 @@
+#include "core/database_location.hpp"
+
+#include <cctype>
+#include <optional>
+#include <utility>
+#include <vector>
+
+namespace smsotp::core {
+
+namespace {
+
+constexpr const char* k_mask = "***";
+
+bool is_word_char(char c)
+{
+  return std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '_';
+}
+
+bool is_uri(const std::string& text)
+{
+  return text.starts_with("postgresql://") || text.starts_with("postgres://");
+}
+
+// [begin, end) of each password value in `text`.
+using Spans = std::vector<std::pair<std::size_t, std::size_t>>;
+
+// URI: "scheme://[user[:password]@]hosts[/db][?k=v&...]". The user info
+// ends at the last '@' before the path or query starts.
+Spans uri_password_spans(const std::string& text)
+{
+  Spans spans;
+  const std::size_t authority = text.find("://") + 3;
+  const std::size_t authority_end = text.find_first_of("/?", authority);
+  const std::size_t at = text.rfind('@', authority_end == std::string::npos
+                                             ? std::string::npos
+                                             : authority_end);
+  if (at != std::string::npos && at >= authority) {
+    const std::size_t colon = text.find(':', authority);
+    if (colon != std::string::npos && colon < at) {
+      spans.emplace_back(colon + 1, at);
+    }
+  }
+  const std::size_t query = text.find('?', authority);
+  if (query == std::string::npos) {
+    return spans;
+  }
+  std::size_t start = query + 1;
+  while (start <= text.size()) {
+    const std::size_t end = std::min(text.find('&', start), text.size());
+    const std::size_t equals = text.find('=', start);
+    if (equals != std::string::npos && equals < end
+        && text.compare(start, equals - start, "password") == 0) {
+      spans.emplace_back(equals + 1, end);
+    }
+    start = end + 1;
+  }
+  return spans;
+}
+
+// key=value: keywords, optional spaces around '=', values unquoted (up to
+// white space) or single-quoted with backslash escapes. Stops at the first
+// malformed pair; libpq refuses such a string anyway.
+Spans keyword_password_spans(const std::string& text)
+{
+  Spans spans;
+  std::size_t i = 0;
+  const auto skip_space = [&] {
+    while (i < text.size()
+           && std::isspace(static_cast<unsigned char>(text[i])) != 0) {
+      ++i;
+    }
+  };
+  while (true) {
+    skip_space();
+    const std::size_t key_start = i;
+    while (i < text.size() && is_word_char(text[i])) {
+      ++i;
+    }
+    const std::string key = text.substr(key_start, i - key_start);
+    skip_space();
+    if (key.empty() || i >= text.size() || text[i] != '=') {
+      return spans;
+    }
+    ++i;
+    skip_space();
+    std::size_t value_start = i;
+    std::size_t value_end = i;
+    if (i < text.size() && text[i] == '\'') {
+      value_start = ++i;
+      while (i < text.size() && text[i] != '\'') {
+        i += text[i] == '\\' && i + 1 < text.size() ? 2U : 1U;
+      }
+      value_end = std::min(i, text.size());
+      if (i < text.size()) {
+        ++i; // the closing quote
+      }
+    } else {
+      while (i < text.size()
+             && std::isspace(static_cast<unsigned char>(text[i])) == 0) {
+        ++i;
+      }
+      value_end = i;
+    }
+    if (key == "password") {
+      spans.emplace_back(value_start, value_end);
+    }
+  }
+}
+
+Spans password_spans(const std::string& text)
+{
+  if (is_uri(text)) {
+    return uri_password_spans(text);
+  }
+  if (is_postgres_location(text)) {
+    return keyword_password_spans(text);
+  }
+  return {};
+}
+
+} // namespace
+
+bool is_postgres_location(const std::string& database)
+{
+  if (is_uri(database)) {
+    return true;
+  }
+  std::size_t i = 0;
+  while (i < database.size()
+         && std::isspace(static_cast<unsigned char>(database[i])) != 0) {
+    ++i;
+  }
+  const std::size_t word = i;
+  while (i < database.size() && is_word_char(database[i])) {
+    ++i;
+  }
+  if (i == word
+      || std::isdigit(static_cast<unsigned char>(database[word])) != 0) {
+    return false;
+  }
+  while (i < database.size()
+         && std::isspace(static_cast<unsigned char>(database[i])) != 0) {
+    ++i;
+  }
+  return i < database.size() && database[i] == '=';
+}
+
+bool has_password(const std::string& database)
+{
+  return !password_spans(database).empty();
+}
+
+std::string masked_location(const std::string& database)
+{
+  std::string out;
+  std::size_t copied = 0;
+  for (const auto& [begin, end] : password_spans(database)) {
+    out.append(database, copied, begin - copied);
+    out += k_mask;
+    copied = end;
+  }
+  out.append(database, copied, std::string::npos);
+  return out;
+}
+
+} // namespace smsotp::core

@@ -1,0 +1,66 @@
+#include "core/database_location.hpp"
+
+#include <doctest/doctest.h>
+
+#include <string>
+
+using smsotp::core::has_password;
+using smsotp::core::is_postgres_location;
+using smsotp::core::masked_location;
+
+TEST_CASE("store.database: PostgreSQL URIs and libpq strings, else a path")
+{
+  CHECK(is_postgres_location("postgresql://db1/smsotp"));
+  CHECK(is_postgres_location("postgres://u@db1:5433/smsotp?sslmode=verify-full"));
+  CHECK(is_postgres_location("host=/run/postgresql dbname=smsotp"));
+  CHECK(is_postgres_location("  service = smsotp"));
+  CHECK(is_postgres_location("dbname=smsotp"));
+  CHECK_FALSE(is_postgres_location("/var/lib/smsotp/state.db"));
+  CHECK_FALSE(is_postgres_location("state.db"));
+  CHECK_FALSE(is_postgres_location("./a=b.db"));
+  CHECK_FALSE(is_postgres_location("/tmp/host=x"));
+  CHECK_FALSE(is_postgres_location("1=2"));
+  CHECK_FALSE(is_postgres_location(""));
+  CHECK_FALSE(is_postgres_location("postgresql:/db")); // not a URI: a path
+}
+
+TEST_CASE("a password is found wherever libpq would read one")
+{
+  CHECK(has_password("postgresql://alice:s3cret@db1/smsotp"));
+  CHECK(has_password("postgresql://alice:@db1/smsotp")); // empty, still set
+  CHECK(has_password("postgresql://db1/smsotp?sslmode=require&password=x"));
+  CHECK(has_password("host=db1 password=s3cret dbname=smsotp"));
+  CHECK(has_password("host=db1 password = 'two words' dbname=smsotp"));
+  CHECK_FALSE(has_password("postgresql://alice@db1/smsotp"));
+  CHECK_FALSE(has_password("postgresql://db1:5432/smsotp"));
+  CHECK_FALSE(has_password("host=db1 passfile=/etc/smsotp/pgpass"));
+  CHECK_FALSE(has_password("host=db1 dbname=password"));
+  CHECK_FALSE(has_password("/srv/password=1/state.db")); // a path
+}
+
+TEST_CASE("masked_location hides every password and keeps the rest")
+{
+  CHECK(masked_location("postgresql://alice:s3cret@db1:5432/smsotp")
+        == "postgresql://alice:***@db1:5432/smsotp");
+  CHECK(masked_location("postgresql://db1/smsotp?password=s3cret&sslmode=verify-full")
+        == "postgresql://db1/smsotp?password=***&sslmode=verify-full");
+  CHECK(masked_location("postgres://a:p%40ss@db1/x?password=y")
+        == "postgres://a:***@db1/x?password=***");
+  CHECK(masked_location("host=db1 password=s3cret dbname=smsotp")
+        == "host=db1 password=*** dbname=smsotp");
+  CHECK(masked_location("host=db1 password='it\\'s secret' dbname=smsotp")
+        == "host=db1 password='***' dbname=smsotp");
+  CHECK(masked_location("host=db1 password=") == "host=db1 password=***");
+  CHECK(masked_location("/var/lib/smsotp/state.db")
+        == "/var/lib/smsotp/state.db");
+  // Whatever the shape, the secret itself never survives.
+  for (const std::string text :
+       {"postgresql://u:TOPSECRET@h/d",
+        "postgresql://h/d?a=1&password=TOPSECRET",
+        "password=TOPSECRET",
+        "host=h password='TOPSECRET'",
+        "user=u password = TOPSECRET"}) {
+    CAPTURE(text);
+    CHECK(masked_location(text).find("TOPSECRET") == std::string::npos);
+  }
+}
