@@ -173,7 +173,11 @@ bool migrate(PgConnection& connection,
                         "smsotp's; it was left untouched: set store.schema to "
                         "another name");
     }
-    if (mode == OpenMode::existing_only) {
+    // existing_only (verify, purge) creates nothing where there is no
+    // schema at all; an empty schema of this name is the administrator's
+    // invitation (see the man page's least-privilege setup, where the
+    // owner's first `purge` creates the tables), so it is filled.
+    if (mode == OpenMode::existing_only && !has_schema) {
       connection.exec_batch("ROLLBACK");
       return false;
     }

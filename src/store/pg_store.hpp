@@ -30,9 +30,10 @@ std::string pg_begin(const StoreOptions& options, bool read_only);
 std::string pg_prefix(const std::string& schema);
 
 // Creates or migrates the schema (pg_schema.cpp). Returns false, having
-// created nothing, if `mode` is existing_only and there is no smsotp schema
-// yet. Throws Error(database) for a newer version or foreign tables (nothing
-// modified), Error(permission) when the role may not create or migrate.
+// created nothing, if `mode` is existing_only and no schema of that name
+// exists; an existing empty one gets the tables in either mode. Throws
+// Error(database) for a newer version or foreign tables (nothing modified),
+// Error(permission) when the role may not create or migrate.
 bool pg_ensure_schema(PgConnection& connection,
                       const StoreOptions& options,
                       OpenMode mode);
