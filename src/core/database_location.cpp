@@ -24,6 +24,38 @@ bool is_uri(const std::string& text)
 // [begin, end) of each password value in `text`.
 using Spans = std::vector<std::pair<std::size_t, std::size_t>>;
 
+Spans password_spans(const std::string& text);
+
+// `text` with %XX escapes decoded, as libpq decodes URI parameter names.
+std::string percent_decoded(const std::string& text)
+{
+  std::string out;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    if (text[i] == '%' && i + 2 < text.size()
+        && std::isxdigit(static_cast<unsigned char>(text[i + 1])) != 0
+        && std::isxdigit(static_cast<unsigned char>(text[i + 2])) != 0) {
+      out += static_cast<char>(std::stoi(text.substr(i + 1, 2), nullptr, 16));
+      i += 2;
+    } else {
+      out += text[i];
+    }
+  }
+  return out;
+}
+
+// libpq expands a dbname that is itself a URI or key=value string: its
+// passwords count too, at their place inside `text`.
+void add_nested(Spans& spans,
+                const std::string& text,
+                std::size_t begin,
+                std::size_t end)
+{
+  for (const auto& [inner_begin, inner_end] :
+       password_spans(text.substr(begin, end - begin))) {
+    spans.emplace_back(begin + inner_begin, begin + inner_end);
+  }
+}
+
 // URI: "scheme://[user[:password]@]hosts[/db][?k=v&...]". The user info
 // ends at the last '@' before the path or query starts.
 Spans uri_password_spans(const std::string& text)
@@ -41,6 +73,14 @@ Spans uri_password_spans(const std::string& text)
     }
   }
   const std::size_t query = text.find('?', authority);
+  if (authority_end != std::string::npos && text[authority_end] == '/') {
+    // The database name, which libpq would expand if it were a URI itself.
+    const std::size_t path_end = std::min(query, text.size());
+    if (has_password(percent_decoded(
+            text.substr(authority_end + 1, path_end - authority_end - 1)))) {
+      spans.emplace_back(authority_end + 1, path_end);
+    }
+  }
   if (query == std::string::npos) {
     return spans;
   }
@@ -48,9 +88,18 @@ Spans uri_password_spans(const std::string& text)
   while (start <= text.size()) {
     const std::size_t end = std::min(text.find('&', start), text.size());
     const std::size_t equals = text.find('=', start);
-    if (equals != std::string::npos && equals < end
-        && text.compare(start, equals - start, "password") == 0) {
-      spans.emplace_back(equals + 1, end);
+    if (equals != std::string::npos && equals < end) {
+      const std::string key =
+          percent_decoded(text.substr(start, equals - start));
+      if (key == "password") {
+        spans.emplace_back(equals + 1, end);
+      } else if (key == "dbname") {
+        const std::string value =
+            percent_decoded(text.substr(equals + 1, end - equals - 1));
+        if (has_password(value)) {
+          spans.emplace_back(equals + 1, end); // all of it: it is encoded
+        }
+      }
     }
     start = end + 1;
   }
@@ -103,12 +152,15 @@ Spans keyword_password_spans(const std::string& text)
     }
     if (key == "password") {
       spans.emplace_back(value_start, value_end);
+    } else if (key == "dbname") {
+      add_nested(spans, text, value_start, value_end);
     }
   }
 }
 
 Spans password_spans(const std::string& text)
 {
+  // Spans are sorted and disjoint: callers copy the text between them.
   if (is_uri(text)) {
     return uri_password_spans(text);
   }

@@ -55,12 +55,26 @@ TEST_CASE("masked_location hides every password and keeps the rest")
   CHECK(masked_location("host=db1 password=") == "host=db1 password=***");
   CHECK(masked_location("/var/lib/smsotp/state.db")
         == "/var/lib/smsotp/state.db");
+  // libpq decodes %XX in parameter names, and expands a dbname that is a
+  // connection string of its own.
+  CHECK(has_password("postgresql://h/db?pass%77ord=TOPSECRET"));
+  CHECK(has_password("dbname=postgresql://u:TOPSECRET@h/db"));
+  CHECK(has_password("host=h dbname='user=u password=TOPSECRET'"));
+  CHECK(has_password("postgresql://h/db?dbname=postgresql%3A%2F%2Fu%3AX%40h"));
+  CHECK(has_password("postgresql://h/postgresql%3A%2F%2Fu%3AX%40h%2Fd"));
+  CHECK(masked_location("dbname=postgresql://u:TOPSECRET@h/db port=5432")
+        == "dbname=postgresql://u:***@h/db port=5432");
   // Whatever the shape, the secret itself never survives.
-  for (const std::string text : {"postgresql://u:TOPSECRET@h/d",
-                                 "postgresql://h/d?a=1&password=TOPSECRET",
-                                 "password=TOPSECRET",
-                                 "host=h password='TOPSECRET'",
-                                 "user=u password = TOPSECRET"}) {
+  for (const std::string text :
+       {"postgresql://u:TOPSECRET@h/d",
+        "postgresql://h/d?a=1&password=TOPSECRET",
+        "password=TOPSECRET",
+        "host=h password='TOPSECRET'",
+        "user=u password = TOPSECRET",
+        "postgresql://h/db?pass%77ord=TOPSECRET",
+        "postgresql://h/db?dbname=postgresql%3A%2F%2Fu%3ATOPSECRET%40h",
+        "dbname=postgresql://u:TOPSECRET@h/db",
+        "host=h dbname='user=u password=TOPSECRET'"}) {
     CAPTURE(text);
     CHECK(masked_location(text).find("TOPSECRET") == std::string::npos);
   }
