@@ -209,7 +209,7 @@ TEST_CASE("a host with another key says so and the code still verifies")
   CAPTURE(mismatch.err);
   CHECK(mismatch.exit_code == 78);
   CHECK(contains(mismatch.err, "key"));
-  CHECK(contains(mismatch.err, "copy"));
+  CHECK(contains(mismatch.err, "copy the key file"));
   CHECK_FALSE(contains(mismatch.all(), code));
   // Not counted against the person: host A still verifies on the first try.
   CHECK(hosts.value("SELECT attempts FROM challenge") == "0");
