@@ -16,6 +16,12 @@ bool is_word_char(char c)
   return std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '_';
 }
 
+// password, and sslpassword (the passphrase of the client's TLS key).
+bool is_secret_key(const std::string& key)
+{
+  return key == "password" || key == "sslpassword";
+}
+
 bool is_uri(const std::string& text)
 {
   return text.starts_with("postgresql://") || text.starts_with("postgres://");
@@ -56,23 +62,28 @@ void add_nested(Spans& spans,
   }
 }
 
-// URI: "scheme://[user[:password]@]hosts[/db][?k=v&...]". The user info
-// ends at the last '@' before the path or query starts.
+// URI: "scheme://[user[:password]@]hosts[/db][?k=v&...]". libpq ends the
+// user info at the first '@' unless a '/' comes first; a password with an
+// unescaped '/', '?' or '@' is still meant as one (and libpq echoes a piece
+// of it as a bad port), so the user info here runs to the last '@' before
+// the query that follows the first '@': masking too much, never too little.
 Spans uri_password_spans(const std::string& text)
 {
   Spans spans;
   const std::size_t authority = text.find("://") + 3;
-  const std::size_t authority_end = text.find_first_of("/?", authority);
-  const std::size_t at = text.rfind(
-      '@',
-      authority_end == std::string::npos ? std::string::npos : authority_end);
-  if (at != std::string::npos && at >= authority) {
+  std::size_t at = text.find('@', authority);
+  if (at != std::string::npos) {
+    at = text.rfind('@', text.find('?', at));
+  }
+  const std::size_t host_start = at == std::string::npos ? authority : at + 1;
+  const std::size_t authority_end = text.find_first_of("/?", host_start);
+  if (at != std::string::npos) {
     const std::size_t colon = text.find(':', authority);
     if (colon != std::string::npos && colon < at) {
       spans.emplace_back(colon + 1, at);
     }
   }
-  const std::size_t query = text.find('?', authority);
+  const std::size_t query = text.find('?', host_start);
   if (authority_end != std::string::npos && text[authority_end] == '/') {
     // The database name, which libpq would expand if it were a URI itself.
     const std::size_t path_end = std::min(query, text.size());
@@ -91,7 +102,7 @@ Spans uri_password_spans(const std::string& text)
     if (equals != std::string::npos && equals < end) {
       const std::string key =
           percent_decoded(text.substr(start, equals - start));
-      if (key == "password") {
+      if (is_secret_key(key)) {
         spans.emplace_back(equals + 1, end);
       } else if (key == "dbname") {
         const std::string value =
@@ -144,13 +155,14 @@ Spans keyword_password_spans(const std::string& text)
         ++i; // the closing quote
       }
     } else {
+      // libpq lets a backslash escape the next character (a space too).
       while (i < text.size()
              && std::isspace(static_cast<unsigned char>(text[i])) == 0) {
-        ++i;
+        i += text[i] == '\\' && i + 1 < text.size() ? 2U : 1U;
       }
       value_end = i;
     }
-    if (key == "password") {
+    if (is_secret_key(key)) {
       spans.emplace_back(value_start, value_end);
     } else if (key == "dbname") {
       add_nested(spans, text, value_start, value_end);

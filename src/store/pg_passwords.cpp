@@ -31,6 +31,12 @@ std::size_t uri_prefix(std::string_view text)
   return 0;
 }
 
+// password, and sslpassword (the passphrase of the client's TLS key).
+bool is_secret_key(std::string_view key)
+{
+  return key == "password" || key == "sslpassword";
+}
+
 bool is_space(char c)
 {
   return std::isspace(static_cast<unsigned char>(c)) != 0;
@@ -155,21 +161,23 @@ struct UriParts
 UriParts split_uri(std::string_view text, std::size_t prefix)
 {
   UriParts parts;
-  // libpq ends the authority at the first '/'; an unescaped '@' inside a
-  // password makes it ambiguous, so the last '@' before that ends the
-  // userinfo (masking too much rather than too little).
-  const std::size_t slash = text.find('/', prefix);
-  const std::size_t end = slash == std::string_view::npos ? text.size() : slash;
-  const std::size_t at = text.rfind('@', end == 0 ? 0 : end - 1);
-  if (at != std::string_view::npos && at >= prefix) {
+  // libpq ends the user info at the first '@' unless a '/' comes first. A
+  // password with an unescaped '/', '?' or '@' is still meant as one, so
+  // the user info here runs to the last '@' before the query that follows
+  // the first '@' (masking too much rather than too little), as in
+  // core::masked_location.
+  std::size_t at = text.find('@', prefix);
+  if (at != std::string_view::npos) {
+    at = text.rfind('@', text.find('?', at));
+  }
+  if (at != std::string_view::npos) {
     const std::size_t colon = text.find(':', prefix);
     if (colon != std::string_view::npos && colon < at) {
       parts.password_begin = colon + 1;
       parts.password_end = at;
     }
   }
-  const std::size_t search_from =
-      parts.password_end == std::string::npos ? prefix : parts.password_end;
+  const std::size_t search_from = at == std::string_view::npos ? prefix : at;
   const std::size_t question = text.find('?', search_from);
   if (question != std::string_view::npos) {
     parts.query_begin = question + 1;
@@ -193,7 +201,7 @@ void for_each_query_password(std::string_view text,
     const std::string_view param = text.substr(i, amp - i);
     const std::size_t eq = param.find('=');
     if (eq != std::string_view::npos
-        && percent_decode(param.substr(0, eq)) == "password") {
+        && is_secret_key(percent_decode(param.substr(0, eq)))) {
       on_password(i + eq + 1, amp, percent_decode(param.substr(eq + 1)));
     }
     i = amp + 1;
@@ -214,6 +222,16 @@ std::vector<std::string> passwords_in(const std::string& database)
           parts.password_begin, parts.password_end - parts.password_begin);
       found.push_back(raw);
       found.push_back(percent_decode(raw));
+      // With an unescaped '/' libpq reads the part before it as a port and
+      // echoes that part ("invalid integer value ... port"): each piece
+      // is scrubbed too.
+      for (std::size_t begin = 0, slash = 0; slash != std::string::npos;
+           begin = slash + 1) {
+        slash = raw.find('/', begin);
+        if (slash != std::string::npos || begin > 0) {
+          found.push_back(raw.substr(begin, slash - begin));
+        }
+      }
     }
     if (parts.query_begin != std::string::npos) {
       for_each_query_password(
@@ -231,7 +249,7 @@ std::vector<std::string> passwords_in(const std::string& database)
   }
   bool complete = false;
   for (const auto& pair : parse_pairs(database, complete)) {
-    if (pair.key == "password") {
+    if (is_secret_key(pair.key)) {
       found.push_back(pair.value);
     } else if (pair.key == "dbname" && core::is_postgres_location(pair.value)) {
       const auto inner = passwords_in(pair.value);

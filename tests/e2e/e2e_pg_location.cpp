@@ -126,3 +126,33 @@ TEST_CASE("a remote server without sslmode=verify-full is a config error "
     CHECK(box.outbox_count() == 0);
   }
 }
+
+TEST_CASE("a password with '/' or '?' or an sslpassword is never shown")
+{
+  const Sandbox box;
+  const std::string config =
+      schema_only_config(box, pgtest::unique_schema("pw2"));
+  // libpq reads "Sup3r" of "Sup3r/Secret..." as a port and complains about
+  // it; '?' stays in libpq's password; sslpassword unlocks a TLS key.
+  const std::vector<std::string> databases{
+      "postgresql://smsotp:Sup3r/SecretPw42@127.0.0.1:1/smsotp",
+      "postgresql://smsotp:Sup3r?SecretPw42@127.0.0.1:1/smsotp",
+      "host=127.0.0.1 port=1 sslpassword=Sup3rSecretPw42"};
+  for (const auto& database : databases) {
+    CAPTURE(database);
+    const auto refused =
+        box.run({"-c", config, "--db", database, "send", "--to", k_to});
+    CHECK(refused.exit_code == 64);
+    CHECK_FALSE(contains(refused.all(), "Sup3r"));
+    CHECK_FALSE(contains(refused.all(), "SecretPw42"));
+    RunOptions env;
+    env.env = {"SMSOTP_STORE_DATABASE=" + database};
+    const auto failed =
+        box.run({"-c", config, "-v", "send", "--to", k_to}, env);
+    CAPTURE(failed.err);
+    CHECK(failed.exit_code != 0);
+    CHECK_FALSE(contains(failed.all(), "Sup3r"));
+    CHECK_FALSE(contains(failed.all(), "SecretPw42"));
+  }
+  CHECK(box.outbox_count() == 0);
+}

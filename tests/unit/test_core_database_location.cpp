@@ -79,3 +79,27 @@ TEST_CASE("masked_location hides every password and keeps the rest")
     CHECK(masked_location(text).find("TOPSECRET") == std::string::npos);
   }
 }
+
+TEST_CASE("a password libpq reads is masked even where a URI or value "
+          "parser could stop early")
+{
+  // libpq's user info runs to the first '@' and stops only at '/', so an
+  // unescaped '?' is part of the password; an unescaped '/' makes libpq
+  // read "u:pa" as host and port and echo the port in its error.
+  // An unquoted value continues after a backslash-escaped space.
+  // sslpassword unlocks the client key: a secret like password.
+  for (const std::string text :
+       {"postgresql://u:TOP?SECRET@h/d",
+        "postgresql://u:TOP/SECRET@h/d",
+        "postgresql://u:TOPSECRET/x@h/d?sslmode=verify-full",
+        "host=h password=x\\ TOPSECRET dbname=d",
+        "host=h sslpassword=TOPSECRET",
+        "postgresql://h/d?sslpassword=TOPSECRET"}) {
+    CAPTURE(text);
+    CHECK(has_password(text));
+    CHECK(masked_location(text).find("TOPSECRET") == std::string::npos);
+  }
+  CHECK(masked_location("postgresql://u:p@h/d?application_name=a@b")
+        == "postgresql://u:***@h/d?application_name=a@b");
+  CHECK_FALSE(has_password("postgresql://u@h:5432/d?application_name=a@b"));
+}

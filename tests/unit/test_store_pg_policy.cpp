@@ -104,3 +104,16 @@ TEST_CASE("TCP to anything but loopback requires sslmode=verify-full")
   CHECK_FALSE(smsotp::store::detail::is_loopback("128.0.0.1"));
   CHECK_FALSE(smsotp::store::detail::is_loopback("localhost.example"));
 }
+
+TEST_CASE("scrub removes the pieces of a URI password that libpq misreads")
+{
+  // An unescaped '/' in the password: libpq takes "TOP" for a port and
+  // says so; the message must not carry it.
+  const std::string database = "postgresql://u:TOP/SECRET@h/d";
+  const auto text = scrub(
+      "invalid integer value \"TOP\" for connection option \"port\"", database);
+  CHECK(text.find("TOP") == std::string::npos);
+  CHECK(scrub("key passphrase K3YPASS wrong", "host=h sslpassword=K3YPASS")
+            .find("K3YPASS")
+        == std::string::npos);
+}
