@@ -6,7 +6,10 @@
 
 #include "pg_hosts.hpp"
 #include "provider_kinds.hpp"
+#include "raw_servers.hpp"
 #include "steps.hpp"
+
+#include <chrono>
 
 using namespace e2e;
 
@@ -205,4 +208,58 @@ TEST_CASE("a schema holding someone else's table: 65 and nothing modified")
   CHECK(snapshot(sql, schema) == before);
   CHECK(box.outbox_count() == 0);
   CHECK_FALSE(file_exists(box.key_file()));
+}
+
+TEST_CASE("a server that accepts but never answers: 75 within "
+          "store.connect_timeout, nothing sent")
+{
+  const Sandbox box;
+  const SilentServer silent;
+  const std::string config =
+      pg_file_config(box,
+                     "host=127.0.0.1 port=" + std::to_string(silent.port())
+                         + " user=smsotp dbname=smsotp",
+                     "smsotp");
+  RunOptions env;
+  env.env = {"SMSOTP_STORE_CONNECT_TIMEOUT=1s"};
+  const auto start = std::chrono::steady_clock::now();
+  const auto sent = box.run({"-c", config, "send", "--to", k_to}, env);
+  const auto elapsed = std::chrono::steady_clock::now() - start;
+  CAPTURE(sent.err);
+  CHECK(sent.exit_code == 75);
+  CHECK(contains(sent.err, "(retry-after: "));
+  CHECK(elapsed < std::chrono::seconds(10));
+  CHECK(box.outbox_count() == 0);
+}
+
+TEST_CASE("a store lock another session holds forever: 75 after "
+          "store.lock_timeout, nothing sent or counted")
+{
+  const auto& server = pgtest::shared_server();
+  const Sandbox box;
+  const std::string schema = pgtest::unique_schema("held");
+  const std::string config =
+      pg_file_config(box, server.socket_conninfo(), schema);
+  REQUIRE(box.run({"-c", config, "send", "--to", k_to}).exit_code == 0);
+  // The writer lock every smsotp write transaction takes, held by a
+  // session that never commits (as a stuck admin's psql would).
+  pgtest::Connection holder(server.socket_conninfo());
+  holder.exec("BEGIN; SELECT pg_advisory_xact_lock(1936552815, hashtext('"
+              + schema + "'))");
+  RunOptions env;
+  env.env = {"SMSOTP_STORE_LOCK_TIMEOUT=1s"};
+  const auto start = std::chrono::steady_clock::now();
+  const auto sent = box.run({"-c", config, "send", "--to", k_to}, env);
+  const auto verified =
+      box.run({"-c", config, "verify", "--to", k_to, box.last_code()}, env);
+  const auto elapsed = std::chrono::steady_clock::now() - start;
+  CAPTURE(sent.err);
+  CAPTURE(verified.err);
+  CHECK(sent.exit_code == 75);
+  CHECK(contains(sent.err, "(retry-after: "));
+  CHECK(verified.exit_code == 75);
+  CHECK(elapsed < std::chrono::seconds(15));
+  CHECK(box.outbox_count() == 1);
+  pgtest::Connection sql(server.socket_conninfo(), schema);
+  CHECK(sql.value("SELECT attempts FROM challenge") == "0");
 }
