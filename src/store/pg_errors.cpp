@@ -55,12 +55,17 @@ void throw_pg_error(const PgFailure& failure,
   const std::string consequence = split == std::string::npos
                                       ? "nothing was changed"
                                       : doing.substr(split + 2);
+  // What the provider was or was not asked does not depend on whether
+  // the COMMIT was saved: such a consequence ("nothing was sent") holds
+  // even when the outcome of the transaction is unknown.
+  const bool about_sending = consequence.find(" sent") != std::string::npos;
   if (failure.lost() || starts(state, "08")) {
     if (committing) {
       throw Error(core::ExitCode::temporary,
                   where + "the connection was lost during COMMIT while "
                       + activity + " (" + detail
-                      + "); whether that transaction was saved is unknown",
+                      + "); whether that transaction was saved is unknown"
+                      + (about_sending ? "; " + consequence : ""),
                   5);
     }
     throw Error(core::ExitCode::temporary,

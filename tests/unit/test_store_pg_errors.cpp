@@ -68,6 +68,13 @@ TEST_CASE("a connection lost during COMMIT leaves the outcome unknown")
   CHECK_FALSE(has(caught, "no attempt was counted"));
   const auto before = classify("", true, false);
   CHECK(has(before, "no attempt was counted"));
+  // What was sent does not depend on the COMMIT: a send whose reservation
+  // may or may not be saved still sent nothing, and says so.
+  const auto reserving =
+      classify("", true, true, "recording the new challenge; nothing was sent");
+  CHECK(reserving.code == ExitCode::temporary);
+  CHECK(has(reserving, "unknown"));
+  CHECK(has(reserving, "nothing was sent"));
 }
 
 TEST_CASE("rejected logins and missing privileges are permission errors (77)")
