@@ -6,7 +6,9 @@
 #include "core/error.hpp"
 #include "util/string.hpp"
 
+#include <algorithm>
 #include <arpa/inet.h>
+#include <cctype>
 
 namespace smsotp::store::detail {
 
@@ -43,7 +45,11 @@ void check_schema_name(const std::string& schema)
 
 bool is_loopback(const std::string& host)
 {
-  if (host == "localhost") {
+  // Host names are case-insensitive; libpq resolves any spelling.
+  if (host.size() == 9
+      && std::equal(host.begin(), host.end(), "localhost", [](char a, char b) {
+           return std::tolower(static_cast<unsigned char>(a)) == b;
+         })) {
     return true;
   }
   in_addr v4{};

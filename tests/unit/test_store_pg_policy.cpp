@@ -101,6 +101,9 @@ TEST_CASE("TCP to anything but loopback requires sslmode=verify-full")
   CHECK(refused({"/run/postgresql,db.example", "", "prefer"}));
   CHECK(allowed({"/run/postgresql,localhost", "", "prefer"}));
   CHECK(refused({"localhost,localhost", ",192.0.2.1", "prefer"}));
+  // Host names are case-insensitive: libpq resolves LOCALHOST to loopback.
+  CHECK(allowed({"LOCALHOST", "", "prefer"}));
+  CHECK(allowed({"LocalHost", "", "disable"}));
   CHECK_FALSE(smsotp::store::detail::is_loopback("128.0.0.1"));
   CHECK_FALSE(smsotp::store::detail::is_loopback("localhost.example"));
 }
