@@ -210,6 +210,9 @@ void finalize(Rows& rows,
               const std::vector<core::ProviderHealth>& health,
               std::int64_t now)
 {
+  // Read before mark_failed changes the state: a newer send (from any
+  // host) may have replaced this one while its provider call ran.
+  const auto replaced_by = rows.replaced_by(challenge_id);
   switch (result.status) {
     case core::SendStatus::sent:
       rows.mark_sent(challenge_id, result.provider, result.message_id);
@@ -235,6 +238,10 @@ void finalize(Rows& rows,
       || result.status == core::SendStatus::unknown) {
     // The new code is (or may be) on its way: the older ones are dead.
     rows.drop_superseded_tags(challenge_id);
+  } else if (replaced_by) {
+    // Surely not sent, but a newer send replaced this one: the older codes
+    // are that send's to settle (dead if it goes out, live if it fails).
+    rows.hand_over_superseded(challenge_id, *replaced_by);
   } else {
     // Surely not sent: nothing replaced the older code, so it is live
     // again (nothing lost). Its expiry is unchanged.

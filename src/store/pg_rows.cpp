@@ -210,12 +210,20 @@ void PgRows::note_provider(const std::string& id, const std::string& provider)
   run("UPDATE @.challenge SET provider = $2 WHERE id = $1", {id, provider});
 }
 
+std::optional<std::string> PgRows::replaced_by(const std::string& id)
+{
+  return run("SELECT superseded_by FROM @.challenge WHERE id = $1"
+             " AND state = 'superseded'",
+             {id})
+      .text(0, 0);
+}
+
 void PgRows::mark_failed(const std::string& id,
                          const std::string& provider,
                          std::int64_t now)
 {
   run("UPDATE @.challenge SET state = 'failed', tag = NULL, provider = $2,"
-      " finished_at = $3 WHERE id = $1 AND state = 'pending'",
+      " finished_at = $3 WHERE id = $1 AND state IN ('pending', 'superseded')",
       {id, provider, num(now)});
 }
 
@@ -233,6 +241,14 @@ void PgRows::revive_superseded(const std::string& by)
       " finished_at = NULL WHERE superseded_by = $1 AND state = 'superseded'"
       " AND tag IS NOT NULL",
       {by});
+}
+
+void PgRows::hand_over_superseded(const std::string& from,
+                                  const std::string& to)
+{
+  run("UPDATE @.challenge SET superseded_by = $2 WHERE superseded_by = $1"
+      " AND state = 'superseded' AND tag IS NOT NULL",
+      {from, to});
 }
 
 std::int64_t PgRows::count_live(std::int64_t now)

@@ -140,7 +140,11 @@ public:
   // Records which provider was tried, state unchanged.
   virtual void note_provider(const std::string& id,
                              const std::string& provider) = 0;
-  // A pending row becomes failed (tag NULL, finished_at = now).
+  // The id that superseded `id`, if `id` is superseded (its own send may
+  // still be finishing while a newer one replaced it).
+  virtual std::optional<std::string> replaced_by(const std::string& id) = 0;
+  // A pending or superseded row becomes failed (tag NULL, finished_at =
+  // now): a send that surely failed, whether or not a newer one followed.
   virtual void mark_failed(const std::string& id,
                            const std::string& provider,
                            std::int64_t now) = 0;
@@ -150,6 +154,10 @@ public:
   // they have a provider message id, else pending; superseded_by and
   // finished_at cleared, expiry unchanged.
   virtual void revive_superseded(const std::string& by) = 0;
+  // Rows superseded by `from` that still have a tag are superseded by `to`
+  // instead, so that `to`'s outcome settles them.
+  virtual void hand_over_superseded(const std::string& from,
+                                    const std::string& to) = 0;
   // Pending and sent rows with expires_at > now.
   virtual std::int64_t count_live(std::int64_t now) = 0;
 

@@ -105,11 +105,14 @@ public:
                  const std::string& message_id) override;
   void note_provider(const std::string& id,
                      const std::string& provider) override;
+  std::optional<std::string> replaced_by(const std::string& id) override;
   void mark_failed(const std::string& id,
                    const std::string& provider,
                    std::int64_t now) override;
   void drop_superseded_tags(const std::string& by) override;
   void revive_superseded(const std::string& by) override;
+  void hand_over_superseded(const std::string& from,
+                            const std::string& to) override;
   std::int64_t count_live(std::int64_t now) override;
   std::int64_t
   count_since(Scope scope, const std::string& key, std::int64_t since) override;

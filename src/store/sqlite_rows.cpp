@@ -237,14 +237,26 @@ void SqliteRows::note_provider(const std::string& id,
   update.exec();
 }
 
+std::optional<std::string> SqliteRows::replaced_by(const std::string& id)
+{
+  SQLite::Statement query(m_db,
+                          "SELECT superseded_by FROM challenge WHERE id = ?"
+                          " AND state = 'superseded'");
+  query.bind(1, id);
+  if (!query.executeStep() || query.getColumn(0).isNull()) {
+    return std::nullopt;
+  }
+  return query.getColumn(0).getString();
+}
+
 void SqliteRows::mark_failed(const std::string& id,
                              const std::string& provider,
                              std::int64_t now)
 {
-  SQLite::Statement update(
-      m_db,
-      "UPDATE challenge SET state = 'failed', tag = NULL,"
-      " provider = ?, finished_at = ? WHERE id = ? AND state = 'pending'");
+  SQLite::Statement update(m_db,
+                           "UPDATE challenge SET state = 'failed', tag = NULL,"
+                           " provider = ?, finished_at = ? WHERE id = ?"
+                           " AND state IN ('pending', 'superseded')");
   update.bind(1, provider);
   update.bind(2, now);
   update.bind(3, id);
@@ -269,6 +281,18 @@ void SqliteRows::revive_superseded(const std::string& by)
       " WHERE superseded_by = ? AND state = 'superseded' AND tag IS NOT NULL");
   restore.bind(1, by);
   restore.exec();
+}
+
+void SqliteRows::hand_over_superseded(const std::string& from,
+                                      const std::string& to)
+{
+  SQLite::Statement update(
+      m_db,
+      "UPDATE challenge SET superseded_by = ? WHERE superseded_by = ?"
+      " AND state = 'superseded' AND tag IS NOT NULL");
+  update.bind(1, to);
+  update.bind(2, from);
+  update.exec();
 }
 
 std::int64_t SqliteRows::count_live(std::int64_t now)

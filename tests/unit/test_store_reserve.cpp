@@ -232,3 +232,63 @@ STORE_TEST("a code that was or may have been sent retires the one it replaced")
     CHECK(fixture.verify("222222", k_t0 + 43).verified());
   }
 }
+
+STORE_TEST("a failed send that was itself replaced brings back no older code")
+{
+  // Three sends to one number, from any hosts: X delivered, then N and M
+  // reserved while N's provider call is still running; N fails, M is sent.
+  // M is the newest code: X must stay replaced (not verifiable by --id),
+  // and N, surely not sent, is failed like any unsent code.
+  for (const bool m_first : {false, true}) {
+    CAPTURE(m_first);
+    StoreFixture fixture(B::k_backend);
+    const auto x = fixture.request("111111");
+    fixture.store().reserve(x, k_t0);
+    fixture.store().finalize(x.challenge_id, result(SendStatus::sent), k_t0);
+    const auto n = fixture.request("222222");
+    fixture.store().reserve(n, k_t0 + 40);
+    const auto m = fixture.request("333333");
+    fixture.store().reserve(m, k_t0 + 41);
+    if (m_first) {
+      fixture.store().finalize(
+          m.challenge_id, result(SendStatus::sent), k_t0 + 42);
+    }
+    fixture.store().finalize(
+        n.challenge_id, result(SendStatus::temporary), k_t0 + 43);
+    if (!m_first) {
+      fixture.store().finalize(
+          m.challenge_id, result(SendStatus::sent), k_t0 + 43);
+    }
+    CHECK(fixture.state_of(x.challenge_id) == "superseded");
+    CHECK(fixture.state_of(n.challenge_id) == "failed");
+    const auto by_id = fixture.store().verify(
+        StoreFixture::verify_request("111111", k_alice, x.challenge_id),
+        &fixture.key(),
+        k_t0 + 44);
+    CHECK(by_id.reason == VerifyReason::expired);
+    CHECK(fixture.store().live_challenges(k_t0 + 44) == 1);
+    CHECK(fixture.verify("333333", k_t0 + 45).verified());
+  }
+}
+
+STORE_TEST("when every newer send fails, the delivered code is live again")
+{
+  StoreFixture fixture(B::k_backend);
+  const auto x = fixture.request("111111");
+  fixture.store().reserve(x, k_t0);
+  fixture.store().finalize(x.challenge_id, result(SendStatus::sent), k_t0);
+  const auto n = fixture.request("222222");
+  fixture.store().reserve(n, k_t0 + 40);
+  const auto m = fixture.request("333333");
+  fixture.store().reserve(m, k_t0 + 41);
+  fixture.store().finalize(
+      n.challenge_id, result(SendStatus::temporary), k_t0 + 42);
+  fixture.store().finalize(
+      m.challenge_id, result(SendStatus::permanent), k_t0 + 43);
+  CHECK(fixture.state_of(x.challenge_id) == "sent");
+  CHECK(fixture.state_of(n.challenge_id) == "failed");
+  CHECK(fixture.state_of(m.challenge_id) == "failed");
+  const auto outcome = fixture.verify("111111", k_t0 + 44);
+  CHECK(outcome.reason == VerifyReason::ok);
+  CHECK(outcome.challenge_id == x.challenge_id);
+}
