@@ -62,18 +62,24 @@ void add_nested(Spans& spans,
   }
 }
 
-// URI: "scheme://[user[:password]@]hosts[/db][?k=v&...]". libpq ends the
-// user info at the first '@' unless a '/' comes first; a password with an
-// unescaped '/', '?' or '@' is still meant as one (and libpq echoes a piece
-// of it as a bad port), so the user info here runs to the last '@' before
-// the query that follows the first '@': masking too much, never too little.
+// URI: "scheme://[user[:password]@]hosts[/db][?k=v&...]". libpq takes
+// user info up to the first '@' unless a '/' comes first (a '?' before it
+// is part of the password). A password with an unescaped '/' is still meant
+// as one (libpq echoes its first piece as a bad port), so an '@' before the
+// query counts too; an '@' inside the query (user=alice@corp) does not.
+// The user info runs to the last '@' before the next '/' or '?': masking
+// too much rather than too little.
 Spans uri_password_spans(const std::string& text)
 {
   Spans spans;
   const std::size_t authority = text.find("://") + 3;
   std::size_t at = text.find('@', authority);
+  if (at != std::string::npos && at > text.find('/', authority)
+      && at > text.find('?', authority)) {
+    at = std::string::npos; // in the query
+  }
   if (at != std::string::npos) {
-    at = text.rfind('@', text.find('?', at));
+    at = text.rfind('@', text.find_first_of("/?", at));
   }
   const std::size_t host_start = at == std::string::npos ? authority : at + 1;
   const std::size_t authority_end = text.find_first_of("/?", host_start);

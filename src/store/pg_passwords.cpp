@@ -161,14 +161,18 @@ struct UriParts
 UriParts split_uri(std::string_view text, std::size_t prefix)
 {
   UriParts parts;
-  // libpq ends the user info at the first '@' unless a '/' comes first. A
-  // password with an unescaped '/', '?' or '@' is still meant as one, so
-  // the user info here runs to the last '@' before the query that follows
-  // the first '@' (masking too much rather than too little), as in
-  // core::masked_location.
+  // libpq takes user info up to the first '@' unless a '/' comes first; a
+  // password with an unescaped '/' is still meant as one, so an '@' before
+  // the query counts too, one inside the query (user=alice@corp) does not.
+  // It runs to the last '@' before the next '/' or '?' (masking too much
+  // rather than too little), as in core::masked_location.
   std::size_t at = text.find('@', prefix);
+  if (at != std::string_view::npos && at > text.find('/', prefix)
+      && at > text.find('?', prefix)) {
+    at = std::string_view::npos; // in the query
+  }
   if (at != std::string_view::npos) {
-    at = text.rfind('@', text.find('?', at));
+    at = text.rfind('@', text.find_first_of("/?", at));
   }
   if (at != std::string_view::npos) {
     const std::size_t colon = text.find(':', prefix);

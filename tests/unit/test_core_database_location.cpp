@@ -102,4 +102,11 @@ TEST_CASE("a password libpq reads is masked even where a URI or value "
   CHECK(masked_location("postgresql://u:p@h/d?application_name=a@b")
         == "postgresql://u:***@h/d?application_name=a@b");
   CHECK_FALSE(has_password("postgresql://u@h:5432/d?application_name=a@b"));
+  // An '@' in the query (a user name like alice@corp) is no user info.
+  const std::string at_in_query =
+      "postgresql://db.example:5432/smsotp?user=alice@corp&sslmode=verify-full";
+  CHECK_FALSE(has_password(at_in_query));
+  CHECK(masked_location(at_in_query) == at_in_query);
+  CHECK(masked_location("postgresql://u:p@h:5432/d?user=alice@corp")
+        == "postgresql://u:***@h:5432/d?user=alice@corp");
 }

@@ -39,6 +39,7 @@ TEST_CASE("every password of a location is found, raw and decoded")
   // A URI given as dbname.
   CHECK(has(passwords_in("dbname=postgresql://u:pw@h/db"), "pw"));
   CHECK(passwords_in("postgresql://alice@db/x").empty());
+  CHECK(passwords_in("postgresql://db:5432/x?user=alice@corp").empty());
   CHECK(passwords_in("host=h passfile=/etc/pgpass").empty());
   CHECK(passwords_in("/tmp/pass:word@x/state.db").empty());
 }
