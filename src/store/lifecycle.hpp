@@ -47,7 +47,7 @@ std::map<std::string, std::int64_t> skipped_providers(Rows& rows,
                                                       std::int64_t now);
 
 // Throws Error(temporary) with retry_after if sending to `recipient` now
-// would exceed `limits`.
+// would exceed `limits` (store/limits.cpp).
 void check_send_limits(Rows& rows,
                        const std::string& recipient,
                        const std::string& recipient_masked,

@@ -117,6 +117,36 @@ TEST_CASE("every command refuses a readable config with an inline secret")
   CHECK(verify(box, private_config, code).exit_code == 0);
 }
 
+TEST_CASE("a readable config whose store.database holds a password: 77 "
+          "before any connection")
+{
+  // Port 9 of loopback: nothing listens, but nothing is even tried.
+  const Sandbox box;
+  const std::string password = "DbCanaryPassword42";
+  for (const std::string& database :
+       {"postgresql://smsotp:" + password + "@127.0.0.1:9/smsotp",
+        "host=127.0.0.1 port=9 dbname=smsotp password=" + password}) {
+    CAPTURE(database);
+    const std::string config = box.write_file(
+        "config.toml",
+        "[store]\ndatabase = \"" + database + "\"\n" + standard_tail(""),
+        0644);
+    for (const std::vector<std::string>& command :
+         {std::vector<std::string>{"verify", "--to", k_to, "123456"},
+          std::vector<std::string>{"purge"},
+          std::vector<std::string>{"-v", "providers"}}) {
+      std::vector<std::string> args{"-c", config};
+      args.insert(args.end(), command.begin(), command.end());
+      const auto result = box.run(args);
+      CHECK(result.exit_code == 77);
+      CHECK(contains(result.err, "store.database"));
+      CHECK(contains(result.err, "chmod 600 " + config));
+      CHECK(contains(result.err, ".pgpass"));
+      CHECK_FALSE(contains(result.all(), password));
+    }
+  }
+}
+
 TEST_CASE("a config others could replace or change is refused with 77")
 {
   const Sandbox box;

@@ -83,6 +83,16 @@ void check_send_race(const TwoHosts& hosts,
   CHECK(delivered == allowed);
 }
 
+// `per_host` processes on each host run `verify --to k_to CODE` at once.
+std::vector<Result>
+race_verify(const TwoHosts& hosts, const std::string& code, int per_host)
+{
+  return race(
+      {{&hosts.a(), {"-c", hosts.config_a(), "verify", "--to", k_to, code}},
+       {&hosts.b(), {"-c", hosts.config_b(), "verify", "--to", k_to, code}}},
+      per_host);
+}
+
 } // namespace
 
 TEST_CASE("30 processes on two hosts racing one right code: exactly one wins")
@@ -92,10 +102,7 @@ TEST_CASE("30 processes on two hosts racing one right code: exactly one wins")
       hosts.configure("[otp]\nlockout_after = 100\n");
   const std::string code = send_code(hosts.a(), config_a);
   hosts.share_key();
-  const auto results =
-      race({{&hosts.a(), {"-c", config_a, "verify", "--to", k_to, code}},
-            {&hosts.b(), {"-c", config_b, "verify", "--to", k_to, code}}},
-           15);
+  const auto results = race_verify(hosts, code, 15);
   const auto histogram = exit_histogram(results);
   INFO(describe(histogram));
   CHECK(seen(histogram, 0) == 1);
@@ -113,10 +120,7 @@ TEST_CASE("racing wrong guesses on two hosts are all counted")
   const std::string code = send_code(hosts.a(), config_a);
   hosts.share_key();
   const std::string wrong = wrong_code(code);
-  const auto results =
-      race({{&hosts.a(), {"-c", config_a, "verify", "--to", k_to, wrong}},
-            {&hosts.b(), {"-c", config_b, "verify", "--to", k_to, wrong}}},
-           10);
+  const auto results = race_verify(hosts, wrong, 10);
   const auto histogram = exit_histogram(results);
   INFO(describe(histogram));
   CHECK(seen(histogram, 1) == 20);
@@ -135,10 +139,7 @@ TEST_CASE("racing wrong guesses on two hosts lock at lockout_after")
   const std::string code = send_code(hosts.a(), config_a);
   hosts.share_key();
   const std::string wrong = wrong_code(code);
-  const auto results =
-      race({{&hosts.a(), {"-c", config_a, "verify", "--to", k_to, wrong}},
-            {&hosts.b(), {"-c", config_b, "verify", "--to", k_to, wrong}}},
-           10);
+  const auto results = race_verify(hosts, wrong, 10);
   const auto histogram = exit_histogram(results);
   INFO(describe(histogram));
   CHECK(seen(histogram, 1) == 7);
@@ -202,10 +203,7 @@ TEST_CASE("through PgBouncer in transaction mode: round trip and race")
   CHECK(verify(hosts.b(), config_b, first).exit_code == 0);
 
   const std::string code = send_code(hosts.b(), config_b);
-  const auto results =
-      race({{&hosts.a(), {"-c", config_a, "verify", "--to", k_to, code}},
-            {&hosts.b(), {"-c", config_b, "verify", "--to", k_to, code}}},
-           10);
+  const auto results = race_verify(hosts, code, 10);
   const auto histogram = exit_histogram(results);
   INFO(describe(histogram));
   CHECK(seen(histogram, 0) == 1);

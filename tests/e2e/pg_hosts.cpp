@@ -30,10 +30,11 @@ std::string pg_file_config(const Sandbox& box,
   return box.write_file(file, text, 0600);
 }
 
-TwoHosts::TwoHosts(std::string database)
+TwoHosts::TwoHosts(std::string database, std::string schema)
     : m_database(database.empty() ? pgtest::shared_server().socket_conninfo()
                                   : std::move(database)),
-      m_schema(pgtest::unique_schema("e2e"))
+      m_schema(schema.empty() ? pgtest::unique_schema("e2e")
+                              : std::move(schema))
 {}
 
 std::pair<std::string, std::string> TwoHosts::configure(std::string_view extra)

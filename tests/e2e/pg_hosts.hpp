@@ -34,8 +34,9 @@ std::string pg_file_config(const Sandbox& box,
 class TwoHosts
 {
 public:
-  // `database`: the shared server over its Unix socket unless given.
-  explicit TwoHosts(std::string database = "");
+  // `database`: the shared server over its Unix socket unless given;
+  // `schema`: a fresh unique name unless given.
+  explicit TwoHosts(std::string database = "", std::string schema = "");
 
   const Sandbox& a() const
   {
