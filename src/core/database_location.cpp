@@ -16,9 +16,14 @@ bool is_word_char(char c)
   return std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '_';
 }
 
-// password, and sslpassword (the passphrase of the client's TLS key).
-bool is_secret_key(const std::string& key)
+// password, and sslpassword (the passphrase of the client's TLS key), in
+// any letter case: libpq refuses "PASSWORD=", but the message that says so
+// repeats the string, and the value is a password all the same.
+bool is_secret_key(std::string key)
 {
+  for (char& c : key) {
+    c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  }
   return key == "password" || key == "sslpassword";
 }
 

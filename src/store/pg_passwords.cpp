@@ -31,10 +31,15 @@ std::size_t uri_prefix(std::string_view text)
   return 0;
 }
 
-// password, and sslpassword (the passphrase of the client's TLS key).
+// password, and sslpassword (the passphrase of the client's TLS key), in
+// any letter case (see core::masked_location).
 bool is_secret_key(std::string_view key)
 {
-  return key == "password" || key == "sslpassword";
+  std::string lower(key);
+  for (char& c : lower) {
+    c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  }
+  return lower == "password" || lower == "sslpassword";
 }
 
 bool is_space(char c)

@@ -117,6 +117,8 @@ TEST_CASE("scrub removes the pieces of a URI password that libpq misreads")
   const auto text = scrub(
       "invalid integer value \"TOP\" for connection option \"port\"", database);
   CHECK(text.find("TOP") == std::string::npos);
+  CHECK(scrub("as K3YPASS", "host=h PASSWORD=K3YPASS").find("K3YPASS")
+        == std::string::npos);
   CHECK(scrub("key passphrase K3YPASS wrong", "host=h sslpassword=K3YPASS")
             .find("K3YPASS")
         == std::string::npos);
