@@ -129,8 +129,10 @@ Spans uri_password_spans(const std::string& text)
 }
 
 // key=value: keywords, optional spaces around '=', values unquoted (up to
-// white space) or single-quoted with backslash escapes. Stops at the first
-// malformed pair; libpq refuses such a string anyway.
+// white space) or single-quoted with backslash escapes. A malformed part
+// (a word without '=') is skipped, not the end: libpq refuses the string,
+// and the message that says so repeats it, so a password after it must be
+// masked too.
 Spans keyword_password_spans(const std::string& text)
 {
   Spans spans;
@@ -149,8 +151,19 @@ Spans keyword_password_spans(const std::string& text)
     }
     const std::string key = text.substr(key_start, i - key_start);
     skip_space();
-    if (key.empty() || i >= text.size() || text[i] != '=') {
+    if (i >= text.size()) {
       return spans;
+    }
+    if (key.empty() && text[i] != '=') {
+      // Not a keyword: skip this word.
+      while (i < text.size()
+             && std::isspace(static_cast<unsigned char>(text[i])) == 0) {
+        ++i;
+      }
+      continue;
+    }
+    if (text[i] != '=') {
+      continue; // a keyword without '=': the next word starts here
     }
     ++i;
     skip_space();

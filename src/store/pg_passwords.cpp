@@ -91,18 +91,20 @@ struct Pair
 
 // Splits a key=value string the way libpq does: keys, optional spaces
 // around '=', values either single-quoted (backslash escapes) or running to
-// the next space. Stops at the first malformed part; `complete` says so.
+// the next space. A word without '=' is skipped (libpq refuses the string,
+// but a password after it must still be found); `complete` says whether
+// there was none.
 std::vector<Pair> parse_pairs(std::string_view text, bool& complete)
 {
   std::vector<Pair> pairs;
   std::size_t i = 0;
-  complete = false;
+  bool malformed = false;
   while (true) {
     while (i < text.size() && is_space(text[i])) {
       ++i;
     }
     if (i == text.size()) {
-      complete = true;
+      complete = !malformed;
       return pairs;
     }
     Pair pair;
@@ -113,7 +115,8 @@ std::vector<Pair> parse_pairs(std::string_view text, bool& complete)
       ++i;
     }
     if (i == text.size() || text[i] != '=') {
-      return pairs;
+      malformed = true;
+      continue; // a word without '=': the next word starts at i
     }
     ++i;
     while (i < text.size() && is_space(text[i])) {

@@ -97,7 +97,12 @@ TEST_CASE("a password libpq reads is masked even where a URI or value "
         "postgresql://h/d?sslpassword=TOPSECRET",
         // libpq refuses these keys, and our message repeats the string.
         "host=h PASSWORD=TOPSECRET",
-        "postgresql://h/d?Password=TOPSECRET"}) {
+        "postgresql://h/d?Password=TOPSECRET",
+        // A malformed pair before the password: libpq refuses the string,
+        // and the message repeats it.
+        "host=h junk password=TOPSECRET",
+        "host=h 'x' password=TOPSECRET",
+        "host=h =x password=TOPSECRET"}) {
     CAPTURE(text);
     CHECK(has_password(text));
     CHECK(masked_location(text).find("TOPSECRET") == std::string::npos);

@@ -119,6 +119,8 @@ TEST_CASE("scrub removes the pieces of a URI password that libpq misreads")
   CHECK(text.find("TOP") == std::string::npos);
   CHECK(scrub("as K3YPASS", "host=h PASSWORD=K3YPASS").find("K3YPASS")
         == std::string::npos);
+  CHECK(scrub("as K3YPASS", "host=h junk password=K3YPASS").find("K3YPASS")
+        == std::string::npos);
   CHECK(scrub("key passphrase K3YPASS wrong", "host=h sslpassword=K3YPASS")
             .find("K3YPASS")
         == std::string::npos);
