@@ -127,7 +127,8 @@ TEST_CASE("a remote server without sslmode=verify-full is a config error "
   }
 }
 
-TEST_CASE("a password with '/' or '?' or an sslpassword is never shown")
+TEST_CASE("a password with '/' or '?', after a malformed word, or an "
+          "sslpassword is never shown")
 {
   const Sandbox box;
   const std::string config =
@@ -137,7 +138,9 @@ TEST_CASE("a password with '/' or '?' or an sslpassword is never shown")
   const std::vector<std::string> databases{
       "postgresql://smsotp:Sup3r/SecretPw42@127.0.0.1:1/smsotp",
       "postgresql://smsotp:Sup3r?SecretPw42@127.0.0.1:1/smsotp",
-      "host=127.0.0.1 port=1 sslpassword=Sup3rSecretPw42"};
+      "host=127.0.0.1 port=1 sslpassword=Sup3rSecretPw42",
+      // A malformed word before the password: libpq's refusal quotes it.
+      "host=127.0.0.1 port=1 junk password=Sup3rSecretPw42"};
   for (const auto& database : databases) {
     CAPTURE(database);
     const auto refused =
