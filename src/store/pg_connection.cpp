@@ -4,6 +4,7 @@
 
 #include "store/pg_connection.hpp"
 
+#include "core/database_location.hpp"
 #include "core/error.hpp"
 #include "store/pg_policy.hpp"
 
@@ -36,6 +37,34 @@ std::string one_line(const char* text, const std::string& database)
     out += *p;
   }
   return scrub(out, database);
+}
+
+// For a string libpq cannot parse that holds a password: the password may
+// run on past where libpq ended it (an unescaped '&' or space), so the
+// location is shown only up to its last masked password and every token
+// libpq quotes ("...") is left out.
+std::string cut_after_password(const std::string& display)
+{
+  const std::size_t mask = display.rfind("***");
+  if (mask == std::string::npos || mask + 3 == display.size()) {
+    return display;
+  }
+  return display.substr(0, mask + 3) + " ...";
+}
+
+std::string without_quoted(const std::string& text)
+{
+  std::string out;
+  bool quoted = false;
+  for (const char c : text) {
+    if (c == '"') {
+      out += quoted ? "...\"" : "\"";
+      quoted = !quoted;
+    } else if (!quoted) {
+      out += c;
+    }
+  }
+  return out;
 }
 
 bool contains(const std::string& text, const char* part)
@@ -182,13 +211,21 @@ PgConnection::PgConnection(const StoreOptions& options,
   char* parse_error = nullptr;
   PQconninfoOption* parsed = PQconninfoParse(m_database.c_str(), &parse_error);
   if (parsed == nullptr) {
-    const std::string text = parse_error != nullptr
-                                 ? one_line(parse_error, m_database)
-                                 : "out of memory";
+    std::string text = parse_error != nullptr
+                           ? one_line(parse_error, m_database)
+                           : "out of memory";
     PQfreemem(parse_error);
-    throw Error(core::ExitCode::config,
-                "store.database " + m_display + " is not a valid PostgreSQL "
-                    + "connection string (" + text + ")");
+    const bool secret = core::has_password(m_database);
+    if (secret) {
+      text = without_quoted(text);
+    }
+    throw Error(
+        core::ExitCode::config,
+        "store.database " + (secret ? cut_after_password(m_display) : m_display)
+            + " is not a valid PostgreSQL connection string (" + text + ")"
+            + (secret ? "; percent-encode a password's special characters in a "
+                        "URI, or single-quote it in a key=value string"
+                      : ""));
   }
   PQconninfoFree(parsed);
 

@@ -126,6 +126,19 @@ TEST_CASE("malformed strings and schema names are config errors (78)")
   const auto bogus = open("host=/tmp bogus=1 password=hunter2");
   CHECK(bogus.code == ExitCode::config);
   CHECK_NOT_CONTAINS(bogus.message, "hunter2");
+  // An unescaped '&' or space inside a password: libpq stops the password
+  // there and quotes the rest as a bad parameter; the rest is a secret too.
+  for (const std::string& database :
+       {std::string("postgresql:///d?host=/tmp&password=abc&XYZSECRET"),
+        std::string("postgresql:///d?host=/tmp&password=abc&XYZ=SECRET"),
+        std::string("host=/tmp password=abc XYZSECRET")}) {
+    CAPTURE(database);
+    const auto split = open(database);
+    CHECK(split.code == ExitCode::config);
+    CHECK_NOT_CONTAINS(split.message, "XYZ");
+    CHECK_NOT_CONTAINS(split.message, "SECRET");
+    CHECK_CONTAINS(split.message, "not a valid PostgreSQL connection string");
+  }
   CHECK(open("host=/tmp dbname=x", "Bad-Name").code == ExitCode::config);
   const TempDir dir;
   const ScopedEnv file("PGSERVICEFILE", dir.file("none.conf"));
