@@ -110,7 +110,12 @@ Spans uri_password_spans(const std::string& text)
   while (start <= text.size()) {
     const std::size_t end = std::min(text.find('&', start), text.size());
     const std::size_t equals = text.find('=', start);
-    if (equals != std::string::npos && equals < end) {
+    if ((equals == std::string::npos || equals >= end) && !spans.empty()
+        && spans.back().second + 1 == start) {
+      // A bare part right after a password: an unescaped '&' ended it
+      // early (libpq refuses the part); it belongs to the password.
+      spans.back().second = end;
+    } else if (equals != std::string::npos && equals < end) {
       const std::string key =
           percent_decoded(text.substr(start, equals - start));
       if (is_secret_key(key)) {
@@ -143,27 +148,37 @@ Spans keyword_password_spans(const std::string& text)
       ++i;
     }
   };
+  // A bare word right after a password: an unescaped space ended it
+  // early (libpq refuses the word); it belongs to the password.
+  bool after_password = false;
   while (true) {
     skip_space();
     const std::size_t key_start = i;
     while (i < text.size() && is_word_char(text[i])) {
       ++i;
     }
+    const std::size_t key_end = i;
     const std::string key = text.substr(key_start, i - key_start);
     skip_space();
-    if (i >= text.size()) {
-      return spans;
-    }
-    if (key.empty() && text[i] != '=') {
+    if (key.empty() && i < text.size() && text[i] != '=') {
       // Not a keyword: skip this word.
       while (i < text.size()
              && std::isspace(static_cast<unsigned char>(text[i])) == 0) {
         ++i;
       }
+      if (after_password) {
+        spans.back().second = i;
+      }
       continue;
     }
-    if (text[i] != '=') {
+    if (!key.empty() && (i >= text.size() || text[i] != '=')) {
+      if (after_password) {
+        spans.back().second = key_end;
+      }
       continue; // a keyword without '=': the next word starts here
+    }
+    if (i >= text.size()) {
+      return spans;
     }
     ++i;
     skip_space();
@@ -186,7 +201,8 @@ Spans keyword_password_spans(const std::string& text)
       }
       value_end = i;
     }
-    if (is_secret_key(key)) {
+    after_password = is_secret_key(key);
+    if (after_password) {
       spans.emplace_back(value_start, value_end);
     } else if (key == "dbname") {
       add_nested(spans, text, value_start, value_end);

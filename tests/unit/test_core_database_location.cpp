@@ -102,7 +102,12 @@ TEST_CASE("a password libpq reads is masked even where a URI or value "
         // and the message repeats it.
         "host=h junk password=TOPSECRET",
         "host=h 'x' password=TOPSECRET",
-        "host=h =x password=TOPSECRET"}) {
+        "host=h =x password=TOPSECRET",
+        // An unescaped '&' or space ends libpq's password; the bare rest,
+        // which libpq refuses, is still the user's password.
+        "postgresql://h/d?password=abc&TOPSECRET",
+        "host=h password=abc TOPSECRET",
+        "host=h password=abc x!TOPSECRET"}) {
     CAPTURE(text);
     CHECK(has_password(text));
     CHECK(masked_location(text).find("TOPSECRET") == std::string::npos);
