@@ -20,53 +20,6 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-// libpq's text as one line, without any password of the location.
-std::string one_line(const char* text, const std::string& database)
-{
-  std::string out;
-  bool space = false;
-  for (const char* p = text; p != nullptr && *p != '\0'; ++p) {
-    if (*p == '\n' || *p == '\r' || *p == '\t' || *p == ' ') {
-      space = !out.empty();
-      continue;
-    }
-    if (space) {
-      out += ' ';
-      space = false;
-    }
-    out += *p;
-  }
-  return scrub(out, database);
-}
-
-// For a string libpq cannot parse that holds a password: the password may
-// run on past where libpq ended it (an unescaped '&' or space), so the
-// location is shown only up to its last masked password and every token
-// libpq quotes ("...") is left out.
-std::string cut_after_password(const std::string& display)
-{
-  const std::size_t mask = display.rfind("***");
-  if (mask == std::string::npos || mask + 3 == display.size()) {
-    return display;
-  }
-  return display.substr(0, mask + 3) + " ...";
-}
-
-std::string without_quoted(const std::string& text)
-{
-  std::string out;
-  bool quoted = false;
-  for (const char c : text) {
-    if (c == '"') {
-      out += quoted ? "...\"" : "\"";
-      quoted = !quoted;
-    } else if (!quoted) {
-      out += c;
-    }
-  }
-  return out;
-}
-
 bool contains(const std::string& text, const char* part)
 {
   return text.find(part) != std::string::npos;

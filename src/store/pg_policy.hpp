@@ -15,6 +15,18 @@ std::vector<std::string> passwords_in(const std::string& database);
 // `text` with every password of `database` replaced by "***".
 std::string scrub(std::string text, const std::string& database);
 
+// libpq's (multi-line) text as one line, scrubbed of `database`'s
+// passwords.
+std::string one_line(const char* text, const std::string& database);
+
+// For a string libpq cannot parse that holds a password: the password may
+// run on past where libpq ended it (an unescaped '&' or space), so the
+// location is shown only up to its last masked password.
+std::string cut_after_password(const std::string& display);
+
+// `text` with what libpq quotes ("...") left out.
+std::string without_quoted(const std::string& text);
+
 // Throws Error(config) unless `schema` is a plain lower-case identifier
 // ([a-z_][a-z0-9_]{0,62}), which is then safe to quote into SQL.
 void check_schema_name(const std::string& schema);
