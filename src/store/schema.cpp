@@ -293,7 +293,7 @@ void prepare_connection(SQLite::Database& db,
                         const std::string& path,
                         bool& wrote)
 {
-  db.setBusyTimeout(k_busy_timeout_ms);
+  install_busy_handler(db);
   {
     // One read transaction, so that a concurrent first-time migration is
     // seen either wholly or not at all (never "tables but no identity").
@@ -325,6 +325,7 @@ void prepare_connection(SQLite::Database& db,
     migrate(db, path, wrote);
     wrote = true;
   }
+  defer_checkpoints(db);
 }
 
 } // namespace smsotp::store::detail

@@ -21,7 +21,17 @@ constexpr int k_application_id = 0x736d736f;
 constexpr int k_schema_version = 5;
 constexpr int k_busy_timeout_ms = 10000;
 
-// Applies connection settings (busy_timeout, WAL, synchronous=FULL,
+// Settings for a process that runs one short transaction and exits
+// (sqlite_tuning.cpp); neither throws.
+// A busy handler with short random sleeps that gives up after
+// k_busy_timeout_ms, so SQLite reports SQLITE_BUSY (exit 75).
+void install_busy_handler(SQLite::Database& db);
+// No checkpoint when the connection closes; instead a TRUNCATE checkpoint
+// after a commit that leaves 100 frames or more in the WAL. Installed only
+// on a database known to be ours: a closed connection leaves -wal and -shm.
+void defer_checkpoints(SQLite::Database& db);
+
+// Applies connection settings (the two above, WAL, synchronous=FULL,
 // foreign_keys) and creates or migrates the schema. Throws Error(database)
 // for foreign or newer files and for ours whose schema is not what its
 // version should have; all of that is checked before anything is written.
