@@ -30,6 +30,8 @@ void install_busy_handler(SQLite::Database& db);
 // after a commit that leaves 100 frames or more in the WAL. Installed only
 // on a database known to be ours: a closed connection leaves -wal and -shm.
 void defer_checkpoints(SQLite::Database& db);
+// Undoes defer_checkpoints' "no checkpoint on close".
+void checkpoint_on_close(SQLite::Database& db);
 
 // Applies connection settings (the two above, WAL, synchronous=FULL,
 // foreign_keys) and creates or migrates the schema. Throws Error(database)

@@ -24,6 +24,13 @@ SqliteStore::SqliteStore(const std::string& path, int flags)
   }
 }
 
+SqliteStore::~SqliteStore()
+{
+  if (!m_written) {
+    checkpoint_on_close(m_db);
+  }
+}
+
 Reservation SqliteStore::reserve(const ReserveRequest& request,
                                  std::int64_t now)
 {

@@ -12,6 +12,11 @@ class SqliteStore : public Store
 {
 public:
   SqliteStore(const std::string& path, int flags);
+  SqliteStore(const SqliteStore&) = delete;
+  SqliteStore& operator=(const SqliteStore&) = delete;
+  // A run that wrote nothing (refused a damaged file, only read) closes
+  // with SQLite's checkpoint, so that it leaves no -wal or -shm behind.
+  ~SqliteStore() override;
 
   Reservation reserve(const ReserveRequest& request, std::int64_t now) override;
   void finalize(const std::string& challenge_id,

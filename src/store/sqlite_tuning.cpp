@@ -106,4 +106,12 @@ void defer_checkpoints(SQLite::Database& db)
   (void)sqlite3_wal_hook(handle, checkpoint_hook, nullptr);
 }
 
+void checkpoint_on_close(SQLite::Database& db)
+{
+  (void)sqlite3_db_config(db.getHandle(),
+                          SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE,
+                          0,
+                          static_cast<int*>(nullptr));
+}
+
 } // namespace smsotp::store::detail
