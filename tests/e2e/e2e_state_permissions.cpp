@@ -2,8 +2,8 @@
 // the database, its -wal and -shm and every directory above them must not
 // be writable by group or others nor owned by another user (77), and a
 // file smsotp cannot write is named (73). Both are checked before anything
-// is written or sent. CI runs as root, so "another user" is nobody and the denials
-// run as nobody (root bypasses file permissions).
+// is written or sent. CI runs as root, so "another user" is nobody and the
+// denials run as nobody (root bypasses file permissions).
 
 #include "fault_util.hpp"
 #include "steps.hpp"
