@@ -75,12 +75,12 @@ std::string write_host(const std::string& dir,
              "global_daily = 0\n"
              "[policy]\nallowed_countries = [\"*\"]\n"
              "[store]\ndatabase = \""
-                 + conninfo + "\"\nschema = \"bench\"\nkey_file = \""
-                 + key_file
+                 + conninfo + "\"\nschema = \"bench\"\nkey_file = \"" + key_file
                  + "\"\n"
                    "[provider.outbox]\nkind = \"file\"\npath = \"-\"\n");
-  std::filesystem::permissions(config, std::filesystem::perms::owner_read
-                                           | std::filesystem::perms::owner_write);
+  std::filesystem::permissions(config,
+                               std::filesystem::perms::owner_read
+                                   | std::filesystem::perms::owner_write);
   return config;
 }
 
@@ -190,9 +190,9 @@ int main(int argc, char** argv)
   for (auto& worker : workers) {
     worker.join();
   }
-  const double seconds = std::chrono::duration<double>(
-                             std::chrono::steady_clock::now() - start)
-                             .count();
+  const double seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start)
+          .count();
   std::printf("parallel %d send+verify pairs at once across two hosts: "
               "%.2f s, %.1f pairs/s, %d errors\n",
               processes,

@@ -185,8 +185,9 @@ TEST_CASE("a live code of a version 4 database verifies after the "
   const Sandbox box;
   const std::string config = box.file_config();
   const std::string code = send_code(box, config);
-  sql_exec(box.db(),
-           "ALTER TABLE challenge DROP COLUMN key_id; PRAGMA user_version = 4;");
+  sql_exec(
+      box.db(),
+      "ALTER TABLE challenge DROP COLUMN key_id; PRAGMA user_version = 4;");
   REQUIRE(sql_value(box.db(), "PRAGMA user_version") == "4");
   CHECK(verify(box, config, wrong_code(code)).exit_code == 1);
   CHECK(sql_value(box.db(), "PRAGMA user_version") == "5");
