@@ -25,7 +25,7 @@ thread_local int t_wait_bound_ms = k_busy_timeout_ms;
 // first). A connection's handler runs on the thread using the connection,
 // and while it sleeps no other wait can start on that thread, so one
 // start time per thread is enough.
-thread_local Clock::time_point t_wait_start;
+thread_local Clock::rep t_wait_start = 0; // Clock ticks
 
 std::minstd_rand& jitter_source()
 {
@@ -46,10 +46,11 @@ int busy_handler(void* /*unused*/, int count) noexcept
 {
   const auto now = Clock::now();
   if (count == 0) {
-    t_wait_start = now;
+    t_wait_start = now.time_since_epoch().count();
   }
   const auto waited =
-      std::chrono::duration_cast<std::chrono::milliseconds>(now - t_wait_start)
+      std::chrono::duration_cast<std::chrono::milliseconds>(
+          now - Clock::time_point(Clock::duration(t_wait_start)))
           .count();
   const auto left = static_cast<long long>(t_wait_bound_ms) - waited;
   if (left <= 0) {
