@@ -2,9 +2,11 @@
 // does the least possible equivalent work, run alternately in the same
 // invocation (ABAB...) so that machine noise hits both alike:
 //
+//   version smsotp --version vs /bin/true (start-up alone)
 //   verify  smsotp verify (one BEGIN IMMEDIATE transaction, HMAC, commit)
 //           vs sqlite3 "BEGIN IMMEDIATE; UPDATE ...; COMMIT;" on a copy of
 //           the same database
+//   purge   smsotp purge vs sqlite3 running the same DELETE transaction
 //   send    smsotp send via the twilio provider to a local fake server
 //           vs curl POSTing the same form to the same server
 //
@@ -78,6 +80,15 @@ int main(int argc, char** argv)
 
   std::printf("smsotp benchmarks, %d paired rounds each\n\n", rounds);
   compare(
+      "version",
+      "smsotp --version",
+      "/bin/true",
+      rounds,
+      [&](int) {
+        return run_ms({smsotp, "--version"});
+      },
+      [&](int) { return run_ms({"/bin/true"}); });
+  compare(
       "verify",
       "smsotp verify (wrong code)",
       "sqlite3 BEGIN IMMEDIATE/UPDATE/COMMIT",
@@ -95,6 +106,25 @@ int main(int argc, char** argv)
       [&](int) {
         return run_ms(
             {"sqlite3", dir + "/state.db", ".read " + dir + "/baseline.sql"});
+      });
+  // purge's own statement for finished rows (store/sqlite_rows_purge.cpp),
+  // with the limit window it keeps (one day).
+  write_file(dir + "/purge.sql",
+             "BEGIN IMMEDIATE; DELETE FROM challenge WHERE (state NOT IN "
+             "('pending', 'sent') OR expires_at <= strftime('%s','now')) AND "
+             "coalesce(finished_at, expires_at) <= strftime('%s','now') - "
+             "86400; COMMIT;");
+  compare(
+      "purge",
+      "smsotp purge",
+      "sqlite3 BEGIN IMMEDIATE/DELETE/COMMIT",
+      rounds,
+      [&](int) {
+        return run_ms({smsotp, "-c", config, "purge"});
+      },
+      [&](int) {
+        return run_ms(
+            {"sqlite3", dir + "/state.db", ".read " + dir + "/purge.sql"});
       });
   compare(
       "send",
