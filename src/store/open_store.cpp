@@ -9,24 +9,9 @@
 
 namespace smsotp::store {
 
-bool is_postgres(const std::string& database)
-{
-  return core::is_postgres_location(database);
-}
-
-bool has_password(const std::string& database)
-{
-  return core::has_password(database);
-}
-
-std::string display_location(const std::string& database)
-{
-  return core::masked_location(database);
-}
-
 std::unique_ptr<Store> open_store(const StoreOptions& options, OpenMode mode)
 {
-  if (!is_postgres(options.database)) {
+  if (!core::is_postgres_location(options.database)) {
     return open_sqlite_store(options.database, mode);
   }
   detail::check_schema_name(options.schema);

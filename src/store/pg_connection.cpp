@@ -158,7 +158,7 @@ std::int64_t PgResult::affected() const
 PgConnection::PgConnection(const StoreOptions& options,
                            const std::string& consequence)
     : m_database(options.database),
-      m_display(display_location(options.database)),
+      m_display(core::masked_location(options.database)),
       m_answer_ms((options.statement_timeout + options.connect_timeout) * 1000)
 {
   char* parse_error = nullptr;

@@ -150,17 +150,6 @@ struct StoreOptions
   bool server_time = true;
 };
 
-// True if `database` names a PostgreSQL server: a postgresql:// or
-// postgres:// URI, or a libpq key=value string ("host=... dbname=...").
-// Anything else is a file path.
-bool is_postgres(const std::string& database);
-
-// True if a PostgreSQL `database` string carries a password.
-bool has_password(const std::string& database);
-
-// `database` as messages and -v show it: any password replaced by "***".
-std::string display_location(const std::string& database);
-
 // Opens (and creates or migrates) the store `options.database` names.
 // Throws Error(database) for foreign, damaged or newer state, which is never
 // modified or deleted; Error(config) for an unsafe or malformed PostgreSQL
