@@ -3,22 +3,73 @@
 #include "core/error.hpp"
 #include "util/string.hpp"
 
-#include <climits>
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
-#include <openssl/rand.h>
 
+#include <cerrno>
+#include <sys/random.h>
 #include <vector>
 
 namespace smsotp::core {
 
-bool OpenSslRandom::fill(std::uint8_t* data, std::size_t size)
+// OpenSSL, only what smsotp uses (issue 9; the measurements are in
+// bench/README.md and research/verify-floor.md §1):
+// - openssl.cnf is still loaded, lazily by the first HMAC or by libcurl:
+//   it is where an administrator turns on the FIPS provider or sets a
+//   system-wide TLS policy, which both the HMAC here and send's TLS must
+//   follow. Skipping it would save about 0.1 ms.
+// - No libcrypto error strings (about 0.2 ms): smsotp never prints an
+//   OpenSSL error text, its own messages say what failed. In libcurl's TLS
+//   errors libssl's reasons and the certificate check's texts stay (they
+//   are loaded by libssl or built in); a rare libcrypto reason would show
+//   as a number.
+// - No clean-up at exit (about 0.08 ms): it frees memory and zeroes DRBG
+//   state of a process that is ending; the kernel discards both.
+// - HMAC() stays the MAC: the one-shot is not deprecated, runs through the
+//   provider (so a FIPS provider applies) and costs what EVP_MAC costs,
+//   since fetching the algorithm is the cost either way. The low-level
+//   SHA256_* functions would save about 0.5 ms more but are deprecated in
+//   OpenSSL 3 and bypass the providers, FIPS included.
+void init_openssl()
 {
-  if (size > static_cast<std::size_t>(INT_MAX)) {
-    return false;
+  OPENSSL_init_crypto(
+      OPENSSL_INIT_NO_LOAD_CRYPTO_STRINGS | OPENSSL_INIT_NO_ATEXIT, nullptr);
+}
+
+namespace {
+
+long system_getrandom(void* buffer, std::size_t size, unsigned flags)
+{
+  return ::getrandom(buffer, size, flags);
+}
+
+} // namespace
+
+bool fill_from(GetRandomCall call, std::uint8_t* data, std::size_t size)
+{
+  std::size_t done = 0;
+  while (done < size) {
+    const long got = call(data + done, size - done, 0);
+    if (got < 0 && errno == EINTR) {
+      continue;
+    }
+    if (got <= 0 || static_cast<std::size_t>(got) > size - done) {
+      return false;
+    }
+    done += static_cast<std::size_t>(got);
   }
-  return RAND_bytes(data, static_cast<int>(size)) == 1;
+  return true;
+}
+
+// getrandom(2), not OpenSSL's RAND_bytes: both are CSPRNGs, and OpenSSL's
+// DRBG seeds itself from getrandom anyway, but instantiating it costs about
+// 1.2 ms per process (verify-floor.md §1.4) to deliver a few dozen bytes
+// for a code, a challenge id or a key. The kernel needs no set-up, and
+// with flags 0 it blocks only before its pool is first initialised.
+bool SystemRandom::fill(std::uint8_t* data, std::size_t size)
+{
+  return fill_from(system_getrandom, data, size);
 }
 
 std::optional<char> digit_from_byte(std::uint8_t byte)
