@@ -3,9 +3,9 @@
 // invocation (ABAB...) so that machine noise hits both alike:
 //
 //   version  smsotp --version vs /bin/true (start-up alone)
-//   verify   smsotp verify (one BEGIN IMMEDIATE transaction, HMAC, commit)
-//            vs sqlite3 "BEGIN IMMEDIATE; UPDATE ...; COMMIT;" on the same
-//            database
+//   verify   smsotp verify of a wrong code for a number with a live code
+//            (one BEGIN IMMEDIATE transaction, HMAC, commit) vs sqlite3
+//            "BEGIN IMMEDIATE; UPDATE ...; COMMIT;" on the same database
 //   purge    smsotp purge vs sqlite3 running purge's transaction
 //   send     smsotp send via twilio to a local fake, plain HTTP and HTTPS
 //            with a test CA, vs curl sending the same request
@@ -123,8 +123,27 @@ int main(int argc, char** argv)
                    dir + "/state.db",
                    "[provider.outbox]\nkind = \"file\"\npath = \"" + dir
                        + "/outbox.txt\"\n");
-  // The database needs one send before verify has anything to look at.
-  run_ms({setup.smsotp, "-c", config, "send", "--to", "+15032600000"});
+  // verify checks a wrong code against a live challenge, a new number each
+  // round (the lockout stays out of the way): one send per number first.
+  // The number is then one the store knows, so verify takes it as typed.
+  const auto number = [](const char* prefix, int i) {
+    return prefix + std::to_string(1000 + i + 10);
+  };
+  const char* baseline = std::getenv("SMSOTP_BASELINE");
+  // purge needs a store even when verify is not run.
+  must({setup.smsotp, "-c", config, "send", "--to", "+15032600000"});
+  std::vector<const char*> prefixes;
+  if (wanted("verify")) {
+    prefixes.push_back("+1503310");
+  }
+  if (baseline != nullptr && wanted("ab")) {
+    prefixes.insert(prefixes.end(), {"+1503510", "+1503520"});
+  }
+  for (int i = -3; i < setup.rounds; ++i) {
+    for (const char* prefix : prefixes) {
+      must({setup.smsotp, "-c", config, "send", "--to", number(prefix, i)});
+    }
+  }
   write_file(
       dir + "/baseline.sql",
       "BEGIN IMMEDIATE; UPDATE challenge SET attempts = attempts + 1 WHERE id ="
@@ -151,13 +170,12 @@ int main(int argc, char** argv)
         "sqlite3 BEGIN IMMEDIATE/UPDATE/COMMIT",
         setup.rounds,
         [&](int i) {
-          // A different number each round keeps the lockout out of the way.
           return run_ms({setup.smsotp,
                          "-c",
                          config,
                          "verify",
                          "--to",
-                         "+1503310" + std::to_string(1000 + i + 10),
+                         number("+1503310", i),
                          "000000"});
         },
         [&](int) {
@@ -189,8 +207,8 @@ int main(int argc, char** argv)
   if (wanted("parallel")) {
     bench_parallel(setup, 200);
   }
-  if (const char* other = std::getenv("SMSOTP_BASELINE");
-      other != nullptr && wanted("ab")) {
+  if (baseline != nullptr && wanted("ab")) {
+    const std::string other = baseline;
     compare(
         "ab",
         "verify, this build",
@@ -202,7 +220,7 @@ int main(int argc, char** argv)
                          config,
                          "verify",
                          "--to",
-                         "+1503510" + std::to_string(1000 + i + 10),
+                         number("+1503510", i),
                          "000000"});
         },
         [&](int i) {
@@ -211,7 +229,7 @@ int main(int argc, char** argv)
                          config,
                          "verify",
                          "--to",
-                         "+1503520" + std::to_string(1000 + i + 10),
+                         number("+1503520", i),
                          "000000"});
         });
     compare(
