@@ -3,8 +3,8 @@
 #include "core/error.hpp"
 
 #include <array>
-#include <filesystem>
 #include <dlfcn.h>
+#include <filesystem>
 #include <map>
 #include <mutex>
 #include <unistd.h>
