@@ -6,9 +6,9 @@
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
+#include <openssl/rand.h>
 
-#include <cerrno>
-#include <sys/random.h>
+#include <climits>
 #include <vector>
 
 namespace smsotp::core {
@@ -37,39 +37,17 @@ void init_openssl()
       OPENSSL_INIT_NO_LOAD_CRYPTO_STRINGS | OPENSSL_INIT_NO_ATEXIT, nullptr);
 }
 
-namespace {
-
-long system_getrandom(void* buffer, std::size_t size, unsigned flags)
+// OpenSSL's RAND_bytes, not getrandom(2), although its DRBG costs about
+// 1.2 ms to set up per process (verify-floor.md §1.4): DESIGN §4 makes
+// RAND_bytes the source of codes, and under a FIPS configuration (kept
+// loadable above for exactly that) only the provider's approved DRBG may
+// produce them. Only a return value of exactly 1 counts as success.
+bool OpenSslRandom::fill(std::uint8_t* data, std::size_t size)
 {
-  return ::getrandom(buffer, size, flags);
-}
-
-} // namespace
-
-bool fill_from(GetRandomCall call, std::uint8_t* data, std::size_t size)
-{
-  std::size_t done = 0;
-  while (done < size) {
-    const long got = call(data + done, size - done, 0);
-    if (got < 0 && errno == EINTR) {
-      continue;
-    }
-    if (got <= 0 || static_cast<std::size_t>(got) > size - done) {
-      return false;
-    }
-    done += static_cast<std::size_t>(got);
+  if (size > static_cast<std::size_t>(INT_MAX)) {
+    return false;
   }
-  return true;
-}
-
-// getrandom(2), not OpenSSL's RAND_bytes: both are CSPRNGs, and OpenSSL's
-// DRBG seeds itself from getrandom anyway, but instantiating it costs about
-// 1.2 ms per process (verify-floor.md §1.4) to deliver a few dozen bytes
-// for a code, a challenge id or a key. The kernel needs no set-up, and
-// with flags 0 it blocks only before its pool is first initialised.
-bool SystemRandom::fill(std::uint8_t* data, std::size_t size)
-{
-  return fill_from(system_getrandom, data, size);
+  return RAND_bytes(data, static_cast<int>(size)) == 1;
 }
 
 std::optional<char> digit_from_byte(std::uint8_t byte)

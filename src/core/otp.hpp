@@ -17,7 +17,7 @@ constexpr int k_max_code_length = 10;
 constexpr std::size_t k_max_code_input =
     64; // bytes accepted before normalising
 
-// Source of random bytes. The production one is SystemRandom; tests inject
+// Source of random bytes. The production one is OpenSslRandom; tests inject
 // deterministic or failing sources.
 class RandomSource
 {
@@ -27,27 +27,13 @@ public:
   virtual bool fill(std::uint8_t* data, std::size_t size) = 0;
 };
 
-// The kernel's CSPRNG through getrandom(2) (flags 0: blocks only until the
-// pool is first initialised at boot, never afterwards). See otp.cpp for why
-// not OpenSSL's RAND_bytes.
-class SystemRandom : public RandomSource
+// RAND_bytes (otp.cpp says why not getrandom(2)); only a return value of
+// exactly 1 counts as success.
+class OpenSslRandom : public RandomSource
 {
 public:
   bool fill(std::uint8_t* data, std::size_t size) override;
 };
-
-// The former name, while callers outside core/ still use it.
-using OpenSslRandom = SystemRandom;
-
-// getrandom(2)'s signature, so that tests can inject interrupted calls and
-// short reads.
-using GetRandomCall = long (*)(void* buffer, std::size_t size, unsigned flags);
-
-// Fills `size` bytes by calling `call` until it has them all: a call
-// interrupted by a signal (-1, EINTR) is repeated, a short read continues
-// where it ended. Any other failure, or a call that returns nothing, is
-// false; the bytes are then not to be used.
-bool fill_from(GetRandomCall call, std::uint8_t* data, std::size_t size);
 
 // Makes OpenSSL initialise only what smsotp uses (otp.cpp says what and
 // why). Called first thing in main(), before any library can initialise

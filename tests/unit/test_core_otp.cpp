@@ -149,9 +149,9 @@ TEST_CASE("a source of only rejected bytes throws instead of looping")
   CHECK(random.calls() < 1000);
 }
 
-TEST_CASE("generated codes from getrandom are uniform decimal strings")
+TEST_CASE("generated codes from RAND_bytes are uniform decimal strings")
 {
-  smsotp::core::SystemRandom random;
+  smsotp::core::OpenSslRandom random;
   std::array<int, 10> counts{};
   constexpr int k_codes = 2000;
   for (int i = 0; i < k_codes; ++i) {
