@@ -20,7 +20,7 @@ namespace {
 
 std::vector<std::string> lines_of(const Config& config)
 {
-  return config.describe();
+  return smsotp::core::describe_settings(config);
 }
 
 // Compares line by line, so a failure names the first line that differs.
