@@ -1,7 +1,9 @@
 #include "cli/commands.hpp"
 #include "cli/context.hpp"
+#include "cli/provider_use.hpp"
 #include "cli/send_key.hpp"
 #include "cli/signals.hpp"
+#include "cli/state.hpp"
 #include "core/duration.hpp"
 #include "core/error.hpp"
 #include "core/otp.hpp"
@@ -157,11 +159,8 @@ int run_send(const GlobalOptions& global,
              const Output& out,
              const util::Clock& clock)
 {
-  auto context = make_context(global, out, clock);
-  auto& config = context.config;
-  apply_flag(config, "otp.ttl", options.ttl, "--ttl");
-  apply_flag(config, "otp.length", options.length, "--length");
-  apply_flag(config, "otp.purpose", options.purpose, "--purpose");
+  const auto context = make_context(global, out, clock, options.key_flags());
+  const auto& config = context.config;
   const std::string to =
       phone::normalize(options.to, config.default_region.value);
   const std::string masked = phone::mask(to);
@@ -198,8 +197,7 @@ int run_send(const GlobalOptions& global,
   check_interrupted();
   // Slow set-up (key file, crypto) happens before the store's write lock.
   core::OpenSslRandom random;
-  const auto store =
-      store::open_store(store_options(context), store::OpenMode::create);
+  const auto store = open_state(context, store::OpenMode::create);
   const auto key = key_for_send(context, *store, random);
   values.code = core::generate_code(random, length);
   const std::string challenge_id = core::new_challenge_id(random);

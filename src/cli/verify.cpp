@@ -2,6 +2,7 @@
 #include "cli/commands.hpp"
 #include "cli/context.hpp"
 #include "cli/signals.hpp"
+#include "cli/state.hpp"
 #include "core/database_location.hpp"
 #include "core/error.hpp"
 #include "core/key_file.hpp"
@@ -16,9 +17,8 @@ int run_verify(const GlobalOptions& global,
                const Output& out,
                const util::Clock& clock)
 {
-  auto context = make_context(global, out, clock);
-  auto& config = context.config;
-  apply_flag(config, "otp.purpose", options.purpose, "--purpose");
+  const auto context = make_context(global, out, clock, options.key_flags());
+  const auto& config = context.config;
   const std::string to =
       phone::normalize(options.to, config.default_region.value);
   // Malformed input can never match, so it is a usage error and no attempt
@@ -29,8 +29,7 @@ int run_verify(const GlobalOptions& global,
   check_interrupted();
 
   const auto key = core::load_key(config.key_path());
-  const auto store =
-      store::open_store(store_options(context), store::OpenMode::existing_only);
+  const auto store = open_state(context, store::OpenMode::existing_only);
   core::VerifyOutcome outcome;
   if (store) {
     store::VerifyRequest request{to,
