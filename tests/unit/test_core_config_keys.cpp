@@ -2,6 +2,7 @@
 // each setting's member, parser and formatter, so these pin down what every
 // kind of key accepts, how it complains, and how --verbose shows it.
 
+#include "config_parse.hpp"
 #include "core/config.hpp"
 #include "testutil.hpp"
 
@@ -9,19 +10,16 @@
 
 using smsotp::core::apply_text_value;
 using smsotp::core::Config;
+using smsotp::core::describe_settings;
 using smsotp::core::ExitCode;
 using smsotp::core::Origin;
 using smsotp::core::parse_config_text;
 using smsotp::test::catch_error;
 using smsotp::test::CleanEnvironment;
+using smsotp::test::parse_error;
 using smsotp::test::ScopedEnv;
 
 namespace {
-
-std::vector<std::string> lines_of(const Config& config)
-{
-  return smsotp::core::describe_settings(config);
-}
 
 // Compares line by line, so a failure names the first line that differs.
 void check_lines(const std::vector<std::string>& actual,
@@ -34,19 +32,12 @@ void check_lines(const std::vector<std::string>& actual,
   }
 }
 
-smsotp::test::Caught file_error(const std::string& text)
-{
-  Config config;
-  return catch_error(
-      [&] { parse_config_text(config, text, "t.toml", "/etc/smsotp"); });
-}
-
 } // namespace
 
 TEST_CASE("--verbose lists every setting in order, with its default")
 {
   const Config config;
-  check_lines(lines_of(config),
+  check_lines(describe_settings(config),
               {"otp.length = 6 (default)",
                "otp.ttl = 5m (default)",
                "otp.max_attempts = 5 (default)",
@@ -134,7 +125,7 @@ TEST_CASE("--verbose shows each kind of value as set, with its origin")
   apply_text_value(
       config, "limits.global_daily", "9", Origin::environment, "SMSOTP_G");
   check_lines(
-      lines_of(config),
+      describe_settings(config),
       {"otp.length = 8 (file /c/t.toml:2:10)",
        "otp.ttl = 2m (flag --ttl)",
        "otp.max_attempts = 3 (file /c/t.toml:4:16)",
@@ -241,7 +232,7 @@ TEST_CASE("each kind of key says what it expected, at the value's position")
             "t.toml:2:6: message.country_locales.AT: expected a string"},
        }) {
     CAPTURE(text);
-    const auto caught = file_error(text);
+    const auto caught = parse_error(text);
     CHECK(caught.code == ExitCode::config);
     CHECK(caught.message == message);
   }
@@ -322,13 +313,13 @@ TEST_CASE("the free-form tables are set only by the file")
 
 TEST_CASE("an unknown key in [message] lists the tables among the known keys")
 {
-  CHECK(file_error("[message]\nxyzzyxyzzy = 1\n").message
+  CHECK(parse_error("[message]\nxyzzyxyzzy = 1\n").message
         == "t.toml:2:1: unknown key 'message.xyzzyxyzzy' (known: app, "
            "template, max_segments, webotp_domain, android_app_hash, "
            "group_code, templates, country_locales)");
-  CHECK(file_error("[message]\ncountry_locale = 1\n").message
+  CHECK(parse_error("[message]\ncountry_locale = 1\n").message
         == "t.toml:2:1: unknown key 'message.country_locale' (did you mean "
            "'country_locales'?)");
-  CHECK(file_error("[otq]\n").message
+  CHECK(parse_error("[otq]\n").message
         == "t.toml:1:2: unknown key 'otq' (did you mean 'otp'?)");
 }
