@@ -19,8 +19,24 @@ int run_verify(const GlobalOptions& global,
 {
   const auto context = make_context(global, out, clock, options.key_flags());
   const auto& config = context.config;
-  const std::string to =
-      phone::normalize(options.to, config.default_region.value);
+  // A number typed the way send printed it ('+' and digits) that the store
+  // knows is one phone::normalize() produced, so it is used as it is and
+  // libphonenumber is never loaded (issue 9 item 2); any other input is
+  // normalised first, as send did. The outcome is the same either way: a
+  // stored number is its own normal form. The cost: how long a verify takes
+  // tells whether the store holds any row for a number in E.164 form (not
+  // whether a code is live), which the man page's SECURITY section states.
+  const bool canonical = phone::is_canonical_form(options.to);
+  std::string to;
+  if (!canonical) {
+    to = phone::normalize(options.to, config.default_region.value);
+  }
+  const auto store = open_state(context, store::OpenMode::existing_only);
+  if (canonical) {
+    to = store && store->knows_recipient(options.to)
+             ? options.to
+             : phone::normalize(options.to, config.default_region.value);
+  }
   // Malformed input can never match, so it is a usage error and no attempt
   // is counted (a typo must not lock anyone out). Which lengths are
   // well-formed (6..10) never depends on the state: a length that differs
@@ -29,7 +45,6 @@ int run_verify(const GlobalOptions& global,
   check_interrupted();
 
   const auto key = core::load_key(config.key_path());
-  const auto store = open_state(context, store::OpenMode::existing_only);
   core::VerifyOutcome outcome;
   if (store) {
     store::VerifyRequest request{to,
