@@ -7,7 +7,7 @@
 #include "cli/output.hpp"
 #include "core/config.hpp"
 #include "core/exit_code.hpp"
-#include "provider/provider.hpp"
+#include "provider/base/provider.hpp"
 #include "store/store.hpp"
 #include "util/clock.hpp"
 

@@ -8,8 +8,8 @@
 #include "message/compose.hpp"
 #include "phone/phone.hpp"
 #include "phone/policy.hpp"
-#include "provider/chain.hpp"
-#include "provider/http_client.hpp"
+#include "provider/base/chain.hpp"
+#include "provider/http/transport.hpp"
 #include "store/store.hpp"
 #include "util/interrupt.hpp"
 

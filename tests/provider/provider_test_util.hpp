@@ -5,7 +5,7 @@
 // captures.
 
 #include "core/config.hpp"
-#include "provider/provider.hpp"
+#include "provider/base/provider.hpp"
 
 #include <httplib.h>
 #include <nlohmann/json.hpp>

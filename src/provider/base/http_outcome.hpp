@@ -4,7 +4,7 @@
 // Kinds add their own reading of successful and 4xx bodies on top.
 
 #include "core/types.hpp"
-#include "provider/http_client.hpp"
+#include "provider/http/transport.hpp"
 
 #include <optional>
 #include <string>

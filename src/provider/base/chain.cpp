@@ -1,4 +1,4 @@
-#include "provider/chain.hpp"
+#include "provider/base/chain.hpp"
 
 #include "util/interrupt.hpp"
 

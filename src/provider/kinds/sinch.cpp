@@ -11,8 +11,8 @@
 // Errors carry {"code", "text"}; the text can quote the number, so only the
 // code is shown.
 
-#include "provider/http_provider.hpp"
-#include "provider/kinds.hpp"
+#include "provider/base/http_provider.hpp"
+#include "provider/base/kinds.hpp"
 
 #include <nlohmann/json.hpp>
 

@@ -7,7 +7,7 @@
 // provider would deliver the same code twice) or after a rejection of the
 // recipient (every provider would refuse it).
 
-#include "provider/provider.hpp"
+#include "provider/base/provider.hpp"
 
 #include <cstdint>
 #include <map>

@@ -1,10 +1,10 @@
-#include "provider/http_provider.hpp"
+#include "provider/base/http_provider.hpp"
 
 #include "core/error.hpp"
 #include "core/otp.hpp"
 #include "core/secret.hpp"
-#include "provider/check_outcome.hpp"
-#include "provider/http_outcome.hpp"
+#include "provider/base/check_outcome.hpp"
+#include "provider/base/http_outcome.hpp"
 #include "util/interrupt.hpp"
 
 #include <algorithm>

@@ -1,4 +1,4 @@
-#include "provider/http_outcome.hpp"
+#include "provider/base/http_outcome.hpp"
 
 #include "util/string.hpp"
 
@@ -40,7 +40,7 @@ classify_send_answer(const HttpResponse& response,
           k_default_retry_after);
     case Transport::interrupted_unsent:
       // Temporary with no retry-after: nothing left, and the caller exits
-      // by the pending signal (the contract in http_client.hpp), so no
+      // by the pending signal (the contract in http/transport.hpp), so no
       // other provider is tried and no wait is advised.
       return result(core::SendStatus::temporary,
                     provider_name,

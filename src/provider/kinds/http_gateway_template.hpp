@@ -1,11 +1,11 @@
 #pragma once
 
-// Internal to the `http` provider kind (http_generic.cpp): request templates
+// Internal to the `http` provider kind (http_gateway.cpp): request templates
 // with placeholders, and the patterns that read a gateway's answer. Every
 // function here reports a configuration problem as a returned message; the
 // caller adds the key's location.
 
-#include "provider/spec_reader.hpp"
+#include "provider/base/spec_reader.hpp"
 
 #include <nlohmann/json.hpp>
 
@@ -14,7 +14,7 @@
 #include <string>
 #include <vector>
 
-namespace smsotp::provider::generic {
+namespace smsotp::provider::http_gateway {
 
 // Bit flags, so that a template can say which placeholders it uses.
 enum class Placeholder : unsigned
@@ -152,4 +152,4 @@ std::vector<long> read_status_list(const SpecReader& reader,
                                    const std::string& key,
                                    std::vector<long> fallback);
 
-} // namespace smsotp::provider::generic
+} // namespace smsotp::provider::http_gateway

@@ -7,8 +7,8 @@
 // only the code is shown.
 
 #include "core/error.hpp"
-#include "provider/http_provider.hpp"
-#include "provider/kinds.hpp"
+#include "provider/base/http_provider.hpp"
+#include "provider/base/kinds.hpp"
 #include "util/string.hpp"
 
 #include <nlohmann/json.hpp>

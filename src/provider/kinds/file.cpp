@@ -3,8 +3,8 @@
 // it needs no account and no network.
 
 #include "core/error.hpp"
-#include "provider/kinds.hpp"
-#include "provider/spec_reader.hpp"
+#include "provider/base/kinds.hpp"
+#include "provider/base/spec_reader.hpp"
 #include "util/fs.hpp"
 
 #include <cerrno>

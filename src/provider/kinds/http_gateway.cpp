@@ -42,9 +42,9 @@
 // 3xx and 1xx/5xx are mapped by HttpProvider.
 
 #include "core/error.hpp"
-#include "provider/http_generic_config.hpp"
-#include "provider/http_provider.hpp"
-#include "provider/kinds.hpp"
+#include "provider/base/http_provider.hpp"
+#include "provider/base/kinds.hpp"
+#include "provider/kinds/http_gateway_config.hpp"
 #include "util/string.hpp"
 
 #include <algorithm>
@@ -54,9 +54,9 @@ namespace smsotp::provider {
 
 namespace {
 
-using generic::BodyPattern;
-using generic::BodyType;
-using generic::Placeholder;
+using http_gateway::BodyPattern;
+using http_gateway::BodyType;
+using http_gateway::Placeholder;
 
 void replace_all(std::string& text,
                  const std::string& from,
@@ -76,13 +76,13 @@ bool is_content_type(std::string name)
   return name == "content-type";
 }
 
-class HttpGenericProvider : public HttpProvider
+class HttpGatewayProvider : public HttpProvider
 {
 public:
-  HttpGenericProvider(const core::ProviderSpec& spec,
+  HttpGatewayProvider(const core::ProviderSpec& spec,
                       const ProviderContext& context)
-      : HttpProvider(spec, context, generic::gateway_kind(spec)),
-        m_config(generic::read_gateway_config(reader())),
+      : HttpProvider(spec, context, http_gateway::kind_description(spec)),
+        m_config(http_gateway::read_config(reader())),
         m_config_private(context.config_private)
   {}
 
@@ -112,9 +112,9 @@ private:
   }
 
   // The secret is read only if the request uses it.
-  generic::Values values(const Secrets& secrets, unsigned used) const
+  http_gateway::Values values(const Secrets& secrets, unsigned used) const
   {
-    generic::Values values;
+    http_gateway::Values values;
     values.from = m_config.from;
     if ((used & static_cast<unsigned>(Placeholder::secret)) != 0) {
       values.secret = secrets.get("secret");
@@ -124,17 +124,17 @@ private:
 
   // The configured headers, plus the body's Content-Type unless one of
   // them sets it.
-  std::vector<std::string> expand_headers(const generic::Values& values,
+  std::vector<std::string> expand_headers(const http_gateway::Values& values,
                                           const std::string& content_type) const
   {
     std::vector<std::string> headers;
     bool has_content_type = false;
     for (const auto& header : m_config.headers) {
       const std::string value =
-          header.value.expand(values, generic::Escape::none);
+          header.value.expand(values, http_gateway::Escape::none);
       // {from} is checked at load time and secrets cannot hold control
       // characters; this keeps "no header injection" an invariant.
-      if (generic::has_control(value)) {
+      if (http_gateway::has_control(value)) {
         throw Error(core::ExitCode::config,
                     "provider." + name() + ": header " + header.name
                         + " would contain a control character");
@@ -173,16 +173,16 @@ private:
     switch (m_config.body_type) {
       case BodyType::form:
         content_type = "application/x-www-form-urlencoded";
-        request.body = generic::encode_fields(m_config.fields, values);
+        request.body = http_gateway::encode_fields(m_config.fields, values);
         break;
       case BodyType::json:
         content_type = "application/json";
         request.body =
-            m_config.json.expand(values, generic::Escape::json_string);
+            m_config.json.expand(values, http_gateway::Escape::json_string);
         break;
       case BodyType::query:
-        request.url = generic::with_query(
-            m_config.url, generic::encode_fields(m_config.fields, values));
+        request.url = http_gateway::with_query(
+            m_config.url, http_gateway::encode_fields(m_config.fields, values));
         break;
       case BodyType::none:
         break;
@@ -267,16 +267,16 @@ private:
         != BodyPattern::Result::found) {
       id.clear();
     }
-    return sent(generic::safe_id(id));
+    return sent(http_gateway::safe_id(id));
   }
 
   HttpRequest build_check(const Secrets& secrets) const override
   {
     const auto values = this->values(secrets, m_config.check_used);
     auto request =
-        get_request(generic::with_query(
-                        m_config.check_url,
-                        generic::encode_fields(m_config.check_query, values)),
+        get_request(http_gateway::with_query(m_config.check_url,
+                                             http_gateway::encode_fields(
+                                                 m_config.check_query, values)),
                     expand_headers(values, ""));
     show_redaction(secrets, request);
     return request;
@@ -299,17 +299,17 @@ private:
                           " (the answer matches check_success_regex)");
   }
 
-  generic::GatewayConfig m_config;
+  http_gateway::Config m_config;
   bool m_config_private = false;
 };
 
 } // namespace
 
 std::unique_ptr<Provider>
-make_http_generic_provider(const core::ProviderSpec& spec,
+make_http_gateway_provider(const core::ProviderSpec& spec,
                            const ProviderContext& context)
 {
-  return std::make_unique<HttpGenericProvider>(spec, context);
+  return std::make_unique<HttpGatewayProvider>(spec, context);
 }
 
 } // namespace smsotp::provider

@@ -1,7 +1,7 @@
-#include "provider/http_generic_template.hpp"
+#include "provider/kinds/http_gateway_template.hpp"
 
 #include "core/config.hpp"
-#include "provider/http_client.hpp"
+#include "provider/http/transport.hpp"
 #include "util/string.hpp"
 
 #include <algorithm>
@@ -9,7 +9,7 @@
 #include <cctype>
 #include <utility>
 
-namespace smsotp::provider::generic {
+namespace smsotp::provider::http_gateway {
 
 namespace {
 
@@ -388,4 +388,4 @@ std::vector<long> read_status_list(const SpecReader& reader,
   return codes;
 }
 
-} // namespace smsotp::provider::generic
+} // namespace smsotp::provider::http_gateway

@@ -17,7 +17,7 @@
 // because nothing was delivered and a balance query is safe to repeat.
 
 #include "core/types.hpp"
-#include "provider/http_client.hpp"
+#include "provider/http/transport.hpp"
 
 #include <nlohmann/json.hpp>
 

@@ -1,15 +1,15 @@
 #pragma once
 
-// Internal to the `http` provider kind (http_generic.cpp): its keys, read
+// Internal to the `http` provider kind (http_gateway.cpp): its keys, read
 // and checked once at load time so that a send never meets a bad template.
 
-#include "provider/http_generic_template.hpp"
-#include "provider/http_provider.hpp"
+#include "provider/base/http_provider.hpp"
+#include "provider/kinds/http_gateway_template.hpp"
 
 #include <string>
 #include <vector>
 
-namespace smsotp::provider::generic {
+namespace smsotp::provider::http_gateway {
 
 enum class BodyType
 {
@@ -19,7 +19,7 @@ enum class BodyType
   none,
 };
 
-struct GatewayConfig
+struct Config
 {
   std::string method = "POST";
   std::string url;
@@ -47,9 +47,9 @@ struct GatewayConfig
 // reads base_url: this kind takes the full URL in `url` (checked here, the
 // error naming `url`) and hands it to the base as its default base URL;
 // `base_url` itself is refused.
-HttpKind gateway_kind(const core::ProviderSpec& spec);
+HttpKind kind_description(const core::ProviderSpec& spec);
 
 // Reads every key of the kind; throws Error(config) naming the key.
-GatewayConfig read_gateway_config(const SpecReader& reader);
+Config read_config(const SpecReader& reader);
 
-} // namespace smsotp::provider::generic
+} // namespace smsotp::provider::http_gateway

@@ -2,7 +2,7 @@
 
 // Internal to provider/: one factory per kind, collected in registry.cpp.
 
-#include "provider/provider.hpp"
+#include "provider/base/provider.hpp"
 
 #include <string>
 #include <vector>
@@ -35,9 +35,9 @@ inline const KindKeys k_aws_sns_keys{
     {"region", "sender_id", "sms_type"},
     {"access_key_id", "secret_access_key", "session_token"}};
 // The generic gateway's plain keys (url, body, ...) are listed in
-// http_generic_config.cpp; none of them is another kind's secret.
-// gateway_kind() there takes its secret from here.
-inline const KindKeys k_http_generic_keys{{}, {"secret"}};
+// http_gateway_config.cpp; none of them is another kind's secret.
+// kind_description() there takes its secret from here.
+inline const KindKeys k_http_gateway_keys{{}, {"secret"}};
 
 std::unique_ptr<Provider> make_file_provider(const core::ProviderSpec& spec,
                                              const ProviderContext& context);
@@ -61,7 +61,7 @@ make_clicksend_provider(const core::ProviderSpec& spec,
 std::unique_ptr<Provider> make_aws_sns_provider(const core::ProviderSpec& spec,
                                                 const ProviderContext& context);
 std::unique_ptr<Provider>
-make_http_generic_provider(const core::ProviderSpec& spec,
+make_http_gateway_provider(const core::ProviderSpec& spec,
                            const ProviderContext& context);
 
 } // namespace smsotp::provider

@@ -9,8 +9,8 @@
 // detail can quote the number, so only the codes are shown.
 
 #include "core/error.hpp"
-#include "provider/http_provider.hpp"
-#include "provider/kinds.hpp"
+#include "provider/base/http_provider.hpp"
+#include "provider/base/kinds.hpp"
 #include "util/string.hpp"
 
 #include <nlohmann/json.hpp>

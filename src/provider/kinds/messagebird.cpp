@@ -10,8 +10,8 @@
 // The official SDK hard-codes its host, so no wire capture exists; the
 // request follows the documented shape (research/providers.md §2.6).
 
-#include "provider/http_provider.hpp"
-#include "provider/kinds.hpp"
+#include "provider/base/http_provider.hpp"
+#include "provider/base/kinds.hpp"
 #include "util/string.hpp"
 
 #include <nlohmann/json.hpp>

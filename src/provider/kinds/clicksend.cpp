@@ -10,8 +10,8 @@
 // per-message "status" (INVALID_RECIPIENT, INSUFFICIENT_CREDIT, ...).
 // Messages (response_msg) can quote the request, so only codes are shown.
 
-#include "provider/http_provider.hpp"
-#include "provider/kinds.hpp"
+#include "provider/base/http_provider.hpp"
+#include "provider/base/kinds.hpp"
 #include "util/string.hpp"
 
 #include <nlohmann/json.hpp>

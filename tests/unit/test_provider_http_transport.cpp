@@ -1,8 +1,8 @@
-// Tests for src/provider/http_client.cpp.
+// Tests for src/provider/http/.
 
 #include "../e2e/raw_servers.hpp"
 #include "fake_http.hpp"
-#include "provider/http_client.hpp"
+#include "provider/http/transport.hpp"
 #include "testutil.hpp"
 
 #include <doctest/doctest.h>

@@ -1,5 +1,5 @@
 #include "core/error.hpp"
-#include "provider/kinds.hpp"
+#include "provider/base/kinds.hpp"
 #include "util/string.hpp"
 
 #include <algorithm>
@@ -29,7 +29,7 @@ const std::array<Kind, 10> k_kinds{{
     {"messagebird", make_messagebird_provider, &k_messagebird_keys},
     {"clicksend", make_clicksend_provider, &k_clicksend_keys},
     {"aws-sns", make_aws_sns_provider, &k_aws_sns_keys},
-    {"http", make_http_generic_provider, &k_http_generic_keys},
+    {"http", make_http_gateway_provider, &k_http_gateway_keys},
 }};
 
 bool contains(const std::vector<std::string>& names, const std::string& name)

@@ -10,8 +10,8 @@
 // classify the failure and never shown.
 
 #include "core/error.hpp"
-#include "provider/http_provider.hpp"
-#include "provider/kinds.hpp"
+#include "provider/base/http_provider.hpp"
+#include "provider/base/kinds.hpp"
 #include "util/string.hpp"
 
 #include <nlohmann/json.hpp>

@@ -18,8 +18,8 @@
 // code is shown.
 
 #include "core/error.hpp"
-#include "provider/http_provider.hpp"
-#include "provider/kinds.hpp"
+#include "provider/base/http_provider.hpp"
+#include "provider/base/kinds.hpp"
 #include "util/string.hpp"
 
 #include <algorithm>

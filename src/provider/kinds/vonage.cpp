@@ -20,8 +20,8 @@
 // number, so only the status code is shown.
 
 #include "core/error.hpp"
-#include "provider/http_provider.hpp"
-#include "provider/kinds.hpp"
+#include "provider/base/http_provider.hpp"
+#include "provider/base/kinds.hpp"
 #include "util/string.hpp"
 
 #include <nlohmann/json.hpp>

@@ -7,10 +7,10 @@
 // tracing and the credential check. A kind only builds its requests and
 // reads its answers.
 
-#include "provider/check_outcome.hpp"
-#include "provider/http_client.hpp"
-#include "provider/provider.hpp"
-#include "provider/spec_reader.hpp"
+#include "provider/base/check_outcome.hpp"
+#include "provider/base/provider.hpp"
+#include "provider/base/spec_reader.hpp"
+#include "provider/http/transport.hpp"
 
 #include <map>
 #include <optional>

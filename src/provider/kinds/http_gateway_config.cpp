@@ -1,13 +1,13 @@
-#include "provider/http_generic_config.hpp"
+#include "provider/kinds/http_gateway_config.hpp"
 
 #include "core/error.hpp"
 #include "core/secret.hpp"
-#include "provider/kinds.hpp"
+#include "provider/base/kinds.hpp"
 
 #include <algorithm>
 #include <cctype>
 
-namespace smsotp::provider::generic {
+namespace smsotp::provider::http_gateway {
 
 namespace {
 
@@ -29,7 +29,7 @@ constexpr unsigned k_no_message =
                   + message);
 }
 
-void read_method(const SpecReader& reader, GatewayConfig& config)
+void read_method(const SpecReader& reader, Config& config)
 {
   config.method = reader.string_or("method", "POST");
   std::transform(config.method.begin(),
@@ -82,7 +82,7 @@ std::vector<Field> read_fields(const SpecReader& reader,
   return fields;
 }
 
-void read_json_body(const SpecReader& reader, GatewayConfig& config)
+void read_json_body(const SpecReader& reader, Config& config)
 {
   const auto text = reader.string("body");
   if (!text) {
@@ -108,7 +108,7 @@ void read_json_body(const SpecReader& reader, GatewayConfig& config)
   }
 }
 
-void read_body(const SpecReader& reader, GatewayConfig& config)
+void read_body(const SpecReader& reader, Config& config)
 {
   if (config.body_type == BodyType::none) {
     if (reader.spec().values.contains("body")) {
@@ -130,7 +130,7 @@ void read_body(const SpecReader& reader, GatewayConfig& config)
       read_fields(reader, *list, "body", k_all_placeholders, config.send_used);
 }
 
-void read_request(const SpecReader& reader, GatewayConfig& config)
+void read_request(const SpecReader& reader, Config& config)
 {
   config.url = reader.string_or("url", "");
   read_method(reader, config);
@@ -187,7 +187,7 @@ void exclusive(const SpecReader& reader,
   }
 }
 
-void read_answer_rules(const SpecReader& reader, GatewayConfig& config)
+void read_answer_rules(const SpecReader& reader, Config& config)
 {
   config.success_status =
       read_status_list(reader, "success_status", {200, 201, 202});
@@ -211,7 +211,7 @@ void read_answer_rules(const SpecReader& reader, GatewayConfig& config)
   set_pattern(reader, config.failure, "failure_regex", true, false);
 }
 
-void read_check(const SpecReader& reader, GatewayConfig& config)
+void read_check(const SpecReader& reader, Config& config)
 {
   config.check_url = reader.string_or("check_url", "");
   const auto query = read_string_list(reader, "check_query");
@@ -246,7 +246,7 @@ void read_check(const SpecReader& reader, GatewayConfig& config)
 
 } // namespace
 
-HttpKind gateway_kind(const core::ProviderSpec& spec)
+HttpKind kind_description(const core::ProviderSpec& spec)
 {
   const std::string prefix = ": provider." + spec.name;
   if (const auto it = spec.values.find("base_url"); it != spec.values.end()) {
@@ -287,12 +287,12 @@ HttpKind gateway_kind(const core::ProviderSpec& spec)
            "check_url",
            "check_query",
            "check_success_regex"},
-          k_http_generic_keys.secrets};
+          k_http_gateway_keys.secrets};
 }
 
-GatewayConfig read_gateway_config(const SpecReader& reader)
+Config read_config(const SpecReader& reader)
 {
-  GatewayConfig config;
+  Config config;
   read_request(reader, config);
   read_answer_rules(reader, config);
   read_check(reader, config);
@@ -316,4 +316,4 @@ GatewayConfig read_gateway_config(const SpecReader& reader)
   return config;
 }
 
-} // namespace smsotp::provider::generic
+} // namespace smsotp::provider::http_gateway

@@ -1,5 +1,4 @@
-#include "provider/http_client.hpp"
-
+#include "provider/http/transport.hpp"
 #include "util/interrupt.hpp"
 #include "util/string.hpp"
 

@@ -1,4 +1,4 @@
-#include "provider/spec_reader.hpp"
+#include "provider/base/spec_reader.hpp"
 
 #include "core/duration.hpp"
 #include "core/error.hpp"

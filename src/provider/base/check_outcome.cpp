@@ -1,4 +1,4 @@
-#include "provider/check_outcome.hpp"
+#include "provider/base/check_outcome.hpp"
 
 #include "util/string.hpp"
 
