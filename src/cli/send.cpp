@@ -9,7 +9,7 @@
 #include "phone/phone.hpp"
 #include "phone/policy.hpp"
 #include "provider/base/chain.hpp"
-#include "provider/http/transport.hpp"
+#include "provider/base/keylog.hpp"
 #include "store/store.hpp"
 #include "util/interrupt.hpp"
 

@@ -122,40 +122,6 @@ std::string to_hex(const std::uint8_t* data, std::size_t size)
   return out;
 }
 
-std::string base64(std::string_view data)
-{
-  static constexpr std::string_view k_alphabet =
-      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-  std::string out;
-  std::size_t i = 0;
-  while (i + 2 < data.size()) {
-    const auto n =
-        (static_cast<std::uint32_t>(static_cast<unsigned char>(data[i])) << 16U)
-        | (static_cast<std::uint32_t>(static_cast<unsigned char>(data[i + 1]))
-           << 8U)
-        | static_cast<std::uint32_t>(static_cast<unsigned char>(data[i + 2]));
-    out += k_alphabet[(n >> 18U) & 63U];
-    out += k_alphabet[(n >> 12U) & 63U];
-    out += k_alphabet[(n >> 6U) & 63U];
-    out += k_alphabet[n & 63U];
-    i += 3;
-  }
-  const std::size_t rest = data.size() - i;
-  if (rest > 0) {
-    std::uint32_t n =
-        static_cast<std::uint32_t>(static_cast<unsigned char>(data[i])) << 16U;
-    if (rest == 2) {
-      n |= static_cast<std::uint32_t>(static_cast<unsigned char>(data[i + 1]))
-           << 8U;
-    }
-    out += k_alphabet[(n >> 18U) & 63U];
-    out += k_alphabet[(n >> 12U) & 63U];
-    out += rest == 2 ? k_alphabet[(n >> 6U) & 63U] : '=';
-    out += '=';
-  }
-  return out;
-}
-
 bool is_ascii_digits(std::string_view text)
 {
   return !text.empty() && std::all_of(text.begin(), text.end(), [](char c) {

@@ -36,9 +36,6 @@ std::string closest_match(std::string_view word,
 // Lower-case hex of raw bytes.
 std::string to_hex(const std::uint8_t* data, std::size_t size);
 
-// Standard base64 (RFC 4648 §4, with padding).
-std::string base64(std::string_view data);
-
 // True if every byte of `text` is an ASCII digit (and text is not empty).
 bool is_ascii_digits(std::string_view text);
 

@@ -1,4 +1,4 @@
-// Tests for src/provider/http/.
+// Tests for src/provider/http/ through its one header, transport.hpp.
 
 #include "../e2e/raw_servers.hpp"
 #include "fake_http.hpp"
@@ -84,6 +84,21 @@ TEST_CASE("base_url_problem rejects credentials and other schemes")
   CHECK_FALSE(base_url_problem("").empty());
 }
 
+TEST_CASE("base_url_problem refuses what libcurl would not fetch as written")
+{
+  // A space in the host, an unparseable port, a scheme without a host.
+  for (const std::string url : {"https://api twilio.com/",
+                                "https://api.twilio.com:99999/",
+                                "https://",
+                                "https://[::1/"}) {
+    CAPTURE(url);
+    CHECK_CONTAINS(base_url_problem(url), "not a URL");
+  }
+  // Credentials are refused however they are written.
+  CHECK_CONTAINS(base_url_problem("https://:secret@api.twilio.com/"),
+                 "credentials");
+}
+
 TEST_CASE("form_encode matches the Twilio SDK's wire format")
 {
   // shared/provider-specs/sdk-wire-captures.json, twilio messages.create.
@@ -130,6 +145,22 @@ TEST_CASE("perform sends method headers and body and reads the answer")
   CHECK(requests[0].header("X-Test") == "yes");
   CHECK(requests[0].body == "a=1&b=%2B2");
   CHECK(requests[0].header("Expect").empty());
+}
+
+TEST_CASE("perform sends Basic auth from user and password, first time")
+{
+  const smsotp::test::NoProxy no_proxy;
+  FakeHttpServer server;
+  server.respond({200, "{}", "application/json", {}});
+  HttpRequest request;
+  request.url = server.base_url() + "/v1/send";
+  request.user = "AC01";
+  request.password = "pa:ss word";
+  CHECK(perform(request, fast_options()).status == 200);
+  const auto requests = server.requests();
+  REQUIRE(requests.size() == 1); // no 401 round trip first
+  // base64("AC01:pa:ss word"): the password may hold ':' and spaces.
+  CHECK(requests[0].header("Authorization") == "Basic QUMwMTpwYTpzcyB3b3Jk");
 }
 
 TEST_CASE("perform can send a GET without a body")

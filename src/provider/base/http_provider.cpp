@@ -5,6 +5,7 @@
 #include "core/secret.hpp"
 #include "provider/base/check_outcome.hpp"
 #include "provider/base/http_outcome.hpp"
+#include "provider/base/keylog.hpp"
 #include "util/interrupt.hpp"
 
 #include <algorithm>
@@ -163,6 +164,7 @@ ProviderInfo HttpProvider::info() const
 HttpResponse HttpProvider::exchange(const HttpRequest& request,
                                     std::vector<std::string>& trace) const
 {
+  drop_keylog_file(); // before the transport first sets up TLS
   for (int attempt = 0;; ++attempt) {
     const auto start = std::chrono::steady_clock::now();
     auto response = perform(request, m_http);
@@ -221,9 +223,12 @@ std::string HttpProvider::describe_request(const core::Message& message) const
   const Secrets secrets(m_spec, m_config_private, true);
   const auto request = build_send(message, secrets);
   std::string text = request.method + " " + request.url + "\n";
+  // libcurl writes the Authorization header from request.user/password.
   if (!request.aws_sigv4.empty()) {
     text += "Authorization: AWS4-HMAC-SHA256 [redacted] (signed by libcurl, "
             + request.aws_sigv4 + ")\n";
+  } else if (!request.user.empty()) {
+    text += "Authorization: Basic [redacted]\n";
   }
   for (const auto& header : request.headers) {
     text += header + "\n";

@@ -1,3 +1,6 @@
+// perform(): one exchange over libcurl's easy interface, classified by how
+// far it got (transport.hpp).
+
 #include "provider/http/transport.hpp"
 #include "util/interrupt.hpp"
 #include "util/string.hpp"
@@ -5,31 +8,21 @@
 #include <curl/curl.h>
 
 #include <algorithm>
-#include <arpa/inet.h>
 #include <array>
-#include <cstdlib>
 #include <memory>
 #include <mutex>
-#include <netinet/in.h>
 #include <strings.h>
 
 namespace smsotp::provider {
 
 namespace {
 
-bool g_keylog_removed = false;
-
+// SSLKEYLOGFILE, which libcurl's TLS back end reads here, is removed from
+// the environment before the first exchange (provider/base/keylog.hpp).
 void global_init()
 {
   static std::once_flag once;
-  std::call_once(once, [] {
-    // Must happen before libcurl initialises OpenSSL, which reads it.
-    if (std::getenv("SSLKEYLOGFILE") != nullptr) {
-      ::unsetenv("SSLKEYLOGFILE");
-      g_keylog_removed = true;
-    }
-    curl_global_init(CURL_GLOBAL_DEFAULT);
-  });
+  std::call_once(once, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
 }
 
 struct Transfer
@@ -108,43 +101,6 @@ int on_progress(void*, curl_off_t, curl_off_t, curl_off_t, curl_off_t)
   return util::interrupt_signal() != 0 ? 1 : 0; // non-zero aborts the transfer
 }
 
-// Only addresses that cannot leave this machine: an IPv4 literal in
-// 127.0.0.0/8, [::1], or localhost. A name like 127.0.0.1.example.com is
-// not one, however it starts.
-bool is_loopback_host(const std::string& host)
-{
-  if (host == "localhost" || host == "[::1]") {
-    return true;
-  }
-  in_addr address{};
-  return ::inet_pton(AF_INET, host.c_str(), &address) == 1
-         && (ntohl(address.s_addr) >> 24U) == 127U;
-}
-
-// Splits "scheme://[user@]host[:port]/..." into scheme, userinfo, host.
-bool split_url(const std::string& url,
-               std::string& scheme,
-               bool& has_userinfo,
-               std::string& host)
-{
-  const auto colon = url.find("://");
-  if (colon == std::string::npos) {
-    return false;
-  }
-  scheme = url.substr(0, colon);
-  const auto authority_start = colon + 3;
-  const auto authority_end = url.find_first_of("/?#", authority_start);
-  std::string authority =
-      url.substr(authority_start, authority_end - authority_start);
-  has_userinfo = authority.find('@') != std::string::npos;
-  if (authority.starts_with('[')) {
-    host = authority.substr(0, authority.find(']') + 1);
-  } else {
-    host = authority.substr(0, authority.find(':'));
-  }
-  return !host.empty();
-}
-
 // True once any byte of the HTTP request was handed to the connection
 // (the socket, or the TLS layer that writes to it): from then on the server
 // may act on it. CURLINFO_REQUEST_SIZE is reset when a transfer starts and
@@ -213,14 +169,6 @@ HttpResponse perform(const HttpRequest& request, const HttpOptions& options)
 {
   global_init();
   HttpResponse response;
-  std::string scheme;
-  std::string host;
-  bool has_userinfo = false;
-  if (!split_url(request.url, scheme, has_userinfo, host)) {
-    response.transport = Transport::not_connected;
-    response.error = "malformed URL";
-    return response;
-  }
   std::unique_ptr<CURL, decltype(&curl_easy_cleanup)> handle(
       curl_easy_init(), &curl_easy_cleanup);
   std::unique_ptr<curl_slist, decltype(&curl_slist_free_all)> headers(
@@ -260,11 +208,11 @@ HttpResponse perform(const HttpRequest& request, const HttpOptions& options)
   curl_easy_setopt(
       h, CURLOPT_TIMEOUT_MS, static_cast<long>(options.total_timeout_ms));
   curl_easy_setopt(h, CURLOPT_FOLLOWLOCATION, 0L);
-  // Plain http only towards loopback; everything else must be https.
-  curl_easy_setopt(h,
-                   CURLOPT_PROTOCOLS_STR,
-                   scheme == "http" && is_loopback_host(host) ? "http"
-                                                              : "https");
+  // Plain http only towards loopback; everything else must be https. A URL
+  // libcurl cannot parse fails below as not connected.
+  const bool loopback_http = request.url.starts_with("http://")
+                             && base_url_problem(request.url).empty();
+  curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, loopback_http ? "http" : "https");
   curl_easy_setopt(h, CURLOPT_SSL_VERIFYPEER, 1L);
   curl_easy_setopt(h, CURLOPT_SSL_VERIFYHOST, 2L);
   curl_easy_setopt(
@@ -278,9 +226,15 @@ HttpResponse perform(const HttpRequest& request, const HttpOptions& options)
     curl_easy_setopt(h, CURLOPT_CAINFO, nullptr);
     curl_easy_setopt(h, CURLOPT_CAPATH, "/etc/ssl/certs");
   }
-  if (!request.aws_sigv4.empty()) {
-    curl_easy_setopt(h, CURLOPT_AWS_SIGV4, request.aws_sigv4.c_str());
-    curl_easy_setopt(h, CURLOPT_USERPWD, request.aws_credentials.c_str());
+  if (!request.user.empty()) {
+    curl_easy_setopt(h, CURLOPT_USERNAME, request.user.c_str());
+    curl_easy_setopt(h, CURLOPT_PASSWORD, request.password.c_str());
+    if (request.aws_sigv4.empty()) {
+      // Sent with the first request, not after a 401 challenge.
+      curl_easy_setopt(h, CURLOPT_HTTPAUTH, CURLAUTH_BASIC);
+    } else {
+      curl_easy_setopt(h, CURLOPT_AWS_SIGV4, request.aws_sigv4.c_str());
+    }
   }
   const CURLcode code = curl_easy_perform(h);
   response.transport = classify(code, h);
@@ -301,70 +255,6 @@ HttpResponse perform(const HttpRequest& request, const HttpOptions& options)
   response.body = std::move(transfer.body);
   response.retry_after = retry_after_seconds(h, transfer);
   return response;
-}
-
-bool take_keylog_warning()
-{
-  const bool removed = g_keylog_removed;
-  g_keylog_removed = false;
-  return removed;
-}
-
-std::string base_url_problem(const std::string& url)
-{
-  std::string scheme;
-  std::string host;
-  bool has_userinfo = false;
-  if (!split_url(url, scheme, has_userinfo, host)) {
-    return "not a URL (expected https://host[/path])";
-  }
-  if (has_userinfo) {
-    return "credentials in the URL are not allowed; use the secret keys";
-  }
-  if (scheme == "https") {
-    return {};
-  }
-  if (scheme == "http" && is_loopback_host(host)) {
-    return {};
-  }
-  if (scheme == "http") {
-    return "https is required (plain http only for 127.0.0.1, ::1 or "
-           "localhost)";
-  }
-  return "unsupported scheme '" + util::escape_for_display(scheme)
-         + "' (https only)";
-}
-
-std::string url_escape(const std::string& text)
-{
-  static constexpr std::string_view k_hex = "0123456789ABCDEF";
-  std::string out;
-  for (const char c : text) {
-    const auto byte = static_cast<unsigned char>(c);
-    if ((byte >= 'A' && byte <= 'Z') || (byte >= 'a' && byte <= 'z')
-        || (byte >= '0' && byte <= '9') || byte == '-' || byte == '.'
-        || byte == '_' || byte == '~') {
-      out += c;
-    } else {
-      out += '%';
-      out += k_hex[byte >> 4U];
-      out += k_hex[byte & 0xfU];
-    }
-  }
-  return out;
-}
-
-std::string
-form_encode(const std::vector<std::pair<std::string, std::string>>& fields)
-{
-  std::string out;
-  for (const auto& [name, value] : fields) {
-    if (!out.empty()) {
-      out += '&';
-    }
-    out += url_escape(name) + "=" + url_escape(value);
-  }
-  return out;
 }
 
 } // namespace smsotp::provider

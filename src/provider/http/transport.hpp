@@ -1,10 +1,15 @@
 #pragma once
 
-// The one HTTP client, over libcurl. TLS is always verified; plain http is
-// allowed for loopback addresses only (tests and local mocks); redirects
-// are never followed; response bodies are capped. The result says whether
-// the request may have reached the server, which decides between "not
-// sent" (safe to retry) and "outcome unknown".
+// The HTTP transport: the one door to libcurl. Everything behind it lives
+// in provider/http/*.cpp (the only files that include curl) so that it can
+// be built and loaded apart from the executable; this header holds plain
+// types and functions only.
+//
+// TLS is always verified; plain http is allowed for loopback addresses only
+// (tests and local mocks); redirects are never followed; response bodies
+// are capped. The result says whether the request may have reached the
+// server, which decides between "not sent" (safe to retry) and "outcome
+// unknown".
 
 #include <cstdint>
 #include <optional>
@@ -37,10 +42,16 @@ struct HttpRequest
   std::string url;
   std::vector<std::string> headers; // "Name: value"
   std::string body;
-  // AWS Signature V4 by libcurl: "aws:amz:REGION:SERVICE" and the
-  // "ACCESS_KEY:SECRET_KEY" pair it signs with. Empty for other providers.
+  // Credentials that libcurl puts on the wire itself, so that no
+  // Authorization header is built here: HTTP Basic (user:password) when
+  // aws_sigv4 is empty, else the AWS access key id and secret key it signs
+  // with. No credentials when `user` is empty. Never shown: a dry run
+  // prints "[redacted]" in their place.
+  std::string user;
+  std::string password;
+  // AWS Signature V4 by libcurl: "aws:amz:REGION:SERVICE". Empty for other
+  // providers.
   std::string aws_sigv4;
-  std::string aws_credentials;
 };
 
 // How far an exchange got. The line that matters is whether any byte of
@@ -90,20 +101,17 @@ inline HttpRequest get_request(std::string url,
   return request;
 }
 
-// True once if SSLKEYLOGFILE was set and has been removed from this
-// process's environment: TLS session keys would let anyone with that file
-// read provider credentials and codes. The caller prints the warning.
-bool take_keylog_warning();
-
-// "" if `url` is acceptable as a base URL: https, or http to a loopback
-// address; no user:password@ part. Otherwise the reason.
+// "" if `url` is acceptable as a base URL: a URL libcurl parses, https or
+// http to a loopback address (127.0.0.0/8, [::1], localhost), without a
+// user:password@ part. Otherwise the reason.
 std::string base_url_problem(const std::string& url);
 
 // application/x-www-form-urlencoded, with spaces as %20.
 std::string
 form_encode(const std::vector<std::pair<std::string, std::string>>& fields);
 
-// Percent-encodes one path segment or query value.
+// Percent-encodes one path segment or query value: every byte but
+// A-Z a-z 0-9 - . _ ~ (RFC 3986 unreserved).
 std::string url_escape(const std::string& text);
 
 } // namespace smsotp::provider

@@ -158,18 +158,11 @@ private:
       const Secrets& secrets,
       const std::vector<std::pair<std::string, std::string>>& fields) const
   {
-    // libcurl splits the pair at the first ':'; AWS key ids never hold one.
-    const std::string access_key = secrets.get("access_key_id");
-    if (access_key.find(':') != std::string::npos) {
-      throw Error(core::ExitCode::config,
-                  reader().spec().where + ": provider." + name()
-                      + " access_key_id: must not contain ':'");
-    }
     HttpRequest request;
     request.url = base_url() + "/";
     request.aws_sigv4 = "aws:amz:" + m_region + ":sns";
-    request.aws_credentials =
-        access_key + ":" + secrets.get("secret_access_key");
+    request.user = secrets.get("access_key_id");
+    request.password = secrets.get("secret_access_key");
     request.headers.emplace_back(
         "Content-Type: application/x-www-form-urlencoded");
     if (m_has_session_token) {

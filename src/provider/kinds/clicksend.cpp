@@ -73,13 +73,18 @@ private:
     return m_from.empty() ? "(account default)" : m_from;
   }
 
-  std::vector<std::string> auth_headers(const Secrets& secrets) const
+  // Basic auth username:api_key, written by libcurl.
+  HttpRequest authorized(const Secrets& secrets,
+                         const std::string& method,
+                         const std::string& path) const
   {
-    const std::string key = secrets.get("api_key");
-    return {"Authorization: Basic "
-                + (secrets.redacting() ? key
-                                       : util::base64(m_username + ":" + key)),
-            "Accept: application/json"};
+    HttpRequest request;
+    request.method = method;
+    request.url = base_url() + path;
+    request.user = m_username;
+    request.password = secrets.get("api_key");
+    request.headers = {"Accept: application/json"};
+    return request;
   }
 
   HttpRequest build_send(const core::Message& message,
@@ -97,9 +102,7 @@ private:
     entry["source"] = "smsotp";
     nlohmann::ordered_json body;
     body["messages"] = nlohmann::ordered_json::array({entry});
-    HttpRequest request;
-    request.url = base_url() + "/v3/sms/send";
-    request.headers = auth_headers(secrets);
+    auto request = authorized(secrets, "POST", "/v3/sms/send");
     request.headers.emplace_back("Content-Type: application/json");
     request.body = body.dump();
     return request;
@@ -148,7 +151,7 @@ private:
 
   HttpRequest build_check(const Secrets& secrets) const override
   {
-    return get_request(base_url() + "/v3/account", auth_headers(secrets));
+    return authorized(secrets, "GET", "/v3/account");
   }
 
   // Documented: {"http_code": 200, "response_code": "SUCCESS", "data":

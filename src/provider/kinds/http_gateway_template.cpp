@@ -283,14 +283,14 @@ BodyPattern::Result BodyPattern::find(const std::string& body,
 
 std::string url_problem(const std::string& url)
 {
-  if (auto problem = base_url_problem(url); !problem.empty()) {
-    return problem;
-  }
   if (std::any_of(url.begin(), url.end(), [](char c) {
         const auto byte = static_cast<unsigned char>(c);
         return byte <= 0x20 || byte >= 0x7f;
       })) {
     return "contains a space, control or non-ASCII byte (percent-encode it)";
+  }
+  if (auto problem = base_url_problem(url); !problem.empty()) {
+    return problem;
   }
   if (url.find('#') != std::string::npos) {
     return "a fragment (#...) is not allowed";

@@ -79,13 +79,18 @@ private:
     return base_url() + "/v1/Account/" + url_escape(m_auth_id) + "/";
   }
 
-  std::vector<std::string> auth_headers(const Secrets& secrets) const
+  // Basic auth auth_id:auth_token, written by libcurl.
+  HttpRequest authorized(const Secrets& secrets,
+                         const std::string& method,
+                         const std::string& path) const
   {
-    const std::string token = secrets.get("auth_token");
-    return {"Authorization: Basic "
-                + (secrets.redacting() ? token
-                                       : util::base64(m_auth_id + ":" + token)),
-            "Accept: application/json"};
+    HttpRequest request;
+    request.method = method;
+    request.url = account_url() + path;
+    request.user = m_auth_id;
+    request.password = secrets.get("auth_token");
+    request.headers = {"Accept: application/json"};
+    return request;
   }
 
   HttpRequest build_send(const core::Message& message,
@@ -100,9 +105,7 @@ private:
     }
     body["dst"] = message.to;
     body["text"] = message.text;
-    HttpRequest request;
-    request.url = account_url() + "Message/";
-    request.headers = auth_headers(secrets);
+    auto request = authorized(secrets, "POST", "Message/");
     request.headers.emplace_back("Content-Type: application/json");
     request.body =
         body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
@@ -139,7 +142,7 @@ private:
 
   HttpRequest build_check(const Secrets& secrets) const override
   {
-    return get_request(account_url(), auth_headers(secrets));
+    return authorized(secrets, "GET", "");
   }
 
   // Documented: the account object, with cash_credits as a decimal string.

@@ -63,14 +63,18 @@ private:
     return base_url() + "/2010-04-01/Accounts/" + url_escape(m_account_sid);
   }
 
-  std::vector<std::string> auth_headers(const Secrets& secrets) const
+  // Basic auth account_sid:auth_token, written by libcurl.
+  HttpRequest authorized(const Secrets& secrets,
+                         const std::string& method,
+                         const std::string& path) const
   {
-    const std::string token = secrets.get("auth_token");
-    return {"Authorization: Basic "
-                + (secrets.redacting()
-                       ? token
-                       : util::base64(m_account_sid + ":" + token)),
-            "Accept: application/json"};
+    HttpRequest request;
+    request.method = method;
+    request.url = account_url() + path;
+    request.user = m_account_sid;
+    request.password = secrets.get("auth_token");
+    request.headers = {"Accept: application/json"};
+    return request;
   }
 
   HttpRequest build_send(const core::Message& message,
@@ -83,9 +87,7 @@ private:
       fields.emplace_back("MessagingServiceSid", m_service_sid);
     }
     fields.emplace_back("Body", message.text);
-    HttpRequest request;
-    request.url = account_url() + "/Messages.json";
-    request.headers = auth_headers(secrets);
+    auto request = authorized(secrets, "POST", "/Messages.json");
     request.headers.emplace_back(
         "Content-Type: application/x-www-form-urlencoded");
     request.body = form_encode(fields);
@@ -123,7 +125,7 @@ private:
 
   HttpRequest build_check(const Secrets& secrets) const override
   {
-    return get_request(account_url() + "/Balance.json", auth_headers(secrets));
+    return authorized(secrets, "GET", "/Balance.json");
   }
 
   // Documented: {"account_sid": "AC...", "balance": "0.05", "currency":
