@@ -122,6 +122,28 @@ std::string to_hex(const std::uint8_t* data, std::size_t size)
   return out;
 }
 
+std::string to_lower(std::string_view text)
+{
+  std::string out(text);
+  for (char& c : out) {
+    if (c >= 'A' && c <= 'Z') {
+      c = static_cast<char>(c - 'A' + 'a');
+    }
+  }
+  return out;
+}
+
+std::string to_upper(std::string_view text)
+{
+  std::string out(text);
+  for (char& c : out) {
+    if (c >= 'a' && c <= 'z') {
+      c = static_cast<char>(c - 'a' + 'A');
+    }
+  }
+  return out;
+}
+
 bool is_ascii_digits(std::string_view text)
 {
   return !text.empty() && std::all_of(text.begin(), text.end(), [](char c) {

@@ -73,6 +73,16 @@ TEST_CASE("closest_match suggests plausible typos only")
   CHECK(closest_match("ttl", {}).empty());
 }
 
+TEST_CASE("to_lower and to_upper change ASCII letters only")
+{
+  CHECK(smsotp::util::to_lower("Content-TYPE: X") == "content-type: x");
+  CHECK(smsotp::util::to_upper("post /a_b") == "POST /A_B");
+  // UTF-8 bytes and everything else stay as they are, whatever the locale.
+  CHECK(smsotp::util::to_lower("\xC3\x9C\xC4\xB0I") == "\xC3\x9C\xC4\xB0i");
+  CHECK(smsotp::util::to_upper("\xC3\xBC\x7f@[`{") == "\xC3\xBC\x7f@[`{");
+  CHECK(smsotp::util::to_lower("").empty());
+}
+
 TEST_CASE("parse_uint accepts plain decimal digits")
 {
   std::uint64_t value = 7;

@@ -48,7 +48,6 @@
 #include "util/string.hpp"
 
 #include <algorithm>
-#include <cctype>
 
 namespace smsotp::provider {
 
@@ -68,12 +67,9 @@ void replace_all(std::string& text,
   }
 }
 
-bool is_content_type(std::string name)
+bool is_content_type(const std::string& name)
 {
-  std::transform(name.begin(), name.end(), name.begin(), [](char c) {
-    return static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  });
-  return name == "content-type";
+  return util::to_lower(name) == "content-type";
 }
 
 class HttpGatewayProvider : public HttpProvider

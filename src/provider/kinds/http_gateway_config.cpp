@@ -3,9 +3,9 @@
 #include "core/error.hpp"
 #include "core/secret.hpp"
 #include "provider/base/kinds.hpp"
+#include "util/string.hpp"
 
-#include <algorithm>
-#include <cctype>
+#include <nlohmann/json.hpp>
 
 namespace smsotp::provider::http_gateway {
 
@@ -31,14 +31,7 @@ constexpr unsigned k_no_message =
 
 void read_method(const SpecReader& reader, Config& config)
 {
-  config.method = reader.string_or("method", "POST");
-  std::transform(config.method.begin(),
-                 config.method.end(),
-                 config.method.begin(),
-                 [](char c) {
-                   return static_cast<char>(
-                       std::toupper(static_cast<unsigned char>(c)));
-                 });
+  config.method = util::to_upper(reader.string_or("method", "POST"));
   if (config.method != "GET" && config.method != "POST") {
     reader.fail("method", "expected \"GET\" or \"POST\"");
   }
