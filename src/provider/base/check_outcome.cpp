@@ -2,9 +2,6 @@
 
 #include "util/string.hpp"
 
-#include <algorithm>
-#include <cctype>
-
 namespace smsotp::provider {
 
 namespace {
@@ -126,48 +123,6 @@ core::CheckResult check_rejected(const HttpResponse& response,
   return make(core::CheckResult::Status::credentials_rejected,
               "credentials rejected (" + http(response)
                   + (why.empty() ? "" : ", " + why) + ")");
-}
-
-std::optional<nlohmann::json> json_object(const std::string& body)
-{
-  auto json = nlohmann::json::parse(body, nullptr, false);
-  if (!json.is_object()) {
-    return std::nullopt;
-  }
-  return json;
-}
-
-std::optional<std::string> string_member(const nlohmann::json& json,
-                                         const std::string& key)
-{
-  if (!json.is_object() || !json.contains(key) || !json[key].is_string()) {
-    return std::nullopt;
-  }
-  return json[key].get<std::string>();
-}
-
-std::optional<std::string> amount_text(const nlohmann::json& value)
-{
-  if (value.is_number()) {
-    return value.dump();
-  }
-  if (!value.is_string()) {
-    return std::nullopt;
-  }
-  const auto text = value.get<std::string>();
-  const auto digits = std::count_if(text.begin(), text.end(), [](char c) {
-    return std::isdigit(static_cast<unsigned char>(c)) != 0;
-  });
-  const bool decimal =
-      digits > 0 && text.size() <= 32
-      && std::all_of(text.begin(), text.end(), [](char c) {
-           return std::isdigit(static_cast<unsigned char>(c)) != 0 || c == '.'
-                  || c == '-';
-         });
-  if (!decimal) {
-    return std::nullopt;
-  }
-  return text;
 }
 
 } // namespace smsotp::provider

@@ -19,8 +19,6 @@
 #include "core/types.hpp"
 #include "provider/http/transport.hpp"
 
-#include <nlohmann/json.hpp>
-
 #include <optional>
 #include <string>
 
@@ -51,16 +49,5 @@ inline bool is_success(const HttpResponse& response)
 {
   return response.status >= 200 && response.status < 300;
 }
-
-// The body as a JSON object, or nullopt (not JSON, truncated, an array).
-std::optional<nlohmann::json> json_object(const std::string& body);
-
-// `json[key]` as a string if it is one.
-std::optional<std::string> string_member(const nlohmann::json& json,
-                                         const std::string& key);
-
-// `value` as display text: a JSON number as written, or a string that holds
-// a decimal number (at most 32 bytes); nullopt for anything else.
-std::optional<std::string> amount_text(const nlohmann::json& value);
 
 } // namespace smsotp::provider

@@ -11,6 +11,7 @@
 // Messages (response_msg) can quote the request, so only codes are shown.
 
 #include "provider/base/http_provider.hpp"
+#include "provider/base/json_answer.hpp"
 #include "provider/base/kinds.hpp"
 #include "util/string.hpp"
 
@@ -23,12 +24,9 @@ namespace smsotp::provider {
 namespace {
 
 // Shows a status code only if it looks like one (upper-case identifier).
-std::string safe_code(const nlohmann::json& value)
+std::string safe_code(const std::optional<std::string>& value)
 {
-  if (!value.is_string()) {
-    return "";
-  }
-  const auto code = value.get<std::string>();
+  const auto code = value.value_or("");
   const bool plain =
       !code.empty() && code.size() <= 40
       && std::all_of(code.begin(), code.end(), [](char c) {
@@ -37,18 +35,8 @@ std::string safe_code(const nlohmann::json& value)
   return plain ? code : "";
 }
 
-// data.messages[0], or null.
-nlohmann::json first_message(const nlohmann::json& json)
-{
-  if (json.is_object() && json.contains("data") && json["data"].is_object()
-      && json["data"].contains("messages")
-      && json["data"]["messages"].is_array()
-      && !json["data"]["messages"].empty()
-      && json["data"]["messages"][0].is_object()) {
-    return json["data"]["messages"][0];
-  }
-  return nullptr;
-}
+// data.messages[0], the one message sent.
+constexpr const char* k_message = "/data/messages/0";
 
 class ClickSendProvider : public HttpProvider
 {
@@ -111,16 +99,16 @@ private:
   core::SendResult interpret_send(const HttpResponse& response) const override
   {
     const std::string http = "HTTP " + std::to_string(response.status);
-    const auto json = nlohmann::json::parse(response.body, nullptr, false);
-    const auto message = first_message(json);
-    const std::string status = message.is_object() && message.contains("status")
-                                   ? safe_code(message["status"])
-                                   : "";
-    if (response.status >= 200 && response.status < 300) {
+    const JsonAnswer answer(response.body);
+    const std::string message = answer.array_size("/data/messages")
+                                    ? std::string(k_message)
+                                    : std::string();
+    const std::string status =
+        message.empty() ? "" : safe_code(answer.string(message + "/status"));
+    if (is_success(response)) {
       if (status == "SUCCESS") {
-        if (message.contains("message_id") && message["message_id"].is_string()
-            && !message["message_id"].get<std::string>().empty()) {
-          return sent(message["message_id"].get<std::string>());
+        if (const auto id = answer.nonempty_string(message + "/message_id")) {
+          return sent(*id);
         }
         return failed(core::SendStatus::unknown,
                       http + " without a message id; delivery status unknown");
@@ -134,8 +122,8 @@ private:
     }
     // A refused message: by its own status, else by the envelope's code.
     std::string code = status;
-    if (code.empty() && json.is_object() && json.contains("response_code")) {
-      code = safe_code(json["response_code"]);
+    if (code.empty()) {
+      code = safe_code(answer.string("/response_code"));
     }
     const std::string detail =
         http + (code.empty() ? "" : ", clicksend " + code);
@@ -162,27 +150,23 @@ private:
     if (!is_success(response)) {
       return check_unexpected(response, name());
     }
-    const auto json = json_object(response.body);
-    const auto code =
-        json ? string_member(*json, "response_code") : std::nullopt;
-    const bool has_data =
-        json && json->contains("data") && (*json)["data"].is_object();
-    const auto balance = has_data && (*json)["data"].contains("balance")
-                             ? amount_text((*json)["data"]["balance"])
-                             : std::nullopt;
-    if (!balance || (json->contains("response_code") && code != "SUCCESS")) {
+    const JsonAnswer answer(response.body);
+    const auto* data = answer.at("/data");
+    const auto balance =
+        answer.is_object() && data != nullptr && data->is_object()
+            ? answer.amount("/data/balance")
+            : std::nullopt;
+    if (!balance
+        || (answer.has("/response_code")
+            && answer.string("/response_code") != "SUCCESS")) {
       return check_unexpected(
           response,
           name(),
           "expected the account object with data.balance and "
           "response_code SUCCESS");
     }
-    const auto& data = (*json)["data"];
-    std::string currency;
-    if (data.contains("_currency") && data["_currency"].is_object()) {
-      currency =
-          string_member(data["_currency"], "currency_name_short").value_or("");
-    }
+    const std::string currency =
+        answer.string("/data/_currency/currency_name_short").value_or("");
     return check_accepted(
         *balance
         + (currency.empty() ? ""

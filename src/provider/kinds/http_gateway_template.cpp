@@ -1,8 +1,11 @@
 #include "provider/kinds/http_gateway_template.hpp"
 
 #include "core/config.hpp"
+#include "provider/base/json_answer.hpp"
 #include "provider/http/transport.hpp"
 #include "util/string.hpp"
+
+#include <nlohmann/json.hpp>
 
 #include <algorithm>
 #include <array>
@@ -82,10 +85,7 @@ std::string credential_parameter(const std::string& url)
       "key", "pass", "pwd", "token", "secret", "auth"};
   for (const auto& parameter : util::split(url.substr(question + 1), '&')) {
     std::string name = parameter.substr(0, parameter.find('='));
-    std::string lower = name;
-    std::transform(lower.begin(), lower.end(), lower.begin(), [](char c) {
-      return static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    });
+    const std::string lower = util::to_lower(name);
     for (const auto hint : k_hints) {
       if (lower.find(hint) != std::string::npos) {
         return name;
@@ -213,7 +213,8 @@ bool has_control(const std::string& text)
 std::string BodyPattern::set_json_pointer(const std::string& pointer)
 {
   try {
-    m_pointer.emplace(pointer);
+    static_cast<void>(nlohmann::json::json_pointer(pointer)); // validates
+    m_pointer = pointer;
   } catch (const nlohmann::json::exception&) {
     return "not a JSON pointer (expected e.g. \"/status\" or "
            "\"/messages/0/id\")";
@@ -259,25 +260,15 @@ BodyPattern::Result BodyPattern::find(const std::string& body,
   if (!m_pointer) {
     return Result::not_found;
   }
-  const auto json = nlohmann::json::parse(body, nullptr, false);
-  if (json.is_discarded()) {
+  const JsonAnswer answer(body);
+  if (!answer.parsed()) {
     return Result::unparseable;
   }
-  try {
-    if (!json.contains(*m_pointer)) {
-      return Result::not_found;
-    }
-    const auto& found = json.at(*m_pointer);
-    if (found.is_string()) {
-      value = found.get<std::string>();
-    } else if (found.is_primitive()) {
-      value = found.dump();
-    } else {
-      return Result::not_found;
-    }
-  } catch (const nlohmann::json::exception&) {
-    return Result::not_found; // e.g. "/x" into an array
+  const auto* found = answer.at(*m_pointer); // "/x" into an array: none
+  if (found == nullptr || !found->is_primitive()) {
+    return Result::not_found;
   }
+  value = found->is_string() ? found->get<std::string>() : found->dump();
   return Result::found;
 }
 

@@ -7,8 +7,6 @@
 
 #include "provider/base/spec_reader.hpp"
 
-#include <nlohmann/json.hpp>
-
 #include <optional>
 #include <regex>
 #include <string>
@@ -122,7 +120,7 @@ public:
   Result find(const std::string& body, std::string& value) const;
 
 private:
-  std::optional<nlohmann::json::json_pointer> m_pointer;
+  std::optional<std::string> m_pointer; // a valid JSON pointer
   std::optional<std::regex> m_regex;
 };
 

@@ -11,6 +11,7 @@
 // request follows the documented shape (research/providers.md §2.6).
 
 #include "provider/base/http_provider.hpp"
+#include "provider/base/json_answer.hpp"
 #include "provider/base/kinds.hpp"
 #include "util/string.hpp"
 
@@ -29,12 +30,9 @@ struct BirdError
 };
 
 // A parameter name is shown only if it looks like one.
-std::string safe_parameter(const nlohmann::json& error)
+std::string safe_parameter(const std::optional<std::string>& parameter)
 {
-  if (!error.contains("parameter") || !error["parameter"].is_string()) {
-    return "";
-  }
-  const auto name = error["parameter"].get<std::string>();
+  const auto name = parameter.value_or("");
   const bool plain =
       !name.empty() && name.size() <= 40
       && std::all_of(name.begin(), name.end(), [](char c) {
@@ -47,15 +45,13 @@ std::string safe_parameter(const nlohmann::json& error)
 std::vector<BirdError> errors_of(const std::string& body)
 {
   std::vector<BirdError> errors;
-  const auto json = nlohmann::json::parse(body, nullptr, false);
-  if (!json.is_object() || !json.contains("errors")
-      || !json["errors"].is_array()) {
-    return errors;
-  }
-  for (const auto& error : json["errors"]) {
-    if (error.is_object() && error.contains("code")
-        && error["code"].is_number_integer()) {
-      errors.push_back({error["code"].get<long long>(), safe_parameter(error)});
+  const JsonAnswer answer(body);
+  const auto count = answer.array_size("/errors").value_or(0);
+  for (std::size_t i = 0; i < count; ++i) {
+    const std::string error = "/errors/" + std::to_string(i);
+    if (const auto code = answer.integer(error + "/code")) {
+      errors.push_back(
+          {*code, safe_parameter(answer.string(error + "/parameter"))});
     }
   }
   return errors;
@@ -131,11 +127,9 @@ private:
   core::SendResult interpret_send(const HttpResponse& response) const override
   {
     const std::string http = "HTTP " + std::to_string(response.status);
-    if (response.status >= 200 && response.status < 300) {
-      const auto json = nlohmann::json::parse(response.body, nullptr, false);
-      if (json.is_object() && json.contains("id") && json["id"].is_string()
-          && !json["id"].get<std::string>().empty()) {
-        return sent(json["id"].get<std::string>());
+    if (is_success(response)) {
+      if (const auto id = JsonAnswer(response.body).nonempty_string("/id")) {
+        return sent(*id);
       }
       return failed(core::SendStatus::unknown,
                     http + " without a message id; delivery status unknown");
@@ -176,18 +170,18 @@ private:
       }
       return check_unexpected(response, name());
     }
-    const auto json = json_object(response.body);
-    const auto type = json ? string_member(*json, "type") : std::nullopt;
-    if (!json || !json->contains("amount") || !(*json)["amount"].is_number()
-        || !type
-        || (json->contains("payment") && !string_member(*json, "payment"))) {
+    const JsonAnswer answer(response.body);
+    const auto* amount = answer.at("/amount");
+    const auto type = answer.string("/type");
+    if (!answer.is_object() || amount == nullptr || !amount->is_number()
+        || !type || (answer.has("/payment") && !answer.string("/payment"))) {
       return check_unexpected(
           response,
           name(),
           "expected the balance object with a numeric amount "
           "and its type");
     }
-    return check_accepted((*json)["amount"].dump() + " "
+    return check_accepted(amount->dump() + " "
                           + util::escape_for_display(*type, 20));
   }
 

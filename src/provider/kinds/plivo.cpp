@@ -11,26 +11,17 @@
 
 #include "core/error.hpp"
 #include "provider/base/http_provider.hpp"
+#include "provider/base/json_answer.hpp"
 #include "provider/base/kinds.hpp"
 #include "util/string.hpp"
 
 #include <nlohmann/json.hpp>
 
-#include <algorithm>
-#include <cctype>
 #include <tuple>
 
 namespace smsotp::provider {
 
 namespace {
-
-std::string lower_case(std::string text)
-{
-  std::transform(text.begin(), text.end(), text.begin(), [](char c) {
-    return static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  });
-  return text;
-}
 
 // True if Plivo's error text is about the destination: another provider
 // would refuse the number too. Plivo validates dst synchronously (invalid,
@@ -38,7 +29,7 @@ std::string lower_case(std::string text)
 // country barred"); errors about src name "src" and are the account's.
 bool is_recipient_error(const std::string& error_text)
 {
-  const std::string text = lower_case(error_text);
+  const std::string text = util::to_lower(error_text);
   if (text.find("src") != std::string::npos
       || text.find("source") != std::string::npos) {
     return false;
@@ -114,24 +105,20 @@ private:
 
   core::SendResult interpret_send(const HttpResponse& response) const override
   {
-    const auto json = nlohmann::json::parse(response.body, nullptr, false);
+    const JsonAnswer answer(response.body);
     const std::string http = "HTTP " + std::to_string(response.status);
-    if (response.status >= 200 && response.status < 300) {
-      if (json.is_object() && json.contains("message_uuid")
-          && json["message_uuid"].is_array() && !json["message_uuid"].empty()
-          && json["message_uuid"][0].is_string()
-          && !json["message_uuid"][0].get<std::string>().empty()) {
-        return sent(json["message_uuid"][0].get<std::string>());
+    if (is_success(response)) {
+      const auto uuid = answer.array_size("/message_uuid")
+                            ? answer.nonempty_string("/message_uuid/0")
+                            : std::nullopt;
+      if (uuid) {
+        return sent(*uuid);
       }
       return failed(core::SendStatus::unknown,
                     http + " without a message_uuid; delivery status unknown");
     }
-    std::string error_text;
-    if (json.is_object() && json.contains("error")
-        && json["error"].is_string()) {
-      error_text = json["error"].get<std::string>();
-    }
-    const bool recipient = is_recipient_error(error_text);
+    const bool recipient =
+        is_recipient_error(answer.string("/error").value_or(""));
     auto result = failed(
         core::SendStatus::permanent,
         "rejected (" + http + (recipient ? ", invalid or barred recipient" : "")
@@ -151,10 +138,10 @@ private:
     if (!is_success(response)) {
       return check_unexpected(response, name());
     }
-    const auto json = json_object(response.body);
-    const auto credits =
-        json ? string_member(*json, "cash_credits") : std::nullopt;
-    const auto amount = credits ? amount_text(*credits) : std::nullopt;
+    const JsonAnswer answer(response.body);
+    const auto amount = answer.string("/cash_credits")
+                            ? answer.amount("/cash_credits")
+                            : std::nullopt;
     if (!amount) {
       return check_unexpected(
           response,

@@ -12,6 +12,7 @@
 // code is shown.
 
 #include "provider/base/http_provider.hpp"
+#include "provider/base/json_answer.hpp"
 #include "provider/base/kinds.hpp"
 
 #include <nlohmann/json.hpp>
@@ -67,13 +68,9 @@ std::string default_base_url(const core::ProviderSpec& spec)
 
 // Only short identifier-like codes are shown; anything else could be an
 // echo of the request.
-std::string safe_code(const nlohmann::json& json)
+std::string safe_code(const JsonAnswer& answer)
 {
-  if (!json.is_object() || !json.contains("code")
-      || !json["code"].is_string()) {
-    return "";
-  }
-  const auto code = json["code"].get<std::string>();
+  const auto code = answer.string("/code").value_or("");
   const bool plain =
       !code.empty() && code.size() <= 64
       && std::all_of(code.begin(), code.end(), [](char c) {
@@ -86,16 +83,13 @@ std::string safe_code(const nlohmann::json& json)
 // True if a Sinch error is about the recipient: a syntax error whose text
 // names parameter 'to' or 'to[N]' ("The format of parameter 'to[0]' is
 // invalid; ..."). Another provider would refuse that number too.
-bool is_recipient_error(const std::string& code, const nlohmann::json& json)
+bool is_recipient_error(const std::string& code, const JsonAnswer& answer)
 {
   if (code != "syntax_invalid_parameter_format"
       && code != "syntax_constraint_violation") {
     return false;
   }
-  if (!json.contains("text") || !json["text"].is_string()) {
-    return false;
-  }
-  const auto text = json["text"].get<std::string>();
+  const auto text = answer.string("/text").value_or("");
   return text.find("'to[") != std::string::npos
          || text.find("'to'") != std::string::npos;
 }
@@ -163,23 +157,22 @@ private:
 
   core::SendResult interpret_send(const HttpResponse& response) const override
   {
-    const auto json = nlohmann::json::parse(response.body, nullptr, false);
-    if (response.status >= 200 && response.status < 300) {
-      if (json.is_object() && json.contains("id") && json["id"].is_string()
-          && !json["id"].get<std::string>().empty()) {
-        return sent(json["id"].get<std::string>());
+    const JsonAnswer answer(response.body);
+    if (is_success(response)) {
+      if (const auto id = answer.nonempty_string("/id")) {
+        return sent(*id);
       }
       return failed(core::SendStatus::unknown,
                     "HTTP " + std::to_string(response.status)
                         + " without a batch id; delivery status unknown");
     }
-    const auto code = safe_code(json);
+    const auto code = safe_code(answer);
     std::string detail = "rejected (HTTP " + std::to_string(response.status);
     if (!code.empty()) {
       detail += ", sinch " + code;
     }
     auto result = failed(core::SendStatus::permanent, detail + "); not sent");
-    result.rejected_recipient = is_recipient_error(code, json);
+    result.rejected_recipient = is_recipient_error(code, answer);
     return result;
   }
 
@@ -196,18 +189,20 @@ private:
   // "per_recipient": [...]}, computed without sending.
   core::CheckResult interpret_check(const HttpResponse& response) const override
   {
-    const auto json = json_object(response.body);
+    const JsonAnswer answer(response.body);
     if (!is_success(response)) {
-      const auto code = safe_code(json ? *json : nlohmann::json::object());
+      const auto code = safe_code(answer);
       return check_unexpected(response,
                               name(),
                               code.empty() ? "dry run refused"
                                            : "dry run refused, sinch " + code);
     }
-    const auto count = [&json](const char* key) {
-      return json && json->contains(key) && (*json)[key].is_number_unsigned();
+    const auto count = [&answer](const char* pointer) {
+      const auto* value = answer.at(pointer);
+      return value != nullptr && value->is_number_unsigned();
     };
-    if (!count("number_of_recipients") || !count("number_of_messages")) {
+    if (!answer.is_object() || !count("/number_of_recipients")
+        || !count("/number_of_messages")) {
       return check_unexpected(
           response,
           name(),

@@ -10,6 +10,7 @@
 
 #include "core/error.hpp"
 #include "provider/base/http_provider.hpp"
+#include "provider/base/json_answer.hpp"
 #include "provider/base/kinds.hpp"
 #include "util/string.hpp"
 
@@ -31,22 +32,16 @@ bool is_recipient_error(const std::string& code)
 
 // The codes of errors[], as strings (Telnyx sends strings; tolerate
 // numbers). Codes are short identifiers, escaped all the same.
-std::vector<std::string> error_codes(const nlohmann::json& json)
+std::vector<std::string> error_codes(const JsonAnswer& answer)
 {
   std::vector<std::string> codes;
-  if (!json.is_object() || !json.contains("errors")
-      || !json["errors"].is_array()) {
-    return codes;
-  }
-  for (const auto& error : json["errors"]) {
-    if (!error.is_object() || !error.contains("code")) {
-      continue;
-    }
-    const auto& code = error["code"];
-    if (code.is_string()) {
-      codes.push_back(util::escape_for_display(code.get<std::string>(), 16));
-    } else if (code.is_number_integer()) {
-      codes.push_back(std::to_string(code.get<long long>()));
+  const auto count = answer.array_size("/errors").value_or(0);
+  for (std::size_t i = 0; i < count; ++i) {
+    const std::string pointer = "/errors/" + std::to_string(i) + "/code";
+    if (const auto code = answer.string(pointer)) {
+      codes.push_back(util::escape_for_display(*code, 16));
+    } else if (const auto number = answer.integer(pointer)) {
+      codes.push_back(std::to_string(*number));
     }
   }
   return codes;
@@ -109,18 +104,16 @@ private:
 
   core::SendResult interpret_send(const HttpResponse& response) const override
   {
-    const auto json = nlohmann::json::parse(response.body, nullptr, false);
+    const JsonAnswer answer(response.body);
     const std::string http = "HTTP " + std::to_string(response.status);
-    if (response.status >= 200 && response.status < 300) {
-      if (json.is_object() && json.contains("data") && json["data"].is_object()
-          && json["data"].contains("id") && json["data"]["id"].is_string()
-          && !json["data"]["id"].get<std::string>().empty()) {
-        return sent(json["data"]["id"].get<std::string>());
+    if (is_success(response)) {
+      if (const auto id = answer.nonempty_string("/data/id")) {
+        return sent(*id);
       }
       return failed(core::SendStatus::unknown,
                     http + " without a message id; delivery status unknown");
     }
-    const auto codes = error_codes(json);
+    const auto codes = error_codes(answer);
     std::string detail = "rejected (" + http;
     if (!codes.empty()) {
       detail += ", telnyx error " + util::join(codes, "/");
@@ -146,17 +139,18 @@ private:
     const char* const expected =
         "expected {\"data\": {...}} with record_type \"balance\" and a "
         "decimal balance";
-    const auto json = json_object(response.body);
-    if (!json || !json->contains("data") || !(*json)["data"].is_object()) {
+    const JsonAnswer answer(response.body);
+    const auto* data = answer.at("/data");
+    if (!answer.is_object() || data == nullptr || !data->is_object()) {
       return check_unexpected(response, name(), expected);
     }
-    const auto& data = (*json)["data"];
-    const auto type = string_member(data, "record_type");
-    const auto balance = string_member(data, "balance");
-    const auto amount = balance ? amount_text(*balance) : std::nullopt;
-    const auto currency = string_member(data, "currency");
-    if ((data.contains("record_type") && type != "balance") || !amount
-        || (data.contains("currency") && !currency)) {
+    const auto type = answer.string("/data/record_type");
+    const auto amount = answer.string("/data/balance")
+                            ? answer.amount("/data/balance")
+                            : std::nullopt;
+    const auto currency = answer.string("/data/currency");
+    if ((answer.has("/data/record_type") && type != "balance") || !amount
+        || (answer.has("/data/currency") && !currency)) {
       return check_unexpected(response, name(), expected);
     }
     return check_accepted(

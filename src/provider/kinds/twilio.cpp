@@ -8,10 +8,9 @@
 
 #include "core/error.hpp"
 #include "provider/base/http_provider.hpp"
+#include "provider/base/json_answer.hpp"
 #include "provider/base/kinds.hpp"
 #include "util/string.hpp"
-
-#include <nlohmann/json.hpp>
 
 #include <tuple>
 
@@ -96,30 +95,27 @@ private:
 
   core::SendResult interpret_send(const HttpResponse& response) const override
   {
-    const auto json = nlohmann::json::parse(response.body, nullptr, false);
-    if (response.status >= 200 && response.status < 300) {
-      if (json.is_object() && json.contains("sid") && json["sid"].is_string()
-          && !json["sid"].get<std::string>().empty()) {
-        const std::string status = json.value("status", "");
+    const JsonAnswer answer(response.body);
+    if (is_success(response)) {
+      if (const auto sid = answer.nonempty_string("/sid")) {
+        const std::string status = answer.string("/status").value_or("");
         if (status == "failed" || status == "undelivered") {
           return failed(core::SendStatus::permanent,
                         "twilio reported status " + status);
         }
-        return sent(json["sid"].get<std::string>());
+        return sent(*sid);
       }
       return failed(core::SendStatus::unknown,
                     "HTTP " + std::to_string(response.status)
                         + " without a message sid; delivery status unknown");
     }
     std::string detail = "rejected (HTTP " + std::to_string(response.status);
-    long long code = 0;
-    if (json.is_object() && json.contains("code")
-        && json["code"].is_number_integer()) {
-      code = json["code"].get<long long>();
-      detail += ", twilio error " + std::to_string(code);
+    const auto code = answer.integer("/code");
+    if (code) {
+      detail += ", twilio error " + std::to_string(*code);
     }
     auto result = failed(core::SendStatus::permanent, detail + "); not sent");
-    result.rejected_recipient = is_recipient_error(code);
+    result.rejected_recipient = code && is_recipient_error(*code);
     return result;
   }
 
@@ -135,18 +131,17 @@ private:
     const char* const expected =
         "expected the Balance.json object with string account_sid and "
         "balance";
-    const auto json = json_object(response.body);
-    if (!is_success(response) || !json) {
+    const JsonAnswer answer(response.body);
+    if (!is_success(response) || !answer.is_object()) {
       return check_unexpected(
           response, name(), is_success(response) ? expected : "");
     }
-    const auto sid = string_member(*json, "account_sid");
-    const auto balance = string_member(*json, "balance");
-    const bool balance_null =
-        json->contains("balance") && (*json)["balance"].is_null();
-    const auto currency = string_member(*json, "currency");
-    const bool currency_ok = currency || !json->contains("currency")
-                             || (*json)["currency"].is_null();
+    const auto sid = answer.string("/account_sid");
+    const auto balance = answer.string("/balance");
+    const bool balance_null = answer.is_null("/balance");
+    const auto currency = answer.string("/currency");
+    const bool currency_ok =
+        currency || !answer.has("/currency") || answer.is_null("/currency");
     if (!sid || !sid->starts_with("AC") || !(balance || balance_null)
         || !currency_ok) {
       return check_unexpected(response, name(), expected);

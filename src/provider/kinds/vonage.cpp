@@ -21,12 +21,10 @@
 
 #include "core/error.hpp"
 #include "provider/base/http_provider.hpp"
+#include "provider/base/json_answer.hpp"
 #include "provider/base/kinds.hpp"
 #include "util/string.hpp"
 
-#include <nlohmann/json.hpp>
-
-#include <cctype>
 #include <optional>
 #include <utility>
 
@@ -90,30 +88,17 @@ std::string status_label(const std::string& status)
 // error-text names the "to" parameter, e.g. "Invalid to address".
 bool names_to_parameter(const std::string& error_text)
 {
-  std::string text;
-  for (const char c : error_text) {
-    text += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  }
+  const std::string text = util::to_lower(error_text);
   return text.find("invalid to") != std::string::npos
          || text.find("to address") != std::string::npos
          || text.find("to number") != std::string::npos
          || text.find("destination") != std::string::npos;
 }
 
-// A message status as a string; Vonage sends strings, tolerate numbers.
-std::optional<std::string> status_of(const nlohmann::json& message)
+// messages[index]: one entry per SMS part.
+std::string message_pointer(std::size_t index)
 {
-  if (!message.is_object() || !message.contains("status")) {
-    return std::nullopt;
-  }
-  const auto& status = message["status"];
-  if (status.is_string()) {
-    return status.get<std::string>();
-  }
-  if (status.is_number_integer()) {
-    return std::to_string(status.get<long long>());
-  }
-  return std::nullopt;
+  return "/messages/" + std::to_string(index);
 }
 
 class VonageProvider : public HttpProvider
@@ -175,17 +160,18 @@ private:
       return failed(core::SendStatus::permanent,
                     "rejected (" + http + "); not sent");
     }
-    const auto json = nlohmann::json::parse(response.body, nullptr, false);
-    if (!json.is_object() || !json.contains("messages")
-        || !json["messages"].is_array() || json["messages"].empty()) {
+    const JsonAnswer answer(response.body);
+    const auto parts = answer.array_size("/messages").value_or(0);
+    if (!answer.is_object() || parts == 0) {
       return failed(core::SendStatus::unknown,
                     http + " without a messages list; delivery status unknown");
     }
-    const auto& messages = json["messages"];
     std::size_t accepted = 0;
-    const nlohmann::json* rejected = nullptr;
-    for (const auto& message : messages) {
-      const auto status = status_of(message);
+    std::optional<std::string> rejected; // the first refused part's pointer
+    std::string rejected_status;
+    for (std::size_t i = 0; i < parts; ++i) {
+      // Vonage sends the status as a string; a number is tolerated.
+      const auto status = answer.code(message_pointer(i) + "/status");
       if (!status) {
         return failed(core::SendStatus::unknown,
                       http
@@ -194,15 +180,15 @@ private:
       }
       if (*status == "0") {
         ++accepted;
-      } else if (rejected == nullptr) {
-        rejected = &message;
+      } else if (!rejected) {
+        rejected = message_pointer(i);
+        rejected_status = *status;
       }
     }
-    if (rejected == nullptr) {
-      const auto& first = messages[0];
-      if (first.contains("message-id") && first["message-id"].is_string()
-          && !first["message-id"].get<std::string>().empty()) {
-        return sent(first["message-id"].get<std::string>());
+    if (!rejected) {
+      if (const auto id =
+              answer.nonempty_string(message_pointer(0) + "/message-id")) {
+        return sent(*id);
       }
       return failed(core::SendStatus::unknown,
                     http + " without a message-id; delivery status unknown");
@@ -212,22 +198,18 @@ private:
       // could deliver it twice.
       return failed(core::SendStatus::unknown,
                     "vonage accepted only " + std::to_string(accepted) + " of "
-                        + std::to_string(messages.size())
+                        + std::to_string(parts)
                         + " message parts; delivery status unknown");
     }
-    if (status_label(*status_of(*rejected)).empty()) {
+    if (status_label(rejected_status).empty()) {
       // Not a status Vonage documents: nothing says the message was refused.
       return failed(core::SendStatus::unknown,
                     "vonage status "
-                        + util::escape_for_display(*status_of(*rejected), 8)
+                        + util::escape_for_display(rejected_status, 8)
                         + " is not a documented one; delivery status unknown");
     }
-    std::string error_text;
-    if (rejected->contains("error-text")
-        && (*rejected)["error-text"].is_string()) {
-      error_text = (*rejected)["error-text"].get<std::string>();
-    }
-    return rejection(*status_of(*rejected), error_text);
+    return rejection(rejected_status,
+                     answer.string(*rejected + "/error-text").value_or(""));
   }
 
   // The outcome for a message status other than "0" when no part was sent.
@@ -268,12 +250,12 @@ private:
     if (!is_success(response)) {
       return check_unexpected(response, name());
     }
-    const auto json = json_object(response.body);
-    const auto value = json && json->contains("value")
-                           ? amount_text((*json)["value"])
-                           : std::nullopt;
-    const bool reload_ok = !json || !json->contains("autoReload")
-                           || (*json)["autoReload"].is_boolean();
+    const JsonAnswer answer(response.body);
+    const auto value =
+        answer.is_object() ? answer.amount("/value") : std::nullopt;
+    const auto* reload = answer.at("/autoReload");
+    const bool reload_ok =
+        !answer.is_object() || reload == nullptr || reload->is_boolean();
     if (!value || !reload_ok) {
       return check_unexpected(
           response, name(), "expected the balance object with a numeric value");
