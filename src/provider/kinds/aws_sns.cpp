@@ -1,6 +1,6 @@
 // The `aws-sns` provider: Amazon SNS Publish to a phone number, AWS Query
-// protocol (form body, XML answer), signed with Signature V4 by libcurl
-// (CURLOPT_AWS_SIGV4, service "sns").
+// protocol (form body, XML answer read by expat: base/xml_answer.hpp),
+// signed with Signature V4 by libcurl (CURLOPT_AWS_SIGV4, service "sns").
 // send:  POST {base_url}/ Action=Publish&Version=2010-03-31&Message=..
 //        &PhoneNumber=..&MessageAttributes.entry.N.{Name,Value.DataType,
 //        Value.StringValue} for AWS.SNS.SMS.SMSType and, if set,
@@ -17,9 +17,9 @@
 // carry <Code> and <Message>; the message can quote the number, so only the
 // code is shown.
 
-#include "core/error.hpp"
 #include "provider/base/http_provider.hpp"
 #include "provider/base/kinds.hpp"
+#include "provider/base/xml_answer.hpp"
 #include "util/string.hpp"
 
 #include <algorithm>
@@ -70,25 +70,6 @@ std::string default_endpoint(const core::ProviderSpec& spec)
     return "https://sns.amazonaws.com";
   }
   return "https://sns." + it->second.text + ".amazonaws.com";
-}
-
-// The text of the first <tag>...</tag> in an XML answer, or "". The AWS
-// Query protocol's answers are small and flat enough that a string search
-// is exact; no entity decoding is needed for the values read here (ids and
-// error codes).
-std::string xml_element(const std::string& xml, const std::string& tag)
-{
-  const std::string open = "<" + tag + ">";
-  const auto start = xml.find(open);
-  if (start == std::string::npos) {
-    return {};
-  }
-  const auto value_start = start + open.size();
-  const auto end = xml.find("</" + tag + ">", value_start);
-  if (end == std::string::npos) {
-    return {};
-  }
-  return xml.substr(value_start, end - value_start);
 }
 
 // An AWS error code as shown to the user: letters, digits and dots only,
@@ -200,8 +181,9 @@ private:
   core::SendResult interpret_send(const HttpResponse& response) const override
   {
     const std::string http = "HTTP " + std::to_string(response.status);
-    if (response.status >= 200 && response.status < 300) {
-      const std::string id = xml_element(response.body, "MessageId");
+    const XmlAnswer answer(response.body);
+    if (is_success(response)) {
+      const std::string id = answer.text("MessageId").value_or("");
       if (!id.empty() && id.size() <= 128
           && id.find_first_of("<>&\r\n") == std::string::npos) {
         return sent(id);
@@ -211,7 +193,7 @@ private:
                         + " without a MessageId (unparseable response); "
                           "delivery status unknown");
     }
-    const std::string code = safe_code(xml_element(response.body, "Code"));
+    const std::string code = safe_code(answer.text("Code").value_or(""));
     const std::string shown = code.empty() ? http : http + ", aws " + code;
     if (code == "Throttling" || code == "Throttled"
         || code == "KMSThrottling") {
@@ -233,7 +215,7 @@ private:
     // InvalidParameter names the parameter in its message ("Invalid
     // parameter: PhoneNumber Reason: ..."); only the parameter name is
     // looked at, the rest may quote the number.
-    const std::string text = xml_element(response.body, "Message");
+    const std::string text = answer.text("Message").value_or("");
     const bool about_number =
         code == "OptedOut"
         || ((code == "InvalidParameter" || code == "InvalidParameterValue")
@@ -260,20 +242,20 @@ private:
   // </GetSMSSandboxAccountStatusResult>...</GetSMSSandboxAccountStatusResponse>
   core::CheckResult interpret_check(const HttpResponse& response) const override
   {
+    const XmlAnswer answer(response.body);
     if (!is_success(response)) {
-      const std::string code = safe_code(xml_element(response.body, "Code"));
+      const std::string code = safe_code(answer.text("Code").value_or(""));
       if (is_credential_error(code)) {
         return check_rejected(response, "aws " + code);
       }
       return check_unexpected(
           response, name(), code.empty() ? "" : "aws " + code);
     }
-    const std::string sandbox(util::trim(xml_element(
-        xml_element(response.body, "GetSMSSandboxAccountStatusResult"),
-        "IsInSandbox")));
+    const std::string sandbox(
+        util::trim(answer.text("IsInSandbox").value_or("")));
     const bool is_response =
-        response.body.find("<GetSMSSandboxAccountStatusResponse")
-        != std::string::npos;
+        answer.root() == "GetSMSSandboxAccountStatusResponse"
+        && answer.text("GetSMSSandboxAccountStatusResult");
     if (!is_response || (sandbox != "true" && sandbox != "false")) {
       return check_unexpected(
           response,
