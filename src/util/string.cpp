@@ -122,26 +122,30 @@ std::string to_hex(const std::uint8_t* data, std::size_t size)
   return out;
 }
 
-std::string to_lower(std::string_view text)
+namespace {
+
+// `text` with the letters first..first+25 moved to the other case.
+std::string swap_ascii_case(std::string_view text, char first)
 {
   std::string out(text);
   for (char& c : out) {
-    if (c >= 'A' && c <= 'Z') {
-      c = static_cast<char>(c - 'A' + 'a');
+    if (c >= first && c <= first + 25) {
+      c = static_cast<char>(c ^ 0x20);
     }
   }
   return out;
 }
 
+} // namespace
+
+std::string to_lower(std::string_view text)
+{
+  return swap_ascii_case(text, 'A');
+}
+
 std::string to_upper(std::string_view text)
 {
-  std::string out(text);
-  for (char& c : out) {
-    if (c >= 'a' && c <= 'z') {
-      c = static_cast<char>(c - 'a' + 'A');
-    }
-  }
-  return out;
+  return swap_ascii_case(text, 'a');
 }
 
 bool is_ascii_digits(std::string_view text)

@@ -271,6 +271,20 @@ core::SendResult HttpProvider::failed(core::SendStatus status,
   return result;
 }
 
+HttpRequest basic_auth_request(std::string method,
+                               std::string url,
+                               std::string user,
+                               std::string password)
+{
+  HttpRequest request;
+  request.method = std::move(method);
+  request.url = std::move(url);
+  request.user = std::move(user);
+  request.password = std::move(password);
+  request.headers = {"Accept: application/json"};
+  return request;
+}
+
 std::string redacted_target(const HttpRequest& request)
 {
   const auto query = request.url.find('?');

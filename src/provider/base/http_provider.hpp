@@ -113,6 +113,13 @@ private:
   std::map<std::string, std::string> m_secret_cache;
 };
 
+// A request that asks for JSON and authenticates with HTTP Basic
+// user:password, which libcurl writes (a dry run shows "[redacted]").
+HttpRequest basic_auth_request(std::string method,
+                               std::string url,
+                               std::string user,
+                               std::string password);
+
 // "POST https://host/path" without the query string, which may carry
 // credentials in some APIs.
 std::string redacted_target(const HttpRequest& request);

@@ -61,20 +61,6 @@ private:
     return m_from.empty() ? "(account default)" : m_from;
   }
 
-  // Basic auth username:api_key, written by libcurl.
-  HttpRequest authorized(const Secrets& secrets,
-                         const std::string& method,
-                         const std::string& path) const
-  {
-    HttpRequest request;
-    request.method = method;
-    request.url = base_url() + path;
-    request.user = m_username;
-    request.password = secrets.get("api_key");
-    request.headers = {"Accept: application/json"};
-    return request;
-  }
-
   HttpRequest build_send(const core::Message& message,
                          const Secrets& secrets) const override
   {
@@ -90,7 +76,10 @@ private:
     entry["source"] = "smsotp";
     nlohmann::ordered_json body;
     body["messages"] = nlohmann::ordered_json::array({entry});
-    auto request = authorized(secrets, "POST", "/v3/sms/send");
+    auto request = basic_auth_request("POST",
+                                      base_url() + "/v3/sms/send",
+                                      m_username,
+                                      secrets.get("api_key"));
     request.headers.emplace_back("Content-Type: application/json");
     request.body = body.dump();
     return request;
@@ -139,7 +128,8 @@ private:
 
   HttpRequest build_check(const Secrets& secrets) const override
   {
-    return authorized(secrets, "GET", "/v3/account");
+    return basic_auth_request(
+        "GET", base_url() + "/v3/account", m_username, secrets.get("api_key"));
   }
 
   // Documented: {"http_code": 200, "response_code": "SUCCESS", "data":

@@ -70,20 +70,6 @@ private:
     return base_url() + "/v1/Account/" + url_escape(m_auth_id) + "/";
   }
 
-  // Basic auth auth_id:auth_token, written by libcurl.
-  HttpRequest authorized(const Secrets& secrets,
-                         const std::string& method,
-                         const std::string& path) const
-  {
-    HttpRequest request;
-    request.method = method;
-    request.url = account_url() + path;
-    request.user = m_auth_id;
-    request.password = secrets.get("auth_token");
-    request.headers = {"Accept: application/json"};
-    return request;
-  }
-
   HttpRequest build_send(const core::Message& message,
                          const Secrets& secrets) const override
   {
@@ -96,7 +82,10 @@ private:
     }
     body["dst"] = message.to;
     body["text"] = message.text;
-    auto request = authorized(secrets, "POST", "Message/");
+    auto request = basic_auth_request("POST",
+                                      account_url() + "Message/",
+                                      m_auth_id,
+                                      secrets.get("auth_token"));
     request.headers.emplace_back("Content-Type: application/json");
     request.body =
         body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
@@ -129,7 +118,8 @@ private:
 
   HttpRequest build_check(const Secrets& secrets) const override
   {
-    return authorized(secrets, "GET", "");
+    return basic_auth_request(
+        "GET", account_url(), m_auth_id, secrets.get("auth_token"));
   }
 
   // Documented: the account object, with cash_credits as a decimal string.

@@ -62,20 +62,6 @@ private:
     return base_url() + "/2010-04-01/Accounts/" + url_escape(m_account_sid);
   }
 
-  // Basic auth account_sid:auth_token, written by libcurl.
-  HttpRequest authorized(const Secrets& secrets,
-                         const std::string& method,
-                         const std::string& path) const
-  {
-    HttpRequest request;
-    request.method = method;
-    request.url = account_url() + path;
-    request.user = m_account_sid;
-    request.password = secrets.get("auth_token");
-    request.headers = {"Accept: application/json"};
-    return request;
-  }
-
   HttpRequest build_send(const core::Message& message,
                          const Secrets& secrets) const override
   {
@@ -86,7 +72,10 @@ private:
       fields.emplace_back("MessagingServiceSid", m_service_sid);
     }
     fields.emplace_back("Body", message.text);
-    auto request = authorized(secrets, "POST", "/Messages.json");
+    auto request = basic_auth_request("POST",
+                                      account_url() + "/Messages.json",
+                                      m_account_sid,
+                                      secrets.get("auth_token"));
     request.headers.emplace_back(
         "Content-Type: application/x-www-form-urlencoded");
     request.body = form_encode(fields);
@@ -121,7 +110,10 @@ private:
 
   HttpRequest build_check(const Secrets& secrets) const override
   {
-    return authorized(secrets, "GET", "/Balance.json");
+    return basic_auth_request("GET",
+                              account_url() + "/Balance.json",
+                              m_account_sid,
+                              secrets.get("auth_token"));
   }
 
   // Documented: {"account_sid": "AC...", "balance": "0.05", "currency":
