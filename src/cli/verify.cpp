@@ -19,8 +19,25 @@ int run_verify(const GlobalOptions& global,
   auto context = make_context(global, out, clock);
   auto& config = context.config;
   apply_flag(config, "otp.purpose", options.purpose, "--purpose");
-  const std::string to =
-      phone::normalize(options.to, config.default_region.value);
+  // A number typed the way send printed it ('+' and digits) that the store
+  // knows is one phone::normalize() produced, so it is used as it is and
+  // libphonenumber is never loaded (issue 9 item 2); any other input is
+  // normalised first, as send did. The outcome is the same either way: a
+  // stored number is its own normal form. The cost: how long a verify takes
+  // tells whether the store holds any row for a number in E.164 form (not
+  // whether a code is live), which the man page's SECURITY section states.
+  const bool canonical = phone::is_canonical_form(options.to);
+  std::string to;
+  if (!canonical) {
+    to = phone::normalize(options.to, config.default_region.value);
+  }
+  const auto store =
+      store::open_store(store_options(context), store::OpenMode::existing_only);
+  if (canonical) {
+    to = store && store->knows_recipient(options.to)
+             ? options.to
+             : phone::normalize(options.to, config.default_region.value);
+  }
   // Malformed input can never match, so it is a usage error and no attempt
   // is counted (a typo must not lock anyone out). Which lengths are
   // well-formed (6..10) never depends on the state: a length that differs
@@ -29,8 +46,6 @@ int run_verify(const GlobalOptions& global,
   check_interrupted();
 
   const auto key = core::load_key(config.key_path());
-  const auto store =
-      store::open_store(store_options(context), store::OpenMode::existing_only);
   core::VerifyOutcome outcome;
   if (store) {
     store::VerifyRequest request{to,

@@ -14,7 +14,8 @@
 
 namespace smsotp {
 
-class Error : public std::runtime_error
+// Default visibility: modules (core/module.hpp) throw it to the executable.
+class __attribute__((visibility("default"))) Error : public std::runtime_error
 {
 public:
   Error(core::ExitCode code, const std::string& message)

@@ -3,6 +3,10 @@
 // Phone numbers, parsed and validated with libphonenumber (the only place
 // that includes it, DESIGN §3). Everything after the command line works on
 // the E.164 form that normalize() returns.
+//
+// normalize(), region_of(), known_region() and number_type() run in the
+// phone module (parse.cpp), which the executable loads on first use
+// (core/module.hpp, loader.cpp); the rest needs no libphonenumber.
 
 #include <string>
 #include <string_view>
@@ -23,6 +27,12 @@ constexpr std::size_t k_max_input = 64;
 // region libphonenumber knows. normalize(normalize(x)) == normalize(x).
 std::string normalize(std::string_view input,
                       const std::string& default_region = "");
+
+// True if `input` is written the way normalize() writes numbers: '+' and
+// 2 to 15 digits, no leading 0. Says nothing about validity: it lets a
+// caller try the number as it is against numbers normalize() produced
+// earlier (verify against the store) before paying for libphonenumber.
+bool is_canonical_form(std::string_view input);
 
 // The ISO region of a normalised number: "US", "GB", ...; "001" for
 // non-geographic numbers (+800, +882, ...); "" if it has none.

@@ -259,6 +259,16 @@ std::int64_t PgRows::count_live(std::int64_t now)
       .number(0, 0);
 }
 
+bool PgRows::knows_recipient(const std::string& recipient)
+{
+  return run("SELECT (EXISTS (SELECT 1 FROM @.challenge WHERE recipient = $1)"
+             " OR EXISTS (SELECT 1 FROM @.recipient WHERE recipient = "
+             "$1))::int",
+             {recipient})
+             .number(0, 0)
+         != 0;
+}
+
 std::int64_t
 PgRows::count_since(Scope scope, const std::string& key, std::int64_t since)
 {

@@ -160,4 +160,12 @@ std::int64_t PgStore::live_challenges(std::int64_t now)
       });
 }
 
+bool PgStore::knows_recipient(const std::string& recipient)
+{
+  return transaction(
+      false, "looking up a recipient", 0, [&](Rows& rows, std::int64_t) {
+        return rows.knows_recipient(recipient);
+      });
+}
+
 } // namespace smsotp::store::detail

@@ -77,6 +77,7 @@ public:
   void hand_over_superseded(const std::string& from,
                             const std::string& to) override;
   std::int64_t count_live(std::int64_t now) override;
+  bool knows_recipient(const std::string& recipient) override;
   std::int64_t
   count_since(Scope scope, const std::string& key, std::int64_t since) override;
   std::int64_t created_at_since(Scope scope,
@@ -121,6 +122,7 @@ public:
                              std::int64_t now) override;
   PurgeCounts purge(const PurgeRequest& request, std::int64_t now) override;
   std::int64_t live_challenges(std::int64_t now) override;
+  bool knows_recipient(const std::string& recipient) override;
 
 private:
   // Runs `body(rows, now)` in one transaction: with `lock`, under the

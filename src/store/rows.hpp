@@ -160,6 +160,8 @@ public:
                                     const std::string& to) = 0;
   // Pending and sent rows with expires_at > now.
   virtual std::int64_t count_live(std::int64_t now) = 0;
+  // True if a challenge or a recipient row of any state names `recipient`.
+  virtual bool knows_recipient(const std::string& recipient) = 0;
 
   // --- sending limits (see Scope) ----------------------------------------
   // Counted challenges of the scope with created_at > since.

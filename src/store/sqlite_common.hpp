@@ -126,6 +126,7 @@ public:
   void hand_over_superseded(const std::string& from,
                             const std::string& to) override;
   std::int64_t count_live(std::int64_t now) override;
+  bool knows_recipient(const std::string& recipient) override;
   std::int64_t
   count_since(Scope scope, const std::string& key, std::int64_t since) override;
   std::int64_t created_at_since(Scope scope,

@@ -305,6 +305,18 @@ std::int64_t SqliteRows::count_live(std::int64_t now)
   return count.getColumn(0).getInt64();
 }
 
+bool SqliteRows::knows_recipient(const std::string& recipient)
+{
+  // Both lookups use an index whose first column is the recipient.
+  SQLite::Statement known(m_db,
+                          "SELECT EXISTS (SELECT 1 FROM challenge WHERE"
+                          " recipient = ?1) OR EXISTS (SELECT 1 FROM"
+                          " recipient WHERE recipient = ?1)");
+  known.bind(1, recipient);
+  known.executeStep();
+  return known.getColumn(0).getInt() != 0;
+}
+
 std::int64_t
 SqliteRows::count_since(Scope scope, const std::string& key, std::int64_t since)
 {

@@ -128,6 +128,16 @@ std::int64_t SqliteStore::live_challenges(std::int64_t now)
   }
 }
 
+bool SqliteStore::knows_recipient(const std::string& recipient)
+{
+  try {
+    SqliteRows rows(m_db);
+    return rows.knows_recipient(recipient);
+  } catch (const SQLite::Exception& error) {
+    throw_store_error(error, m_path, "looking up a recipient", m_written);
+  }
+}
+
 } // namespace detail
 
 std::unique_ptr<Store> open_sqlite_store(const std::string& path, OpenMode mode)

@@ -30,6 +30,7 @@ public:
                              std::int64_t now) override;
   PurgeCounts purge(const PurgeRequest& request, std::int64_t now) override;
   std::int64_t live_challenges(std::int64_t now) override;
+  bool knows_recipient(const std::string& recipient) override;
 
 private:
   std::string m_path;

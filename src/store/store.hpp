@@ -123,6 +123,11 @@ public:
 
   // Challenges that could still be verified at `now`.
   virtual std::int64_t live_challenges(std::int64_t now) = 0;
+
+  // True if the store holds any row for `recipient`: then it is a number
+  // that phone::normalize() produced, so verify can use it as typed
+  // without loading libphonenumber (issue 9 item 2). Reads only.
+  virtual bool knows_recipient(const std::string& recipient) = 0;
 };
 
 enum class OpenMode
