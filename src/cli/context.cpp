@@ -3,7 +3,7 @@
 #include "core/database_location.hpp"
 #include "core/error.hpp"
 #include "message/compose.hpp"
-#include "provider/provider.hpp"
+#include "provider/base/provider.hpp"
 #include "util/string.hpp"
 
 namespace smsotp::cli {

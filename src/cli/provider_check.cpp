@@ -7,7 +7,7 @@
 #include "core/error.hpp"
 #include "phone/phone.hpp"
 #include "phone/policy.hpp"
-#include "provider/http_client.hpp"
+#include "provider/base/keylog.hpp"
 #include "util/interrupt.hpp"
 
 #include <algorithm>

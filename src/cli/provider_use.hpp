@@ -6,7 +6,7 @@
 #include "cli/context.hpp"
 #include "core/exit_code.hpp"
 #include "core/types.hpp"
-#include "provider/provider.hpp"
+#include "provider/base/provider.hpp"
 
 #include <memory>
 #include <optional>

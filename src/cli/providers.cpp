@@ -1,6 +1,6 @@
 #include "cli/commands.hpp"
 #include "cli/context.hpp"
-#include "provider/provider.hpp"
+#include "provider/base/provider.hpp"
 #include "util/string.hpp"
 
 #include <algorithm>

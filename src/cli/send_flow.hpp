@@ -9,7 +9,7 @@
 #include "core/types.hpp"
 #include "message/compose.hpp"
 #include "phone/policy.hpp"
-#include "provider/chain.hpp"
+#include "provider/base/chain.hpp"
 #include "store/store.hpp"
 
 #include <memory>

@@ -6,7 +6,7 @@
 #include "core/duration.hpp"
 #include "core/error.hpp"
 #include "phone/phone.hpp"
-#include "provider/http_client.hpp"
+#include "provider/base/keylog.hpp"
 #include "util/interrupt.hpp"
 
 #include <algorithm>

@@ -8,7 +8,7 @@
 
 #include "cli/context.hpp"
 #include "fuzz_support.hpp"
-#include "provider/provider.hpp"
+#include "provider/base/provider.hpp"
 #include "util/clock.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data,

@@ -3,7 +3,7 @@
 #include "cli/context.hpp"
 #include "cli/provider_use.hpp"
 #include "cli_fixture.hpp"
-#include "provider/provider.hpp"
+#include "provider/base/provider.hpp"
 #include "testutil.hpp"
 
 #include <doctest/doctest.h>
