@@ -3,12 +3,12 @@
 #include "core/error.hpp"
 #include "util/string.hpp"
 
+#include <climits>
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
 #include <openssl/rand.h>
 
-#include <climits>
 #include <vector>
 
 namespace smsotp::core {
