@@ -7,7 +7,7 @@
 # modules below it, never of a sibling or of a module above. Libraries stay
 # where they belong: only store/ includes SQLite and libpq, only
 # provider/http/ (the transport, loaded apart from the executable) curl,
-# only provider/base/xml_answer.cpp expat, only phone/ libphonenumber, only
+# only provider/http/xml.cpp expat, only phone/ libphonenumber, only
 # cli/ CLI11, only core/ toml++.
 #
 #   check_layers.sh check ROOT   checks ROOT/src; names every violation
@@ -30,7 +30,7 @@ declare -A allowed=(
 # a folder inside one, or a single file (paths relative to src/).
 declare -A owner=(
   ["SQLiteCpp/"]=store ["sqlite3.h"]=store ["libpq-fe.h"]=store
-  ["curl/"]=provider/http ["expat"]=provider/base/xml_answer.cpp
+  ["curl/"]=provider/http ["expat"]=provider/http/xml.cpp
   ["phonenumbers/"]=phone ["CLI/"]=cli ["toml++/"]=core
 )
 

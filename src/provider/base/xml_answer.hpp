@@ -6,6 +6,8 @@
 // well-formed XML, or that declares a DTD, reads as not parsed and holds no
 // values: each kind decides what that means for its outcome (DESIGN §5).
 
+#include "provider/http/transport.hpp"
+
 #include <map>
 #include <optional>
 #include <string>
@@ -28,9 +30,7 @@ public:
   std::optional<std::string> text(std::string_view name) const;
 
 private:
-  bool m_parsed = false;
-  std::string m_root;
-  std::map<std::string, std::string, std::less<>> m_first_text;
+  XmlDocument m_document;
 };
 
 } // namespace smsotp::provider

@@ -1,8 +1,10 @@
 #pragma once
 
-// The HTTP transport: the one door to libcurl. Everything behind it lives
-// in provider/http/*.cpp (the only files that include curl) so that it can
-// be built and loaded apart from the executable; this header holds plain
+// The HTTP transport: the one door to libcurl (and expat, for XML
+// answers). Everything behind it lives in provider/http/*.cpp, the only
+// files that include them, which make the http module (core/module.hpp):
+// the executable reaches these functions through http/loader.cpp and loads
+// libcurl only when a command talks to a provider. This header holds plain
 // types and functions only.
 //
 // TLS is always verified; plain http is allowed for loopback addresses only
@@ -12,6 +14,7 @@
 // unknown".
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <utility>
@@ -113,5 +116,19 @@ form_encode(const std::vector<std::pair<std::string, std::string>>& fields);
 // Percent-encodes one path segment or query value: every byte but
 // A-Z a-z 0-9 - . _ ~ (RFC 3986 unreserved).
 std::string url_escape(const std::string& text);
+
+// An XML answer as read by expat: the root element and the text directly
+// inside the first element of each name to close. Entities and character
+// references are decoded; a malformed document or one with a DTD is not
+// parsed (no answer has a reason to carry a DTD, and its entities are how
+// a parser is made to expand or fetch things).
+struct XmlDocument
+{
+  bool parsed = false;
+  std::string root;
+  std::map<std::string, std::string, std::less<>> first_text;
+};
+
+XmlDocument read_xml(const std::string& body);
 
 } // namespace smsotp::provider
