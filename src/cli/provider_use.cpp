@@ -28,7 +28,8 @@ core::ExitCode exit_for_send(core::SendStatus status)
 std::vector<std::unique_ptr<provider::Provider>>
 make_providers(const Context& context,
                const std::optional<std::string>& only,
-               const std::string& named_by)
+               const std::string& named_by,
+               const util::Gate* hold)
 {
   const auto& config = context.config;
   std::vector<std::string> names =
@@ -50,6 +51,7 @@ make_providers(const Context& context,
   }
   provider::ProviderContext provider_context;
   provider_context.config_private = config.file_private;
+  provider_context.hold = hold;
   // Under --json stdout must hold exactly one JSON object, so the file
   // provider's "-" goes to stderr instead.
   provider_context.stdout_fd =

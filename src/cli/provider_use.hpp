@@ -16,12 +16,15 @@
 namespace smsotp::cli {
 
 // The providers to try, in order: `only` if given, else send.providers.
-// Throws Error(config) if none is configured or a name in the file is
-// unknown, Error(usage) naming `named_by` if `only` is unknown.
+// With `hold`, they deliver nothing before it opens
+// (provider::ProviderContext::hold). Throws Error(config) if none is
+// configured or a name in the file is unknown, Error(usage) naming
+// `named_by` if `only` is unknown.
 std::vector<std::unique_ptr<provider::Provider>>
 make_providers(const Context& context,
                const std::optional<std::string>& only,
-               const std::string& named_by = "--provider");
+               const std::string& named_by = "--provider",
+               const util::Gate* hold = nullptr);
 
 // The exit status for a provider's answer to a send (DESIGN §2).
 core::ExitCode exit_for_send(core::SendStatus status);

@@ -12,6 +12,7 @@
 #include "core/otp.hpp"
 #include "phone/phone.hpp"
 
+#include <future>
 #include <map>
 #include <optional>
 
@@ -78,12 +79,12 @@ store::SendLimits send_limits(const core::Config& config)
           config.limit_global_daily.value};
 }
 
-// Generates the code and reserves its challenge: limits, cooldown and the
-// superseding of older codes in one transaction, committed when this
-// returns. Slow set-up (key file, crypto) happens before the store's write
-// lock.
-Reserved
-reserve(const Context& context, const Recipient& recipient, const Draft& draft)
+// Draws the code and the challenge id and computes the code's tag: all the
+// slow set-up (store, key file, crypto) that comes before the store's
+// write lock. Nothing is committed yet; the request for reserve() is
+// returned alongside.
+std::pair<Reserved, store::ReserveRequest>
+draw(const Context& context, const Recipient& recipient, const Draft& draft)
 {
   const auto& config = context.config;
   core::OpenSslRandom random;
@@ -94,55 +95,80 @@ reserve(const Context& context, const Recipient& recipient, const Draft& draft)
   values.code =
       core::generate_code(random, static_cast<int>(config.code_length.value));
   reserved.challenge_id = core::new_challenge_id(random);
-  const store::ReserveRequest request{reserved.challenge_id,
-                                      core::key_id(key),
-                                      recipient.to,
-                                      recipient.masked,
-                                      config.purpose.value,
-                                      core::compute_tag(key,
-                                                        reserved.challenge_id,
-                                                        recipient.to,
-                                                        config.purpose.value,
-                                                        values.code),
-                                      config.code_length.value,
-                                      config.ttl.value,
-                                      config.max_attempts.value,
-                                      send_limits(config)};
-  reserved.reservation = reserved.store->reserve(request, context.clock.now());
+  store::ReserveRequest request{reserved.challenge_id,
+                                core::key_id(key),
+                                recipient.to,
+                                recipient.masked,
+                                config.purpose.value,
+                                core::compute_tag(key,
+                                                  reserved.challenge_id,
+                                                  recipient.to,
+                                                  config.purpose.value,
+                                                  values.code),
+                                config.code_length.value,
+                                config.ttl.value,
+                                config.max_attempts.value,
+                                send_limits(config)};
   reserved.message = {recipient.to,
                       message::compose(config, draft.selected, values).text};
-  return reserved;
+  return {std::move(reserved), std::move(request)};
 }
 
-// Runs the provider chain (retry, failover). If it throws, nothing left
-// our hands (or the provider is local): the code is dropped, and the
-// first failure is the one reported.
-provider::ChainResult deliver(const Context& context,
-                              const Providers& providers,
-                              const Reserved& reserved,
-                              bool provider_named)
+// The code is dropped after a local fault in delivery: nothing left our
+// hands (or the provider is local), and the fault is the one reported.
+void drop_unsent(const Context& context, const Reserved& reserved)
+{
+  core::SendResult failed;
+  failed.status = core::SendStatus::permanent;
+  try {
+    reserved.store->finalize(
+        reserved.challenge_id, failed, {}, context.clock.now());
+  } catch (const Error& store_failure) {
+    context.out.warn(std::string("the unsent code could not be dropped: ")
+                     + store_failure.what());
+  }
+}
+
+// Reserves the challenge (limits, cooldown and the superseding of older
+// codes in one transaction) while the provider chain (retry, failover)
+// starts in the background: the first provider's DNS, TCP and TLS run
+// during the transaction, and its request is held (`hold`, given to the
+// providers when they were made) until the transaction has committed. If
+// the reserve fails, the hold is cancelled and nothing is written
+// (issue 9 item 5). Only this thread touches the store.
+provider::ChainResult reserve_and_deliver(const Context& context,
+                                          const Providers& providers,
+                                          Reserved& reserved,
+                                          const store::ReserveRequest& request,
+                                          util::Gate& hold,
+                                          bool provider_named)
 {
   const auto& clock = context.clock;
+  check_interrupted();
+  // --provider names the one provider to use: no cooldown applies, and
+  // none is reported.
+  const auto skipped = provider_named
+                           ? std::map<std::string, std::int64_t>{}
+                           : reserved.store->skipped_providers(clock.now());
+  auto delivery = std::async(std::launch::async, [&] {
+    return provider::deliver(providers,
+                             reserved.message,
+                             skipped,
+                             context.config.provider_cooldown.value,
+                             clock.now());
+  });
   try {
-    check_interrupted();
-    // --provider names the one provider to use: no cooldown applies, and
-    // none is reported.
-    return provider::deliver(
-        providers,
-        reserved.message,
-        provider_named ? std::map<std::string, std::int64_t>{}
-                       : reserved.store->skipped_providers(clock.now()),
-        context.config.provider_cooldown.value,
-        clock.now());
+    reserved.reservation = reserved.store->reserve(request, clock.now());
+  } catch (...) {
+    hold.cancel();
+    delivery.wait(); // its outcome is moot: no request was written
+    throw;
+  }
+  hold.open();
+  try {
+    return delivery.get();
   } catch (const Error&) {
-    core::SendResult failed;
-    failed.status = core::SendStatus::permanent;
-    try {
-      reserved.store->finalize(reserved.challenge_id, failed, {}, clock.now());
-    } catch (const Error& store_failure) {
-      context.out.warn(std::string("the unsent code could not be dropped: ")
-                       + store_failure.what());
-    }
+    drop_unsent(context, reserved);
     throw;
   }
 }
@@ -181,17 +207,20 @@ int run_send(const GlobalOptions& global,
   const auto context = make_context(global, out, clock, options.key_flags());
   const auto recipient = resolve_recipient(context, options.to);
   const auto draft = compose_draft(context, recipient, options.locale);
-  const auto providers = make_providers(context, options.provider);
+  util::Gate hold;
+  const auto providers =
+      make_providers(context, options.provider, "--provider", &hold);
   if (options.dry_run) {
     return report_dry_run(context, providers, recipient, draft);
   }
   prepare(providers);
-  const auto reserved = reserve(context, recipient, draft);
-  // The reservation has committed. Nothing before this point may write a
-  // request; network set-up that needs no request (DNS, TCP, TLS) may run
-  // alongside the steps above.
-  const auto chain =
-      deliver(context, providers, reserved, options.provider.has_value());
+  auto [reserved, request] = draw(context, recipient, draft);
+  const auto chain = reserve_and_deliver(context,
+                                         providers,
+                                         reserved,
+                                         request,
+                                         hold,
+                                         options.provider.has_value());
   return record_and_report(context, recipient, draft, reserved, chain);
 }
 

@@ -125,6 +125,7 @@ HttpProvider::HttpProvider(const core::ProviderSpec& spec,
   while (m_base_url.ends_with('/')) {
     m_base_url.pop_back();
   }
+  m_http.hold = context.hold;
   m_http.ca_file = m_reader.path_or("ca_file", "");
   m_http.connect_timeout_ms =
       m_reader.duration_ms_or("connect_timeout", k_default_connect_timeout_ms);

@@ -8,6 +8,7 @@
 #include "core/config.hpp"
 #include "core/secret.hpp"
 #include "core/types.hpp"
+#include "util/gate.hpp"
 
 #include <memory>
 #include <optional>
@@ -31,6 +32,10 @@ struct ProviderContext
 {
   bool config_private = false; // inline secrets allowed
   int stdout_fd = 1;           // where the file provider's "-" writes
+  // send's hold on delivery (issue 9 item 5): a provider may get ready
+  // (connect, shake hands) but writes nothing of a message before `hold`
+  // opens, and nothing at all once it is cancelled. Null: no hold.
+  const util::Gate* hold = nullptr;
 };
 
 class Provider

@@ -96,6 +96,14 @@ std::optional<std::int64_t> retry_after_seconds(CURL* handle,
   return std::nullopt;
 }
 
+// Called once the connection is up (TLS included) and before the request
+// is written: holds it there until the gate decides (HttpOptions::hold).
+int on_connected(void* gate, char*, char*, int, int)
+{
+  return static_cast<const util::Gate*>(gate)->wait() ? CURL_PREREQFUNC_OK
+                                                      : CURL_PREREQFUNC_ABORT;
+}
+
 int on_progress(void*, curl_off_t, curl_off_t, curl_off_t, curl_off_t)
 {
   return util::interrupt_signal() != 0 ? 1 : 0; // non-zero aborts the transfer
@@ -142,8 +150,12 @@ Transport classify(CURLcode code, CURL* handle)
     return Transport::ok;
   }
   if (code == CURLE_ABORTED_BY_CALLBACK) {
-    return request_left(handle) ? Transport::interrupted
-                                : Transport::interrupted_unsent;
+    if (request_left(handle)) {
+      return Transport::interrupted;
+    }
+    // A held request that was called off without a signal never left.
+    return util::interrupt_signal() != 0 ? Transport::interrupted_unsent
+                                         : Transport::not_connected;
   }
   if (request_left(handle)) {
     return Transport::lost;
@@ -235,6 +247,10 @@ HttpResponse perform(const HttpRequest& request, const HttpOptions& options)
     } else {
       curl_easy_setopt(h, CURLOPT_AWS_SIGV4, request.aws_sigv4.c_str());
     }
+  }
+  if (options.hold != nullptr) {
+    curl_easy_setopt(h, CURLOPT_PREREQFUNCTION, on_connected);
+    curl_easy_setopt(h, CURLOPT_PREREQDATA, options.hold);
   }
   const CURLcode code = curl_easy_perform(h);
   response.transport = classify(code, h);

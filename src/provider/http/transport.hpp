@@ -13,6 +13,8 @@
 // server, which decides between "not sent" (safe to retry) and "outcome
 // unknown".
 
+#include "util/gate.hpp"
+
 #include <cstdint>
 #include <map>
 #include <optional>
@@ -34,6 +36,10 @@ constexpr std::int64_t k_default_retry_after = 30;
 
 struct HttpOptions
 {
+  // If set, the connection is set up (DNS, TCP, TLS) but no byte of the
+  // request is written until it opens; cancelled (or a signal), the
+  // exchange ends unsent. See ProviderContext::hold.
+  const util::Gate* hold = nullptr;
   std::string ca_file; // "" = the system CA directory
   std::int64_t connect_timeout_ms = k_default_connect_timeout_ms;
   std::int64_t total_timeout_ms = k_default_total_timeout_ms;

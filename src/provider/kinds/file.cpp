@@ -20,7 +20,7 @@ class FileProvider : public Provider
 {
 public:
   FileProvider(const core::ProviderSpec& spec, const ProviderContext& context)
-      : m_name(spec.name), m_stdout_fd(context.stdout_fd)
+      : m_name(spec.name), m_stdout_fd(context.stdout_fd), m_hold(context.hold)
   {
     const SpecReader reader(spec, k_file_keys.plain);
     m_path = reader.path_or("path", "-");
@@ -49,6 +49,12 @@ public:
 
   core::SendResult send(const core::Message& message) override
   {
+    if (m_hold != nullptr && !m_hold->wait()) {
+      return {core::SendStatus::temporary,
+              m_name,
+              "",
+              "nothing written: the send was called off"};
+    }
     const std::string line = format_line(message);
     if (m_path == "-") {
       write_or_throw(m_stdout_fd, line, "standard output");
@@ -130,6 +136,7 @@ private:
   std::string m_name;
   std::string m_path;
   int m_stdout_fd;
+  const util::Gate* m_hold;
 };
 
 } // namespace

@@ -1,0 +1,132 @@
+// send overlaps the provider's connection set-up with the reserve
+// transaction, and holds the request until the reserve has committed
+// (issue 9 item 5): a reserve that waits leaves a connection open but
+// unwritten; a reserve that fails writes nothing at all.
+
+#include "provider_kinds.hpp"
+#include "raw_servers.hpp"
+#include "steps.hpp"
+
+#include <chrono>
+#include <sqlite3.h>
+#include <thread>
+
+using namespace e2e;
+using namespace std::chrono_literals;
+
+namespace {
+
+// Holds SQLite's write lock on a database until release() or destruction.
+class WriteLock
+{
+public:
+  explicit WriteLock(const std::string& path)
+  {
+    REQUIRE(sqlite3_open_v2(path.c_str(), &m_db, SQLITE_OPEN_READWRITE, nullptr)
+            == SQLITE_OK);
+    REQUIRE(sqlite3_exec(m_db, "BEGIN IMMEDIATE", nullptr, nullptr, nullptr)
+            == SQLITE_OK);
+  }
+  ~WriteLock()
+  {
+    release();
+    sqlite3_close(m_db);
+  }
+  WriteLock(const WriteLock&) = delete;
+  WriteLock& operator=(const WriteLock&) = delete;
+
+  void release()
+  {
+    if (m_held) {
+      sqlite3_exec(m_db, "ROLLBACK", nullptr, nullptr, nullptr);
+      m_held = false;
+    }
+  }
+
+private:
+  sqlite3* m_db = nullptr;
+  bool m_held = true;
+};
+
+std::string twilio_answer()
+{
+  return raw_answer("HTTP/1.1 201 Created",
+                    {"Content-Type: application/json"},
+                    kind_send_answer("twilio").body);
+}
+
+// Waits up to `limit` for `done`.
+template<typename Condition>
+bool eventually(Condition done, std::chrono::milliseconds limit = 5000ms)
+{
+  const auto end = std::chrono::steady_clock::now() + limit;
+  while (!done()) {
+    if (std::chrono::steady_clock::now() > end) {
+      return false;
+    }
+    std::this_thread::sleep_for(10ms);
+  }
+  return true;
+}
+
+} // namespace
+
+TEST_CASE("the connection opens while the reserve waits; the request after")
+{
+  const Sandbox box;
+  const RawServer server(RawPhase::reply, twilio_answer());
+  const std::string config = kinds_config(
+      box, {{"sms", "twilio", server.base_url(), "", "retries = 0\n"}});
+  // A first send creates the database (and the key).
+  REQUIRE(box.run({"-c", config, "send", "--to", k_to}).exit_code == 0);
+  REQUIRE(server.request_count() == 1);
+
+  auto lock = std::make_unique<WriteLock>(box.db());
+  auto child = box.start({"-c", config, "send", "--to", k_to});
+  // The second connection is made while the reserve waits for the lock...
+  CHECK(eventually([&] { return server.connection_count() == 2; }));
+  // ...and carries no request as long as the lock is held.
+  std::this_thread::sleep_for(300ms);
+  CHECK(server.request_count() == 1);
+  lock.reset();
+  const auto sent = child.finish();
+  INFO(sent.err);
+  CHECK(sent.exit_code == 0);
+  CHECK(server.request_count() == 2);
+  CHECK(server.connection_count() == 2);
+}
+
+TEST_CASE("a send the reserve refuses writes no request")
+{
+  const Sandbox box;
+  const RawServer server(RawPhase::reply, twilio_answer());
+  const std::string config =
+      kinds_config(box,
+                   {{"sms", "twilio", server.base_url(), "", "retries = 0\n"}},
+                   "[limits]\nper_recipient = 1\nmin_interval = \"0s\"\n");
+  REQUIRE(box.run({"-c", config, "send", "--to", k_to}).exit_code == 0);
+  const auto refused = box.run({"-c", config, "send", "--to", k_to});
+  CHECK(refused.exit_code == 75);
+  CHECK(server.request_count() == 1);
+  // The file provider likewise writes nothing.
+  const Sandbox files;
+  const std::string file_config =
+      files.file_config("[limits]\nper_recipient = 1\nmin_interval = \"0s\"\n");
+  send_code(files, file_config);
+  CHECK(files.run({"-c", file_config, "send", "--to", k_to}).exit_code == 75);
+  CHECK(files.outbox_count() == 1);
+}
+
+TEST_CASE("a reserve that gives up on a held lock writes no request")
+{
+  const Sandbox box;
+  const RawServer server(RawPhase::reply, twilio_answer());
+  const std::string config = kinds_config(
+      box, {{"sms", "twilio", server.base_url(), "", "retries = 0\n"}});
+  REQUIRE(box.run({"-c", config, "send", "--to", k_to}).exit_code == 0);
+  const WriteLock lock(box.db());
+  const auto busy = box.run({"-c", config, "send", "--to", k_to});
+  CHECK(busy.exit_code == 75);
+  CHECK(contains(busy.err, "busy"));
+  CHECK(server.request_count() == 1);
+}
