@@ -8,6 +8,7 @@
 #include "core/error.hpp"
 #include "core/otp.hpp"
 #include "util/clock.hpp"
+#include "util/errno_text.hpp"
 
 #include <doctest/doctest.h>
 
@@ -60,7 +61,7 @@ public:
   {
     std::string name = "/tmp/smsotp-unit-XXXXXX";
     if (::mkdtemp(name.data()) == nullptr) {
-      FAIL("mkdtemp: " << std::strerror(errno));
+      FAIL("mkdtemp: " << smsotp::util::errno_text(errno));
     }
     m_path = name;
     m_failures_before = g_failed_assertions.load();
@@ -239,7 +240,7 @@ inline void
 write_file(const std::string& path, std::string_view content, mode_t mode)
 {
   const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, mode);
-  REQUIRE_MESSAGE(fd >= 0, path << ": " << std::strerror(errno));
+  REQUIRE_MESSAGE(fd >= 0, path << ": " << smsotp::util::errno_text(errno));
   std::size_t done = 0;
   while (done < content.size()) {
     const ssize_t n = ::write(fd, content.data() + done, content.size() - done);
