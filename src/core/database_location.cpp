@@ -263,7 +263,7 @@ std::string masked_location(const std::string& database)
     out += k_mask;
     copied = end;
   }
-  out.append(database, copied, std::string::npos);
+  out.append(database, copied);
   return out;
 }
 
