@@ -319,7 +319,7 @@ PgResult PgConnection::collect()
       PQfinish(m_conn);
       m_conn = nullptr;
     }
-    throw *failure;
+    throw PgFailure(*failure); // the batch's first failure
   }
   if (PQstatus(m_conn) == CONNECTION_BAD) {
     fail_lost("the connection to the server was lost");
