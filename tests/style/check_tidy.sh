@@ -16,7 +16,9 @@
 # content of every file the compiler read for it (ninja's dependency
 # list, system headers included); it is checked again only when one of
 # these changes. A file without a valid dependency list (not built yet,
-# or not a Ninja build) is always checked. TIDY_CACHE=0 checks everything.
+# or not a Ninja build) is always checked. TIDY_CACHE=0 checks everything;
+# TIDY_CACHE_DIR puts the cache elsewhere (one shared by several build
+# directories of the same sources, for instance).
 set -euo pipefail
 root=$(cd "$1" && pwd)
 build=$(cd "$2" && pwd)
@@ -45,7 +47,7 @@ awk -v root="$root/" '
 [ -s "$work/entries" ] || { echo "tidy: no project files in $build/compile_commands.json"; exit 1; }
 total=$(wc -l <"$work/entries")
 
-cache=$build/tidy-cache
+cache=${TIDY_CACHE_DIR:-$build/tidy-cache}
 : >"$work/keys"
 if [ "${TIDY_CACHE:-1}" != 0 ] && [ -f "$build/build.ninja" ]; then
   mkdir -p "$cache"
