@@ -165,6 +165,9 @@ private:
 };
 
 // Sets (or with nullopt unsets) an environment variable for one scope.
+// setenv is MT-Unsafe (glibc: const:env), safe only while no other thread
+// calls getenv: the unit tests read the environment on the test thread
+// only (the fake servers' threads never do), hence the NOLINTs below.
 class ScopedEnv
 {
 public:
@@ -175,8 +178,10 @@ public:
       m_old = old;
     }
     if (value) {
+      // NOLINTNEXTLINE(concurrency-mt-unsafe): one thread reads env, above
       ::setenv(m_name.c_str(), value->c_str(), 1);
     } else {
+      // NOLINTNEXTLINE(concurrency-mt-unsafe): one thread reads env, above
       ::unsetenv(m_name.c_str());
     }
   }
@@ -185,8 +190,10 @@ public:
   ~ScopedEnv()
   {
     if (m_old) {
+      // NOLINTNEXTLINE(concurrency-mt-unsafe): one thread reads env, above
       ::setenv(m_name.c_str(), m_old->c_str(), 1);
     } else {
+      // NOLINTNEXTLINE(concurrency-mt-unsafe): one thread reads env, above
       ::unsetenv(m_name.c_str());
     }
   }
