@@ -9,8 +9,8 @@
 #
 # Cost and cache: clang-tidy 14 runs every check over the whole AST of a
 # file, the included library headers (doctest, httplib, CLI11, the
-# standard library) too, so a file takes 5-25 s of CPU and the whole tree
-# about 25 CPU-minutes (see .clang-tidy). A file that came out clean is
+# standard library) too, so a file takes 5-25 s of CPU and a cold run of
+# the whole tree many minutes (see .clang-tidy). A file that came out clean is
 # therefore remembered in BUILD/tidy-cache under a key made of the
 # clang-tidy version, every .clang-tidy, the compile command and the
 # content of every file the compiler read for it (ninja's dependency
