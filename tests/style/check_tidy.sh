@@ -62,7 +62,8 @@ if [ "${TIDY_CACHE:-1}" != 0 ] && [ -f "$build/build.ninja" ]; then
     | awk '{ hash = $1; sub(/^[^ ]+  /, ""); print $0 "\t" hash }' >"$work/dep_hashes" || true
   config=$({
     "$tidy" --version
-    find "$root" -name .clang-tidy -not -path "$build/*" -not -path '*/.git/*' | sort \
+    find "$root/.clang-tidy" "$root/src" "$root/tests" "$root/bench" -name .clang-tidy \
+      -not -path '*/node_modules/*' 2>/dev/null | sort \
       | while read -r f; do echo "$f"; cat "$f"; done
   } | sha256sum | cut -c1-64)
   # KEY FILE per entry whose object has a dependency record.
