@@ -240,7 +240,7 @@ TEST_CASE("normalize bounds its input")
   const auto caught = catch_error([&] { normalize(padded + " "); });
   CHECK(caught.code == ExitCode::usage);
   CHECK_CONTAINS(caught.message, "too long (65 bytes, max 64)");
-  const std::string huge(1024 * 1024, '1');
+  const std::string huge(std::size_t{1024} * 1024, '1');
   const auto big = catch_error([&] { normalize(huge, "US"); });
   CHECK(big.code == ExitCode::usage);
   CHECK_CONTAINS(big.message, "too long (1048576 bytes, max 64)");
