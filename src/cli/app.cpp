@@ -40,8 +40,27 @@ void reopen_standard_fds()
   }
 }
 
-void add_global_options(CLI::App& app, GlobalOptions& global)
+// One command of the tree: its name and help line, the function that
+// declares its options on CLI11, the one that runs it, and its subcommands.
+// When a subcommand is given, it runs instead; `run` is null where one must
+// be given.
+struct Command
 {
+  using AddOptions = void (*)(CLI::App& command, Options& options);
+  using Run = int (*)(const Options& options,
+                      const Output& out,
+                      const util::Clock& clock);
+
+  const char* name;
+  const char* description;
+  AddOptions add_options;
+  Run run;
+  std::vector<Command> subcommands;
+};
+
+void add_global_options(CLI::App& app, Options& options)
+{
+  auto& global = options.global;
   app.add_option("-c,--config",
                  global.config_path,
                  "Config file (default: $SMSOTP_CONFIG, "
@@ -58,100 +77,174 @@ void add_global_options(CLI::App& app, GlobalOptions& global)
   app.add_flag("--no-color", global.no_color, "Never colour stderr");
 }
 
-void add_send(CLI::App& app, SendOptions& send)
+void add_send_options(CLI::App& command, Options& options)
 {
-  auto* command = app.add_subcommand(
-      "send", "Generate a code, store its keyed hash, deliver it by SMS");
+  auto& send = options.send;
   command
-      ->add_option("--to",
-                   send.to,
-                   "Recipient number: +<country code><number>, e.g. "
-                   "+12025550123")
+      .add_option("--to",
+                  send.to,
+                  "Recipient number: +<country code><number>, e.g. "
+                  "+12025550123")
       ->required();
-  command->add_option(
+  command.add_option(
       "--purpose", send.purpose, "What the code is for (default: otp.purpose)");
-  command->add_option(
+  command.add_option(
       "--provider", send.provider, "Use only this configured provider");
-  command->add_option(
+  command.add_option(
       "--ttl", send.ttl, "Lifetime, 30s to 10m (default: otp.ttl)");
-  command->add_option(
+  command.add_option(
       "--length", send.length, "Digits, 6 to 10 (default: otp.length)");
-  command->add_option("--locale",
-                      send.locale,
-                      "Message template locale, e.g. de or pt-BR (default: "
-                      "from the recipient's country, message.country_locales)");
-  command->add_flag("--dry-run",
-                    send.dry_run,
-                    "Show the message and request; store and send nothing");
+  command.add_option("--locale",
+                     send.locale,
+                     "Message template locale, e.g. de or pt-BR (default: "
+                     "from the recipient's country, message.country_locales)");
+  command.add_flag("--dry-run",
+                   send.dry_run,
+                   "Show the message and request; store and send nothing");
 }
 
-void add_verify(CLI::App& app, VerifyOptions& verify)
+void add_verify_options(CLI::App& command, Options& options)
 {
-  auto* command = app.add_subcommand(
-      "verify", "Check a code; a correct code is consumed exactly once");
+  auto& verify = options.verify;
   command
-      ->add_option("--to", verify.to, "Recipient number the code was sent to")
+      .add_option("--to", verify.to, "Recipient number the code was sent to")
       ->required();
-  command->add_option("--purpose", verify.purpose, "Purpose given to send");
-  command->add_option(
+  command.add_option("--purpose", verify.purpose, "Purpose given to send");
+  command.add_option(
       "--id", verify.challenge_id, "Challenge id printed by send");
-  command->add_option("code",
-                      verify.code,
-                      "The code; - reads one line from stdin; "
-                      "omitted on a terminal: prompt without echo");
+  command.add_option("code",
+                     verify.code,
+                     "The code; - reads one line from stdin; "
+                     "omitted on a terminal: prompt without echo");
 }
 
-void add_purge(CLI::App& app, PurgeOptions& purge)
+void add_purge_options(CLI::App& command, Options& options)
 {
-  auto* command = app.add_subcommand(
-      "purge", "Delete expired and used challenges and idle counters");
-  command->add_option("--to",
-                      purge.to,
-                      "Delete everything about this number (lifts a lockout)");
-  command->add_option("--older-than",
-                      purge.older_than,
-                      "Only finished challenges older than this");
-  command->add_flag("--all", purge.all, "Delete all challenges and counters");
-  command->add_flag("--dry-run", purge.dry_run, "Count what would be deleted");
+  auto& purge = options.purge;
+  command.add_option("--to",
+                     purge.to,
+                     "Delete everything about this number (lifts a lockout)");
+  command.add_option("--older-than",
+                     purge.older_than,
+                     "Only finished challenges older than this");
+  command.add_flag("--all", purge.all, "Delete all challenges and counters");
+  command.add_flag("--dry-run", purge.dry_run, "Count what would be deleted");
 }
 
-void add_providers(CLI::App& app, ProvidersOptions& providers)
+void no_options(CLI::App& /*command*/, Options& /*options*/)
+{}
+
+void add_check_options(CLI::App& command, Options& options)
 {
-  auto* command = app.add_subcommand(
-      "providers", "List configured providers (never their secrets)");
-  command->require_subcommand(0, 1);
-  auto* check = command->add_subcommand(
-      "check", "Prove each provider's credentials without sending");
-  check->add_option(
-      "names", providers.names, "Providers to check (default: all)");
-  check->callback(
-      [&providers] { providers.action = ProvidersOptions::Action::check; });
-  auto* test = command->add_subcommand(
-      "test", "Send one plain test message (not a code) through NAME");
-  test->add_option("name", providers.names, "The provider to use")
+  command.add_option(
+      "names", options.providers.names, "Providers to check (default: all)");
+}
+
+void add_test_options(CLI::App& command, Options& options)
+{
+  auto& providers = options.providers;
+  command.add_option("name", providers.names, "The provider to use")
       ->required()
       ->expected(1);
-  test->add_option("--to", providers.to, "Recipient number, e.g. +12025550123")
+  command
+      .add_option("--to", providers.to, "Recipient number, e.g. +12025550123")
       ->required();
-  test->callback(
-      [&providers] { providers.action = ProvidersOptions::Action::test; });
 }
 
-int dispatch(const CLI::App& app,
-             const Options& options,
+// Runs `run` on the global options and the command's own (`Options::*member`).
+template<auto member, auto run>
+int run_with(const Options& options,
              const Output& out,
              const util::Clock& clock)
 {
-  if (app.got_subcommand("send")) {
-    return run_send(options.global, options.send, out, clock);
+  return run(options.global, options.*member, out, clock);
+}
+
+// The command tree; --help lists the commands in this order.
+const Command& command_tree()
+{
+  static const Command k_root{
+      "smsotp",
+      "Send SMS one-time passwords and verify them.",
+      add_global_options,
+      nullptr,
+      {
+          {"send",
+           "Generate a code, store its keyed hash, deliver it by SMS",
+           add_send_options,
+           run_with<&Options::send, run_send>,
+           {}},
+          {"verify",
+           "Check a code; a correct code is consumed exactly once",
+           add_verify_options,
+           run_with<&Options::verify, run_verify>,
+           {}},
+          {"purge",
+           "Delete expired and used challenges and idle counters",
+           add_purge_options,
+           run_with<&Options::purge, run_purge>,
+           {}},
+          {"providers",
+           "List configured providers (never their secrets)",
+           no_options,
+           run_with<&Options::providers, run_providers>,
+           {
+               {"check",
+                "Prove each provider's credentials without sending",
+                add_check_options,
+                run_with<&Options::providers, run_providers_check>,
+                {}},
+               {"test",
+                "Send one plain test message (not a code) through NAME",
+                add_test_options,
+                run_with<&Options::providers, run_providers_test>,
+                {}},
+           }},
+      }};
+  return k_root;
+}
+
+// Declares `command`'s options and its subcommands on `app`, recursively.
+void declare(CLI::App& app, const Command& command, Options& options)
+{
+  command.add_options(app, options);
+  if (command.subcommands.empty()) {
+    return;
   }
-  if (app.got_subcommand("verify")) {
-    return run_verify(options.global, options.verify, out, clock);
+  // Without a run of its own, a subcommand is required (CLI11 refuses the
+  // call with a usage error); with one, a subcommand is optional.
+  app.require_subcommand(command.run == nullptr ? 1 : 0, 1);
+  for (const auto& subcommand : command.subcommands) {
+    declare(*app.add_subcommand(subcommand.name, subcommand.description),
+            subcommand,
+            options);
   }
-  if (app.got_subcommand("purge")) {
-    return run_purge(options.global, options.purge, out, clock);
+}
+
+// Runs the deepest command the user named, starting at `command` (parsed
+// as `app`).
+int run_command(const CLI::App& app,
+                const Command& command,
+                const Options& options,
+                const Output& out,
+                const util::Clock& clock)
+{
+  for (const auto& subcommand : command.subcommands) {
+    if (app.got_subcommand(subcommand.name)) {
+      return run_command(*app.get_subcommand(subcommand.name),
+                         subcommand,
+                         options,
+                         out,
+                         clock);
+    }
   }
-  return run_providers(options.global, options.providers, out, clock);
+  if (command.run == nullptr) {
+    // CLI11 already refuses this (require_subcommand above); a usage error
+    // all the same if the two ever disagree.
+    throw Error(core::ExitCode::usage,
+                "a command is required (see smsotp --help)");
+  }
+  return command.run(options, out, clock);
 }
 
 // CLI11 lists unexpected arguments verbatim, and one may be a secret typed
@@ -193,15 +286,11 @@ int main(int argc, char** argv, const util::Clock& clock)
   install_signal_handlers();
 
   Options options;
-  CLI::App app("Send SMS one-time passwords and verify them.", "smsotp");
+  const auto& root = command_tree();
+  CLI::App app(root.description, root.name);
   app.set_version_flag("--version", SMSOTP_VERSION);
-  app.require_subcommand(1);
   app.fallthrough();
-  add_global_options(app, options.global);
-  add_send(app, options.send);
-  add_verify(app, options.verify);
-  add_purge(app, options.purge);
-  add_providers(app, options.providers);
+  declare(app, root, options);
 
   try {
     app.parse(argc, argv);
@@ -222,7 +311,7 @@ int main(int argc, char** argv, const util::Clock& clock)
   const Output out(options.global);
   int status = 0;
   try {
-    status = dispatch(app, options, out, clock);
+    status = run_command(app, root, options, out, clock);
   } catch (const Error& failure) {
     out.error(failure);
     status = static_cast<int>(failure.code());

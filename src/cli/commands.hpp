@@ -21,9 +21,20 @@ int run_purge(const GlobalOptions& global,
               const PurgeOptions& options,
               const Output& out,
               const util::Clock& clock);
+// `providers`: lists them (options unused).
 int run_providers(const GlobalOptions& global,
                   const ProvidersOptions& options,
                   const Output& out,
                   const util::Clock& clock);
+// `providers check [NAME...]` and `providers test NAME --to NUMBER`
+// (provider_check.cpp).
+int run_providers_check(const GlobalOptions& global,
+                        const ProvidersOptions& options,
+                        const Output& out,
+                        const util::Clock& clock);
+int run_providers_test(const GlobalOptions& global,
+                       const ProvidersOptions& options,
+                       const Output& out,
+                       const util::Clock& clock);
 
 } // namespace smsotp::cli

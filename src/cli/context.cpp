@@ -3,9 +3,8 @@
 #include "core/database_location.hpp"
 #include "core/error.hpp"
 #include "message/compose.hpp"
+#include "provider/base/provider.hpp"
 #include "util/string.hpp"
-
-#include <unistd.h>
 
 namespace smsotp::cli {
 
@@ -76,7 +75,8 @@ void refuse_exposed_secrets(const core::Config& config)
 
 Context make_context(const GlobalOptions& options,
                      const Output& out,
-                     const util::Clock& clock)
+                     const util::Clock& clock,
+                     const std::vector<KeyFlag>& key_flags)
 {
   // Every user on the host can read argv (ps, /proc): refused before
   // anything else, and the string is not repeated.
@@ -89,119 +89,23 @@ Context make_context(const GlobalOptions& options,
   }
   Context context{core::load_config(options.config_path), clock, out};
   // Config priority 1: flags.
-  if (!options.db_path.empty()) {
-    core::apply_text_value(context.config,
-                           "store.database",
-                           options.db_path,
-                           core::Origin::flag,
-                           "--db");
+  auto flags = options.key_flags();
+  flags.insert(flags.end(), key_flags.begin(), key_flags.end());
+  for (const auto& flag : flags) {
+    if (flag.value) {
+      core::apply_text_value(
+          context.config, flag.key, *flag.value, core::Origin::flag, flag.flag);
+    }
   }
   refuse_exposed_secrets(context.config);
   message::validate_config(context.config);
   out.detail(
       "config file: "
       + (context.config.path.empty() ? "(none found)" : context.config.path));
-  for (const auto& line : context.config.describe()) {
+  for (const auto& line : core::describe_settings(context.config)) {
     out.detail("  " + line);
   }
   return context;
-}
-
-store::StoreOptions store_options(const Context& context)
-{
-  const auto& config = context.config;
-  store::StoreOptions options;
-  options.database = config.database_path();
-  options.schema = config.schema.value;
-  options.connect_timeout = config.connect_timeout.value;
-  options.statement_timeout = config.statement_timeout.value;
-  options.lock_timeout = config.lock_timeout.value;
-  options.server_time = !context.clock.fixed();
-  return options;
-}
-
-// The exit status for a provider's answer (DESIGN §2).
-core::ExitCode exit_for_send(core::SendStatus status)
-{
-  switch (status) {
-    case core::SendStatus::sent:
-      return core::ExitCode::success;
-    case core::SendStatus::temporary:
-      return core::ExitCode::temporary;
-    case core::SendStatus::unknown:
-      return core::ExitCode::unknown_outcome;
-    case core::SendStatus::permanent:
-      return core::ExitCode::refused;
-    case core::SendStatus::auth:
-      return core::ExitCode::permission;
-  }
-  return core::ExitCode::internal;
-}
-
-void apply_flag(core::Config& config,
-                const std::string& dotted_key,
-                const std::optional<std::string>& value,
-                const std::string& flag)
-{
-  if (value) {
-    core::apply_text_value(
-        config, dotted_key, *value, core::Origin::flag, flag);
-  }
-}
-
-std::vector<std::unique_ptr<provider::Provider>>
-make_providers(const Context& context,
-               const std::optional<std::string>& only,
-               const std::string& named_by)
-{
-  const auto& config = context.config;
-  std::vector<std::string> names =
-      only ? std::vector<std::string>{*only} : config.ordered_providers();
-  if (names.empty()) {
-    if (config.providers.empty()) {
-      throw Error(
-          core::ExitCode::config,
-          "no provider configured"
-              + (config.path.empty() ? std::string(" and no config file found")
-                                     : " in " + config.path)
-              + "; add a [provider.NAME] table (see sample.toml) or pass "
-                "--config");
-    }
-    throw Error(core::ExitCode::config,
-                "several providers are configured; list their order in "
-                "send.providers or pass "
-                "--provider");
-  }
-  provider::ProviderContext provider_context;
-  provider_context.config_private = config.file_private;
-  // Under --json stdout must hold exactly one JSON object, so the file
-  // provider's "-" goes to stderr instead.
-  provider_context.stdout_fd =
-      context.out.json() ? STDERR_FILENO : STDOUT_FILENO;
-  std::vector<std::unique_ptr<provider::Provider>> providers;
-  for (const auto& name : names) {
-    const auto* spec = config.find_provider(name);
-    if (spec == nullptr) {
-      std::vector<std::string> known;
-      for (const auto& candidate : config.providers) {
-        known.push_back(candidate.name);
-      }
-      std::string message =
-          "provider '" + util::escape_for_display(name) + "' is not configured";
-      if (const auto hint = util::closest_match(name, known); !hint.empty()) {
-        message += " (did you mean '" + hint + "'?)";
-      } else if (!known.empty()) {
-        message += " (configured: " + util::join(known, ", ") + ")";
-      }
-      // A name typed on the command line is a usage error; one in the file is
-      // config.
-      throw Error(only ? core::ExitCode::usage : core::ExitCode::config,
-                  (only ? named_by + ": " : config.provider_order.where + ": ")
-                      + message);
-    }
-    providers.push_back(provider::make_provider(*spec, provider_context));
-  }
-  return providers;
 }
 
 } // namespace smsotp::cli

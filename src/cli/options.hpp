@@ -9,6 +9,16 @@
 
 namespace smsotp::cli {
 
+// A flag that sets a config key for this run: flags win over the
+// environment, the file and the defaults. Each options struct lists its own
+// (key_flags()); cli::make_context applies them all, in that order.
+struct KeyFlag
+{
+  const char* key;                  // "otp.ttl"
+  const char* flag;                 // "--ttl", names the value in errors
+  std::optional<std::string> value; // unset: the flag was not given
+};
+
 struct GlobalOptions
 {
   std::string config_path;
@@ -17,6 +27,13 @@ struct GlobalOptions
   bool quiet = false;
   bool verbose = false;
   bool no_color = false;
+
+  std::vector<KeyFlag> key_flags() const
+  {
+    return {{"store.database",
+             "--db",
+             db_path.empty() ? std::nullopt : std::optional(db_path)}};
+  }
 };
 
 struct SendOptions
@@ -28,6 +45,13 @@ struct SendOptions
   std::optional<std::string> length;
   std::optional<std::string> locale; // picks a [message.templates] entry
   bool dry_run = false;
+
+  std::vector<KeyFlag> key_flags() const
+  {
+    return {{"otp.ttl", "--ttl", ttl},
+            {"otp.length", "--length", length},
+            {"otp.purpose", "--purpose", purpose}};
+  }
 };
 
 struct VerifyOptions
@@ -36,6 +60,11 @@ struct VerifyOptions
   std::optional<std::string> purpose;
   std::optional<std::string> challenge_id;
   std::optional<std::string> code; // "-" reads stdin
+
+  std::vector<KeyFlag> key_flags() const
+  {
+    return {{"otp.purpose", "--purpose", purpose}};
+  }
 };
 
 struct PurgeOptions
@@ -46,15 +75,9 @@ struct PurgeOptions
   bool dry_run = false;
 };
 
+// `providers`, `providers check [NAME...]`, `providers test NAME --to N`.
 struct ProvidersOptions
 {
-  enum class Action
-  {
-    list,
-    check, // providers check [NAME...]
-    test,  // providers test NAME --to NUMBER
-  };
-  Action action = Action::list;
   std::vector<std::string> names;
   std::string to;
 };

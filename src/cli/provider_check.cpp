@@ -1,11 +1,13 @@
 // `providers check` and `providers test`: prove credentials without sending,
 // or send one plain message that is not a code.
 
+#include "cli/commands.hpp"
 #include "cli/context.hpp"
+#include "cli/provider_use.hpp"
 #include "core/error.hpp"
 #include "phone/phone.hpp"
 #include "phone/policy.hpp"
-#include "provider/http_client.hpp"
+#include "provider/base/keylog.hpp"
 #include "util/interrupt.hpp"
 
 #include <algorithm>
@@ -75,11 +77,13 @@ void warn_about_keylog(const Output& out)
 
 } // namespace
 
-int check_providers(const Context& context,
-                    const std::vector<std::string>& names)
+int run_providers_check(const GlobalOptions& global,
+                        const ProvidersOptions& options,
+                        const Output& out,
+                        const util::Clock& clock)
 {
-  const auto& out = context.out;
-  std::vector<std::string> wanted = names;
+  const auto context = make_context(global, out, clock);
+  std::vector<std::string> wanted = options.names;
   if (wanted.empty()) {
     for (const auto& spec : context.config.providers) {
       wanted.push_back(spec.name);
@@ -153,13 +157,15 @@ int check_providers(const Context& context,
   return static_cast<int>(code);
 }
 
-int test_provider(const Context& context,
-                  const std::string& name,
-                  const std::string& to)
+int run_providers_test(const GlobalOptions& global,
+                       const ProvidersOptions& options,
+                       const Output& out,
+                       const util::Clock& clock)
 {
-  const auto& out = context.out;
+  const auto context = make_context(global, out, clock);
+  const std::string& name = options.names.at(0);
   const std::string number =
-      phone::normalize(to, context.config.default_region.value);
+      phone::normalize(options.to, context.config.default_region.value);
   // A test message is a real SMS: the same destination policy as send.
   static_cast<void>(phone::check(phone::policy_from(context.config), number));
   const auto providers = make_providers(context, name, "providers NAME");

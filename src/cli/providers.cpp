@@ -1,5 +1,6 @@
 #include "cli/commands.hpp"
 #include "cli/context.hpp"
+#include "provider/base/provider.hpp"
 #include "util/string.hpp"
 
 #include <algorithm>
@@ -51,20 +52,11 @@ int list_providers(const Context& context)
 } // namespace
 
 int run_providers(const GlobalOptions& global,
-                  const ProvidersOptions& options,
+                  const ProvidersOptions& /*options*/,
                   const Output& out,
                   const util::Clock& clock)
 {
-  const auto context = make_context(global, out, clock);
-  switch (options.action) {
-    case ProvidersOptions::Action::check:
-      return check_providers(context, options.names);
-    case ProvidersOptions::Action::test:
-      return test_provider(context, options.names.at(0), options.to);
-    case ProvidersOptions::Action::list:
-      break;
-  }
-  return list_providers(context);
+  return list_providers(make_context(global, out, clock));
 }
 
 } // namespace smsotp::cli

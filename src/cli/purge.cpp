@@ -1,5 +1,6 @@
 #include "cli/commands.hpp"
 #include "cli/context.hpp"
+#include "cli/state.hpp"
 #include "core/duration.hpp"
 #include "core/error.hpp"
 #include "core/key_file.hpp"
@@ -61,8 +62,7 @@ int run_purge(const GlobalOptions& global,
     request.older_than = *seconds;
   }
   request.older_than = std::max(request.older_than, limit_window(config));
-  const auto store =
-      store::open_store(store_options(context), store::OpenMode::existing_only);
+  const auto store = open_state(context, store::OpenMode::existing_only);
   const auto counts =
       store ? store->purge(request, clock.now()) : store::PurgeCounts{};
   // Litter of a key creation that was killed (never read; see

@@ -2,6 +2,7 @@
 #include "cli/commands.hpp"
 #include "cli/context.hpp"
 #include "cli/signals.hpp"
+#include "cli/state.hpp"
 #include "core/database_location.hpp"
 #include "core/error.hpp"
 #include "core/key_file.hpp"
@@ -16,9 +17,8 @@ int run_verify(const GlobalOptions& global,
                const Output& out,
                const util::Clock& clock)
 {
-  auto context = make_context(global, out, clock);
-  auto& config = context.config;
-  apply_flag(config, "otp.purpose", options.purpose, "--purpose");
+  const auto context = make_context(global, out, clock, options.key_flags());
+  const auto& config = context.config;
   // A number typed the way send printed it ('+' and digits) that the store
   // knows is one phone::normalize() produced, so it is used as it is and
   // libphonenumber is never loaded (issue 9 item 2); any other input is
@@ -31,8 +31,7 @@ int run_verify(const GlobalOptions& global,
   if (!canonical) {
     to = phone::normalize(options.to, config.default_region.value);
   }
-  const auto store =
-      store::open_store(store_options(context), store::OpenMode::existing_only);
+  const auto store = open_state(context, store::OpenMode::existing_only);
   if (canonical) {
     to = store && store->knows_recipient(options.to)
              ? options.to

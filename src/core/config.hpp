@@ -1,8 +1,9 @@
 #pragma once
 
 // Configuration: defaults -> file -> environment -> flags, each value
-// remembering where it came from. Loading is in config_file.cpp; this file
-// holds the schema, validation and the generic key table.
+// remembering where it came from. Loading is in config_file.cpp; the key
+// table (config_keys.cpp) is the one place that binds each "section.key" to
+// its member here, its parser and its formatter.
 
 #include <cstdint>
 #include <map>
@@ -128,9 +129,12 @@ struct Config
   const ProviderSpec* find_provider(const std::string& name) const;
   // Provider names in failover order: send.providers, or the only one.
   std::vector<std::string> ordered_providers() const;
-  // "key = value (origin)" lines for --verbose.
-  std::vector<std::string> describe() const;
 };
+
+// "key = value (origin)" lines for --verbose, one per setting (one per
+// entry of [message.templates] and [message.country_locales]), in the order
+// of the key table (core/config_keys.cpp). Secrets are masked.
+std::vector<std::string> describe_settings(const Config& config);
 
 // Applies one value given as text (environment or flag) to the setting
 // named "section.key", e.g. "otp.ttl". Range and format errors throw
@@ -141,7 +145,8 @@ void apply_text_value(Config& config,
                       Origin origin,
                       const std::string& where);
 
-// All settable "section.key" names, for "did you mean" and documentation.
+// All "section.key" names that text (environment, flags) can set, for "did
+// you mean" and documentation: every key but the tables of user-named keys.
 std::vector<std::string> setting_names(const std::string& section);
 
 // The environment variable for a setting: "otp.ttl" -> "SMSOTP_OTP_TTL".

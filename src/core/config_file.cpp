@@ -160,10 +160,11 @@ void parse_string_table(std::map<std::string, Setting<std::string>>& out,
 // The keys of [section], for "did you mean".
 std::vector<std::string> section_keys(const std::string& section)
 {
-  auto names = setting_names(section);
-  if (section == "message") {
-    names.emplace_back("templates");
-    names.emplace_back("country_locales");
+  std::vector<std::string> names;
+  for (const auto& def : detail::key_table()) {
+    if (def.name.starts_with(section + ".")) {
+      names.push_back(def.name.substr(section.size() + 1));
+    }
   }
   return names;
 }
@@ -198,8 +199,7 @@ void parse_config_text(Config& config,
   static const std::vector<std::string> k_sections = [] {
     std::vector<std::string> sections;
     for (const auto& def : detail::key_table()) {
-      const std::string name = def.name;
-      const std::string section = name.substr(0, name.find('.'));
+      const std::string section = def.name.substr(0, def.name.find('.'));
       if (std::find(sections.begin(), sections.end(), section)
           == sections.end()) {
         sections.push_back(section);
@@ -227,16 +227,6 @@ void parse_config_text(Config& config,
     }
     for (const auto& [key, value_node] : *table) {
       const std::string dotted = section + "." + std::string(key.str());
-      if (dotted == "message.templates"
-          || dotted == "message.country_locales") {
-        parse_string_table(dotted == "message.templates"
-                               ? config.message_templates
-                               : config.country_locales,
-                           dotted,
-                           value_node,
-                           source_name);
-        continue;
-      }
       const auto* def = detail::find_key(dotted);
       if (def == nullptr) {
         unknown_key(location(source_name, key.source()),
@@ -244,17 +234,22 @@ void parse_config_text(Config& config,
                     std::string(key.str()),
                     section_keys(section));
       }
+      if (def->table != nullptr) {
+        parse_string_table(
+            config.*def->table, def->name, value_node, source_name);
+        continue;
+      }
       auto raw = raw_from_node(value_node);
       // A PostgreSQL location in store.database is not a file path.
-      if (def->kind == detail::KeyKind::path && raw.text
-          && !is_postgres_location(*raw.text)) {
+      if (def->is_path && raw.text && !is_postgres_location(*raw.text)) {
         raw.text = util::resolve_relative(base_directory, *raw.text);
       }
       // Config priority 3: the file.
-      const std::string value_where =
-          location(source_name, value_node.source());
-      detail::apply_raw(
-          config, *def, raw, Origin::file, value_where, ExitCode::config);
+      def->store(config,
+                 raw,
+                 Origin::file,
+                 location(source_name, value_node.source()),
+                 ExitCode::config);
     }
   }
 }

@@ -1,5 +1,7 @@
 #include "core/database_location.hpp"
 
+#include "util/string.hpp"
+
 #include <cctype>
 #include <optional>
 #include <utility>
@@ -19,12 +21,10 @@ bool is_word_char(char c)
 // password, and sslpassword (the passphrase of the client's TLS key), in
 // any letter case: libpq refuses "PASSWORD=", but the message that says so
 // repeats the string, and the value is a password all the same.
-bool is_secret_key(std::string key)
+bool is_secret_key(const std::string& key)
 {
-  for (char& c : key) {
-    c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  }
-  return key == "password" || key == "sslpassword";
+  const std::string lower = util::to_lower(key);
+  return lower == "password" || lower == "sslpassword";
 }
 
 bool is_uri(const std::string& text)

@@ -27,12 +27,18 @@ public:
   virtual bool fill(std::uint8_t* data, std::size_t size) = 0;
 };
 
-// RAND_bytes; only a return value of exactly 1 counts as success.
+// RAND_bytes (otp.cpp says why not getrandom(2)); only a return value of
+// exactly 1 counts as success.
 class OpenSslRandom : public RandomSource
 {
 public:
   bool fill(std::uint8_t* data, std::size_t size) override;
 };
+
+// Makes OpenSSL initialise only what smsotp uses (otp.cpp says what and
+// why). Called first thing in main(), before any library can initialise
+// OpenSSL with its defaults; calling it later, or again, does no harm.
+void init_openssl();
 
 // The rejection-sampling map from one random byte to one decimal digit:
 // bytes 0..249 give byte % 10 (each digit from exactly 25 bytes), bytes

@@ -23,22 +23,6 @@ bool is_alnum(char c)
   return std::isalnum(static_cast<unsigned char>(c)) != 0;
 }
 
-std::string lower(std::string text)
-{
-  for (auto& c : text) {
-    c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  }
-  return text;
-}
-
-std::string upper(std::string text)
-{
-  for (auto& c : text) {
-    c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-  }
-  return text;
-}
-
 [[noreturn]] void fail(const std::string& where,
                        const std::string& key,
                        const std::string& message)
@@ -103,7 +87,8 @@ void validate_country_locales(const core::Config& config)
            "\"" + util::escape_for_display(region)
                + "\" is not an ISO 3166 region like \"DE\"");
     }
-    if (const auto [it, added] = regions.emplace(upper(region), region);
+    if (const auto [it, added] =
+            regions.emplace(util::to_upper(region), region);
         !added) {
       fail(setting.where, key, "the same region as " + it->second);
     }
@@ -120,7 +105,7 @@ void validate_country_locales(const core::Config& config)
 
 std::string canonical_locale(const std::string& tag)
 {
-  std::string canonical = lower(tag);
+  std::string canonical = util::to_lower(tag);
   std::replace(canonical.begin(), canonical.end(), '_', '-');
   const auto parts = util::split(canonical, '-');
   for (std::size_t i = 0; i < parts.size(); ++i) {
@@ -213,7 +198,7 @@ Selected select_template(const core::Config& config,
   }
   if (!region.empty()) {
     for (const auto& [mapped, setting] : config.country_locales) {
-      if (upper(mapped) == region) {
+      if (util::to_upper(mapped) == region) {
         if (const auto* entry = find_template(config, setting.value)) {
           return selected_entry(*entry);
         }
@@ -244,7 +229,7 @@ Composed compose(const core::Config& config,
   if (!config.webotp_domain.value.empty()) {
     // The WebOTP line always carries the code as typed into a form.
     composed.text +=
-        "\n@" + lower(config.webotp_domain.value) + " #" + values.code;
+        "\n@" + util::to_lower(config.webotp_domain.value) + " #" + values.code;
     extras += extras.empty() ? " with the WebOTP line" : " and WebOTP line";
   }
   try {

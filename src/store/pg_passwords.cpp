@@ -7,6 +7,7 @@
 
 #include "core/database_location.hpp"
 #include "store/pg_policy.hpp"
+#include "util/string.hpp"
 
 #include <cctype>
 #include <string_view>
@@ -35,10 +36,7 @@ std::size_t uri_prefix(std::string_view text)
 // any letter case (see core::masked_location).
 bool is_secret_key(std::string_view key)
 {
-  std::string lower(key);
-  for (char& c : lower) {
-    c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  }
+  const std::string lower = util::to_lower(key);
   return lower == "password" || lower == "sslpassword";
 }
 

@@ -8,7 +8,6 @@
 
 #include <algorithm>
 #include <arpa/inet.h>
-#include <cctype>
 
 namespace smsotp::store::detail {
 
@@ -46,10 +45,7 @@ void check_schema_name(const std::string& schema)
 bool is_loopback(const std::string& host)
 {
   // Host names are case-insensitive; libpq resolves any spelling.
-  if (host.size() == 9
-      && std::equal(host.begin(), host.end(), "localhost", [](char a, char b) {
-           return std::tolower(static_cast<unsigned char>(a)) == b;
-         })) {
+  if (util::to_lower(host) == "localhost") {
     return true;
   }
   in_addr v4{};

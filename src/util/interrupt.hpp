@@ -8,7 +8,11 @@
 
 namespace smsotp::util {
 
-inline volatile std::sig_atomic_t g_interrupt_signal = 0;
+// Default visibility: the modules (core/module.hpp) are built with hidden
+// visibility and would otherwise read a copy of their own that the handler
+// never sets; this way every reference binds to the executable's.
+inline volatile std::sig_atomic_t g_interrupt_signal
+    __attribute__((visibility("default"))) = 0;
 
 inline int interrupt_signal()
 {

@@ -122,38 +122,30 @@ std::string to_hex(const std::uint8_t* data, std::size_t size)
   return out;
 }
 
-std::string base64(std::string_view data)
+namespace {
+
+// `text` with the letters first..first+25 moved to the other case.
+std::string swap_ascii_case(std::string_view text, char first)
 {
-  static constexpr std::string_view k_alphabet =
-      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-  std::string out;
-  std::size_t i = 0;
-  while (i + 2 < data.size()) {
-    const auto n =
-        (static_cast<std::uint32_t>(static_cast<unsigned char>(data[i])) << 16U)
-        | (static_cast<std::uint32_t>(static_cast<unsigned char>(data[i + 1]))
-           << 8U)
-        | static_cast<std::uint32_t>(static_cast<unsigned char>(data[i + 2]));
-    out += k_alphabet[(n >> 18U) & 63U];
-    out += k_alphabet[(n >> 12U) & 63U];
-    out += k_alphabet[(n >> 6U) & 63U];
-    out += k_alphabet[n & 63U];
-    i += 3;
-  }
-  const std::size_t rest = data.size() - i;
-  if (rest > 0) {
-    std::uint32_t n =
-        static_cast<std::uint32_t>(static_cast<unsigned char>(data[i])) << 16U;
-    if (rest == 2) {
-      n |= static_cast<std::uint32_t>(static_cast<unsigned char>(data[i + 1]))
-           << 8U;
+  std::string out(text);
+  for (char& c : out) {
+    if (c >= first && c <= first + 25) {
+      c = static_cast<char>(c ^ 0x20);
     }
-    out += k_alphabet[(n >> 18U) & 63U];
-    out += k_alphabet[(n >> 12U) & 63U];
-    out += rest == 2 ? k_alphabet[(n >> 6U) & 63U] : '=';
-    out += '=';
   }
   return out;
+}
+
+} // namespace
+
+std::string to_lower(std::string_view text)
+{
+  return swap_ascii_case(text, 'A');
+}
+
+std::string to_upper(std::string_view text)
+{
+  return swap_ascii_case(text, 'a');
 }
 
 bool is_ascii_digits(std::string_view text)

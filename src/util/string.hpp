@@ -36,8 +36,10 @@ std::string closest_match(std::string_view word,
 // Lower-case hex of raw bytes.
 std::string to_hex(const std::uint8_t* data, std::size_t size);
 
-// Standard base64 (RFC 4648 §4, with padding).
-std::string base64(std::string_view data);
+// ASCII letters in lower or upper case; every other byte as it is (no
+// locale: protocol words, header names, keys).
+std::string to_lower(std::string_view text);
+std::string to_upper(std::string_view text);
 
 // True if every byte of `text` is an ASCII digit (and text is not empty).
 bool is_ascii_digits(std::string_view text);

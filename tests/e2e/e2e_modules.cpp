@@ -1,8 +1,9 @@
-// The lean executable (issue 9 items 1 and 2): libphonenumber and libpq are
-// loaded from modules only by the commands and inputs that need them, a
-// verify of a number in E.164 form loads neither, and a missing or broken
-// module is exit 70 naming the file and the package to install.
+// The lean executable (issue 9 items 1 and 2): libphonenumber, libpq and
+// libcurl are loaded from modules only by the commands and inputs that need
+// them, a verify of a number in E.164 form loads none, and a missing or
+// broken module is exit 70 naming the file and the package to install.
 
+#include "fake_twilio.hpp"
 #include "steps.hpp"
 
 #include <filesystem>
@@ -112,6 +113,7 @@ TEST_CASE("a verify of an E.164 number loads no module; other forms do")
   CHECK(wrong.exit_code == 1);
   CHECK(module_libraries_in(wrong.err).empty());
   CHECK(!contains(wrong.err, "phone.so"));
+  CHECK(!contains(wrong.err, "http.so"));
 
   // The same number with separators needs libphonenumber to normalise it.
   const auto formatted =
@@ -263,4 +265,38 @@ TEST_CASE("a PostgreSQL location without the module is exit 70 naming libpq5")
   CHECK(contains(result.err, install.module_path("postgresql")));
   CHECK(contains(result.err, "Debian package libpq5"));
   CHECK(box.outbox_count() == 0);
+}
+
+TEST_CASE("send through the file provider never loads the http module")
+{
+  const Sandbox box;
+  const std::string config = box.file_config();
+  RunOptions traced;
+  traced.env = {"LD_DEBUG=files"};
+  const auto sent = box.run({"-c", config, "send", "--to", k_to}, traced);
+  CHECK(sent.exit_code == 0);
+  CHECK(contains(sent.err, "phone.so"));
+  CHECK(!contains(sent.err, "http.so"));
+  CHECK(!contains(sent.err, "libcurl"));
+}
+
+TEST_CASE("an HTTP provider without the http module is exit 70 naming libcurl4")
+{
+  const Sandbox box;
+  const Install install(box);
+  install.add_module("phone", "phone");
+  TwilioConfig settings;
+  settings.base_url = "http://127.0.0.1:" + std::to_string(closed_port());
+  const std::string config = twilio_config(box, settings);
+  const auto result = install.run({"-c", config, "send", "--to", k_to});
+  CHECK(result.exit_code == 70);
+  CHECK(contains(result.err, install.module_path("http")));
+  CHECK(contains(result.err, "libcurl4"));
+  // Refused before a code was made: no challenge in the store.
+  CHECK((!file_exists(box.db())
+         || sql_value(box.db(), "SELECT count(*) FROM challenge") == "0"));
+
+  install.add_module("http", "http");
+  const auto with_module = install.run({"-c", config, "send", "--to", k_to});
+  CHECK(with_module.exit_code == 75); // nothing listens: not sent
 }

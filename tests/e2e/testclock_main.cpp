@@ -9,6 +9,7 @@
 // that variable; only this test binary, which is never installed, does.
 
 #include "cli/app.hpp"
+#include "core/otp.hpp"
 #include "util/clock.hpp"
 
 #include <cstdint>
@@ -66,6 +67,7 @@ bool read_seconds(const char* name, std::optional<std::int64_t>& seconds)
 
 int main(int argc, char** argv)
 {
+  smsotp::core::init_openssl(); // as src/main.cpp does
   std::optional<std::int64_t> fixed;
   std::optional<std::int64_t> skew;
   if (!read_seconds("SMSOTP_TEST_NOW", fixed)

@@ -65,7 +65,7 @@ provider::HttpResponse parse_answer(const std::string& header_line,
   if (response.content_type == "-") {
     response.content_type.clear();
   }
-  // The client never hands over more than this (http_client.hpp).
+  // The client never hands over more than this (provider/http/transport.hpp).
   if (body.size() > provider::k_max_response_body) {
     body.resize(provider::k_max_response_body);
   }

@@ -8,8 +8,8 @@
 // "200 ok - application/json" or "0 lost". TRANSPORT is ok (default),
 // not_connected, tls_untrusted, lost or interrupted.
 
-#include "provider/http_client.hpp"
-#include "provider/http_provider.hpp"
+#include "provider/base/http_provider.hpp"
+#include "provider/http/transport.hpp"
 
 #include <string>
 

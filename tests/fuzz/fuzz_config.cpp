@@ -8,7 +8,7 @@
 
 #include "cli/context.hpp"
 #include "fuzz_support.hpp"
-#include "provider/provider.hpp"
+#include "provider/base/provider.hpp"
 #include "util/clock.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data,
@@ -34,7 +34,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data,
         static_cast<void>(provider->info());
       });
     }
-    static_cast<void>(context.config.describe());
+    static_cast<void>(core::describe_settings(context.config));
   });
   return 0;
 }

@@ -18,7 +18,7 @@ modules=$(find "$work/root" -name 'phone.so' -path '*/smsotp/*')
 [ -n "$modules" ] || { echo "no module installed" >&2; exit 1; }
 echo "installed: $binary, ${modules%/*}/"
 
-if ldd "$binary" | grep -E 'libphonenumber|libicu|libprotobuf|libpq[.]'; then
+if ldd "$binary" | grep -E 'libphonenumber|libicu|libprotobuf|libpq[.]|libcurl|libexpat'; then
   echo "the installed executable links a module's library" >&2
   exit 1
 fi

@@ -3,6 +3,7 @@
 #include "core/error.hpp"
 
 #include <doctest/doctest.h>
+#include <openssl/evp.h>
 
 #include <arpa/inet.h>
 #include <cctype>
@@ -78,6 +79,19 @@ json_answer(int status, const std::string& body, const std::string& retry_after)
     }
     response.set_content(body, "application/json");
   };
+}
+
+std::string basic_authorization(const std::string& user,
+                                const std::string& password)
+{
+  const std::string pair = user + ":" + password;
+  std::string encoded(4 * ((pair.size() + 2) / 3) + 1, '\0');
+  const int written =
+      EVP_EncodeBlock(reinterpret_cast<unsigned char*>(encoded.data()),
+                      reinterpret_cast<const unsigned char*>(pair.data()),
+                      static_cast<int>(pair.size()));
+  encoded.resize(static_cast<std::size_t>(written));
+  return "Basic " + encoded;
 }
 
 std::unique_ptr<provider::Provider> provider_from_toml(const std::string& toml,

@@ -5,7 +5,7 @@
 // captures.
 
 #include "core/config.hpp"
-#include "provider/provider.hpp"
+#include "provider/base/provider.hpp"
 
 #include <httplib.h>
 #include <nlohmann/json.hpp>
@@ -60,6 +60,11 @@ private:
 FakeServer::Handler json_answer(int status,
                                 const std::string& body,
                                 const std::string& retry_after = "");
+
+// "Basic BASE64(user:password)", the Authorization value of HTTP Basic
+// auth (computed by OpenSSL, independent of the code under test).
+std::string basic_authorization(const std::string& user,
+                                const std::string& password);
 
 // Builds the provider from a TOML document holding one [provider.NAME]
 // table; config_private allows inline secrets.

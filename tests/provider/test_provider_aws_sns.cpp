@@ -342,6 +342,97 @@ TEST_CASE("aws-sns: answers map to outcome classes")
   }
 }
 
+namespace {
+
+// Sends once against an answer of `status` and `body`, no retries.
+core::SendResult send_against(int status, const std::string& body)
+{
+  FakeServer server(answer(status, body));
+  auto provider =
+      provider_from_toml(sns_toml(server.base_url(), "retries = 0\n"));
+  return provider->send(otp_message());
+}
+
+} // namespace
+
+TEST_CASE("aws-sns: XML values are read with entities decoded")
+{
+  // What AWS means is the decoded text, however the XML spells it.
+  const auto published = send_against(
+      200,
+      "<PublishResponse><PublishResult><MessageId>567910cd&#45;659e&#x2D;55d4"
+      "</MessageId></PublishResult></PublishResponse>");
+  CHECK(published.status == core::SendStatus::sent);
+  CHECK(published.message_id == "567910cd-659e-55d4");
+
+  const auto throttled =
+      send_against(400, error_xml("Throttl&#105;ng", "Rate exceeded"));
+  CHECK(throttled.status == core::SendStatus::temporary);
+  CHECK(throttled.detail.find("aws Throttling") != std::string::npos);
+
+  const auto recipient = send_against(
+      400,
+      error_xml("InvalidParameter",
+                "Invalid parameter: Phone&#78;umber Reason: &lt;+1555&gt; "
+                "&amp; more"));
+  CHECK(recipient.status == core::SendStatus::permanent);
+  CHECK(recipient.rejected_recipient);
+  check_clean(recipient);
+}
+
+TEST_CASE("aws-sns: a malformed XML answer is never taken as sent")
+{
+  for (const std::string body :
+       {// truncated before the root element closes
+        "<PublishResponse><PublishResult><MessageId>abc-123</MessageId>"
+        "</PublishResult>",
+        // tags that do not match
+        "<PublishResponse><MessageId>abc-123</PublishResult>"
+        "</PublishResponse>",
+        // a DTD (entities that could expand or fetch): refused outright
+        "<!DOCTYPE r [<!ENTITY id \"abc-123\">]><PublishResponse>"
+        "<PublishResult><MessageId>&id;</MessageId></PublishResult>"
+        "</PublishResponse>"}) {
+    CAPTURE(body);
+    const auto result = send_against(200, body);
+    CHECK(result.status == core::SendStatus::unknown);
+    CHECK(result.message_id.empty());
+    CHECK(result.detail.find("unparseable") != std::string::npos);
+  }
+  // A 4xx is a refusal (DESIGN §5); a broken body names no code to act on.
+  const auto refused =
+      send_against(400, "<ErrorResponse><Error><Code>Throttling</Code>");
+  CHECK(refused.status == core::SendStatus::permanent);
+  CHECK(refused.detail.find("aws") == std::string::npos);
+}
+
+TEST_CASE("aws-sns: check reads the sandbox flag as XML")
+{
+  FakeServer encoded(answer(
+      200,
+      "<GetSMSSandboxAccountStatusResponse><GetSMSSandboxAccountStatusResult>"
+      "<IsInSandbox>&#102;alse</IsInSandbox></GetSMSSandboxAccountStatusResult>"
+      "</GetSMSSandboxAccountStatusResponse>"));
+  auto provider = provider_from_toml(sns_toml(encoded.base_url()));
+  auto result = provider->check();
+  CHECK(result.status == core::CheckResult::Status::ok);
+  CHECK(result.detail.find("out of the SMS sandbox") != std::string::npos);
+
+  // The flag inside another document, or in a truncated one, is not the
+  // documented answer.
+  for (const std::string body :
+       {"<Other><GetSMSSandboxAccountStatusResponse/><IsInSandbox>true"
+        "</IsInSandbox></Other>",
+        "<GetSMSSandboxAccountStatusResponse><GetSMSSandboxAccountStatusResult>"
+        "<IsInSandbox>true</IsInSandbox>"}) {
+    CAPTURE(body);
+    FakeServer odd(answer(200, body));
+    provider = provider_from_toml(sns_toml(odd.base_url()));
+    CHECK(provider->check().status
+          == core::CheckResult::Status::unexpected_answer);
+  }
+}
+
 TEST_CASE("aws-sns: exactly one request on 500, bounded retries on 429")
 {
   FakeServer failing(answer(500, error_xml("InternalError", "x")));

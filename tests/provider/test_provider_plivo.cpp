@@ -3,7 +3,6 @@
 
 #include "core/error.hpp"
 #include "provider_test_util.hpp"
-#include "util/string.hpp"
 
 #include <doctest/doctest.h>
 #include <nlohmann/json.hpp>
@@ -190,7 +189,7 @@ TEST_CASE("plivo: describe_request redacts the token")
         != std::string::npos);
   CHECK(text.find("Authorization: Basic [redacted]") != std::string::npos);
   CHECK(text.find(k_env_token) == std::string::npos);
-  CHECK(text.find(util::base64(k_auth_id + ":" + k_env_token))
+  CHECK(text.find(basic_authorization(k_auth_id, k_env_token).substr(6))
         == std::string::npos);
 }
 

@@ -151,7 +151,7 @@ TEST_CASE("twilio: Balance check request follows the OpenAPI description")
   CHECK((got.headers.at("authorization")
          == capture->at("request").at("headers").at("authorization")));
   CHECK((got.headers.at("authorization")
-         == "Basic " + util::base64(k_account_sid + ":" + k_token)));
+         == basic_authorization(k_account_sid, k_token)));
 }
 
 } // namespace smsotp::test

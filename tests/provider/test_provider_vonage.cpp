@@ -122,7 +122,7 @@ TEST_CASE("vonage: send request carries the capture's fields, spec style")
   CHECK(got.headers.at("content-type") == "application/x-www-form-urlencoded");
   CHECK(got.headers.count("authorization") == 0);
   CHECK((expected.at("headers").at("authorization")
-         == "Basic " + util::base64(k_api_key + ":" + k_secret)));
+         == basic_authorization(k_api_key, k_secret)));
   const auto fields = form_fields(got.body);
   const auto sdk_body =
       nlohmann::json::parse(expected.at("body").get<std::string>());

@@ -5,8 +5,10 @@
 #
 # A file under src/MODULE/ may include headers of its own module and of the
 # modules below it, never of a sibling or of a module above. Libraries stay
-# where they belong: only store/ includes SQLite and libpq, only provider/
-# curl, only phone/ libphonenumber, only cli/ CLI11, only core/ toml++.
+# where they belong: only store/ includes SQLite and libpq, only
+# provider/http/ (the transport, loaded apart from the executable) curl,
+# only provider/http/xml.cpp expat, only phone/ libphonenumber, only
+# cli/ CLI11, only core/ toml++.
 #
 #   check_layers.sh check ROOT   checks ROOT/src; names every violation
 #   check_layers.sh self-test    shows that a violation is caught
@@ -24,16 +26,19 @@ declare -A allowed=(
   [util]=""
 )
 
-# Include prefixes (angle brackets) that only one module may use.
+# Include prefixes (angle brackets) that only one place may use: a module,
+# a folder inside one, or a single file (paths relative to src/).
 declare -A owner=(
   ["SQLiteCpp/"]=store ["sqlite3.h"]=store ["libpq-fe.h"]=store
-  ["curl/"]=provider ["phonenumbers/"]=phone ["CLI/"]=cli ["toml++/"]=core
+  ["curl/"]=provider/http ["expat"]=provider/http/xml.cpp
+  ["phonenumbers/"]=phone ["CLI/"]=cli ["toml++/"]=core
 )
 
 check() {
-  local root=$1 problems=0 file module target line
+  local root=$1 problems=0 file module target line place
   while IFS= read -r file; do
-    module=${file#"$root"/src/}
+    place=${file#"$root"/src/}
+    module=$place
     if [[ $module == */* ]]; then
       module=${module%%/*}
     else
@@ -55,8 +60,10 @@ check() {
         target=${BASH_REMATCH[1]}
         local prefix
         for prefix in "${!owner[@]}"; do
-          if [[ $target == "$prefix"* && ${owner[$prefix]} != "$module" ]]; then
-            echo "layers: $file: only ${owner[$prefix]}/ may include <$target>"
+          local own=${owner[$prefix]}
+          if [[ $target == "$prefix"* && $place != "$own" && $place != "$own"/* ]]; then
+            [[ $own == *.cpp ]] || own+=/
+            echo "layers: $file: only $own may include <$target>"
             problems=$((problems + 1))
           fi
         done
@@ -74,11 +81,14 @@ self_test() {
   local dir
   dir=$(mktemp -d)
   trap 'rm -rf "$dir"' RETURN
-  mkdir -p "$dir/src/core" "$dir/src/store" "$dir/src/cli"
+  mkdir -p "$dir/src/core" "$dir/src/store" "$dir/src/cli" \
+    "$dir/src/provider/http" "$dir/src/provider/kinds"
   printf '#include "cli/app.hpp"\n' >"$dir/src/core/upward.cpp"
-  printf '#include "provider/provider.hpp"\n' >"$dir/src/store/sibling.cpp"
+  printf '#include "provider/base/provider.hpp"\n' >"$dir/src/store/sibling.cpp"
   printf '#include <curl/curl.h>\n' >"$dir/src/cli/library.cpp"
+  printf '#include <curl/curl.h>\n' >"$dir/src/provider/kinds/outside.cpp"
   printf '#include "store/store.hpp"\n#include <CLI/CLI.hpp>\n' >"$dir/src/cli/fine.cpp"
+  printf '#include <curl/curl.h>\n' >"$dir/src/provider/http/fine.cpp"
   local out
   if out=$(check "$dir"); then
     echo "self-test: violations were not caught"
@@ -86,7 +96,9 @@ self_test() {
   fi
   echo "$out"
   for expected in "core/ may not include cli/" "store/ may not include provider/" \
-    "only provider/ may include <curl/curl.h>" "3 problem(s)"; do
+    "cli/library.cpp: only provider/http/ may include <curl/curl.h>" \
+    "kinds/outside.cpp: only provider/http/ may include <curl/curl.h>" \
+    "4 problem(s)"; do
     [[ $out == *"$expected"* ]] || {
       echo "self-test: missing: $expected"
       return 1

@@ -125,3 +125,28 @@ TEST_CASE("a missing config file exits 78")
   CHECK(result.status == 78);
   CHECK_CONTAINS(result.err, "nope.toml");
 }
+
+TEST_CASE("each command line runs its own command")
+{
+  CliFixture cli;
+  const auto& config = cli.config_path();
+  const auto list = run_main({"-c", config, "providers"}, cli.clock());
+  CHECK(list.status == 0);
+  CHECK(list.out.starts_with("outbox\tfile\t"));
+  const auto check =
+      run_main({"-c", config, "providers", "check", "outbox"}, cli.clock());
+  CHECK(check.status == 0);
+  CHECK(check.out.starts_with("outbox\tok\t"));
+  const auto test = run_main(
+      {"-c", config, "providers", "test", "outbox", "--to", "+15033234567"},
+      cli.clock());
+  CHECK(test.status == 0);
+  CHECK_CONTAINS(smsotp::test::read_file(cli.file("outbox.txt")),
+                 "test message from smsotp via outbox");
+  const auto purge = run_main({"-c", config, "purge"}, cli.clock());
+  CHECK(purge.status == 0);
+  CHECK(purge.out == "0 challenges, 0 recipient counters\n");
+  // A subcommand that does not exist is not taken for a provider name.
+  CHECK(run_main({"-c", config, "providers", "list"}, cli.clock()).status
+        == 64);
+}

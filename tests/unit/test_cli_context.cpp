@@ -1,8 +1,9 @@
 // Tests for src/cli/context.cpp.
 
 #include "cli/context.hpp"
+#include "cli/provider_use.hpp"
 #include "cli_fixture.hpp"
-#include "provider/provider.hpp"
+#include "provider/base/provider.hpp"
 #include "testutil.hpp"
 
 #include <doctest/doctest.h>
@@ -64,13 +65,35 @@ TEST_CASE("an invalid template in the config is a config error")
 
 TEST_CASE("a flag value out of range is a usage error")
 {
-  smsotp::core::Config config;
-  const auto caught = catch_error(
-      [&] { smsotp::cli::apply_flag(config, "otp.ttl", "11m", "--ttl"); });
+  CliFixture cli;
+  smsotp::test::Caught caught;
+  cli.run([&](const smsotp::cli::Output& out) {
+    caught = catch_error([&] {
+      smsotp::cli::make_context(
+          cli.global, out, cli.clock(), {{"otp.ttl", "--ttl", "11m"}});
+    });
+    return 0;
+  });
   CHECK(caught.code == ExitCode::usage);
   CHECK_CONTAINS(caught.message, "--ttl");
-  smsotp::cli::apply_flag(config, "otp.ttl", std::nullopt, "--ttl");
-  CHECK(config.ttl.origin == Origin::default_value);
+  const smsotp::cli::Output out(cli.global);
+  const auto context = smsotp::cli::make_context(
+      cli.global, out, cli.clock(), {{"otp.ttl", "--ttl", std::nullopt}});
+  CHECK(context.config.ttl.origin == Origin::default_value);
+}
+
+TEST_CASE("a flag wins over the environment and the file")
+{
+  CliFixture cli;
+  cli.write_config(
+      "[store]\ndatabase = \"state.db\"\n[otp]\npurpose = \"a\"\n");
+  const smsotp::test::ScopedEnv purpose("SMSOTP_OTP_PURPOSE", "b");
+  const smsotp::cli::Output out(cli.global);
+  const auto context = smsotp::cli::make_context(
+      cli.global, out, cli.clock(), {{"otp.purpose", "--purpose", "c"}});
+  CHECK(context.config.purpose.value == "c");
+  CHECK(context.config.purpose.origin == Origin::flag);
+  CHECK(context.config.purpose.where == "--purpose");
 }
 
 TEST_CASE("make_providers explains which provider is meant")

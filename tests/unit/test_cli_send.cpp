@@ -72,6 +72,24 @@ TEST_CASE("send --length and --ttl change the code and its lifetime")
   CHECK(nlohmann::json::parse(result.out).at("expires_at") == k_cli_t0 + 120);
 }
 
+TEST_CASE("--verbose shows the settings send's flags set, with the flag")
+{
+  CliFixture cli;
+  cli.global.verbose = true;
+  smsotp::cli::SendOptions options;
+  options.to = k_to;
+  options.dry_run = true;
+  options.ttl = "2m";
+  options.length = "8";
+  options.purpose = "reset";
+  const auto result = cli.send(options);
+  CHECK(result.status == 0);
+  CHECK_CONTAINS(result.err, "otp.ttl = 2m (flag --ttl)");
+  CHECK_CONTAINS(result.err, "otp.length = 8 (flag --length)");
+  CHECK_CONTAINS(result.err, "otp.purpose = reset (flag --purpose)");
+  CHECK_NOT_CONTAINS(result.err, "otp.ttl = 5m");
+}
+
 TEST_CASE("send --dry-run stores and sends nothing")
 {
   CliFixture cli;

@@ -61,6 +61,19 @@ TEST_CASE("verify --json and --verbose give the reason")
   CHECK_CONTAINS(cli.verify_code(k_to, code).err, "reason: used");
 }
 
+TEST_CASE("--verbose shows the purpose verify's flag set, with the flag")
+{
+  CliFixture cli;
+  cli.global.verbose = true;
+  smsotp::cli::VerifyOptions options;
+  options.to = "+15033234567";
+  options.code = "123456";
+  options.purpose = "reset";
+  const auto result = cli.verify(options);
+  CHECK(result.status == 1);
+  CHECK_CONTAINS(result.err, "otp.purpose = reset (flag --purpose)");
+}
+
 TEST_CASE("a malformed code is 64 and is not counted")
 {
   CliFixture cli;

@@ -159,7 +159,7 @@ TEST_CASE("describe shows every value with its origin")
   apply_text_value(
       config, "otp.ttl", "2m", Origin::environment, "SMSOTP_OTP_TTL");
   apply_text_value(config, "store.database", "/x/s.db", Origin::flag, "--db");
-  const auto lines = config.describe();
+  const auto lines = smsotp::core::describe_settings(config);
   CHECK(has_line(lines, "otp.length = 8 (file /etc/t.toml:2:10)"));
   CHECK(has_line(lines, "otp.ttl = 2m (environment SMSOTP_OTP_TTL)"));
   CHECK(has_line(lines, "otp.max_attempts = 5 (default)"));

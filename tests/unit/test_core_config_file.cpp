@@ -1,6 +1,7 @@
 // Tests for src/core/config_file.cpp: parsing TOML (every error names
 // file:line:col) and finding and reading the config file.
 
+#include "config_parse.hpp"
 #include "core/config.hpp"
 #include "core/duration.hpp"
 #include "testutil.hpp"
@@ -16,19 +17,9 @@ using smsotp::core::Origin;
 using smsotp::core::parse_config_text;
 using smsotp::test::catch_error;
 using smsotp::test::CleanEnvironment;
+using smsotp::test::parse_error;
 using smsotp::test::ScopedEnv;
 using smsotp::test::TempDir;
-
-namespace {
-
-smsotp::test::Caught parse_error(const std::string& text)
-{
-  Config config;
-  return catch_error(
-      [&] { parse_config_text(config, text, "t.toml", "/etc/smsotp"); });
-}
-
-} // namespace
 
 TEST_CASE("sample.toml parses and keeps the defaults")
 {

@@ -152,7 +152,7 @@ TEST_CASE("a source of only rejected bytes throws instead of looping")
   CHECK(random.calls() < 1000);
 }
 
-TEST_CASE("generated codes from OpenSSL are uniform decimal strings")
+TEST_CASE("generated codes from RAND_bytes are uniform decimal strings")
 {
   smsotp::core::OpenSslRandom random;
   std::array<int, 10> counts{};

@@ -171,7 +171,7 @@ TEST_CASE("policy settings come from [policy] in the config file")
   CHECK(policy.allowed_where == "/etc/p.toml:3:21");
   CHECK(policy.blocked_prefixes == std::vector<std::string>{"+88"});
   CHECK(policy.require_mobile);
-  const auto lines = config.describe();
+  const auto lines = smsotp::core::describe_settings(config);
   for (const auto* line :
        {"policy.default_region = GB (file /etc/p.toml:2:18)",
         "policy.allowed_countries = [US, GB, 001] (file /etc/p.toml:3:21)",
@@ -190,7 +190,7 @@ TEST_CASE("without [policy] the allow-list is unset and the rest is off")
   CHECK(policy.blocked_prefixes.empty());
   CHECK_FALSE(policy.require_mobile);
   CHECK(config.default_region.value.empty());
-  const auto lines = config.describe();
+  const auto lines = smsotp::core::describe_settings(config);
   CHECK(std::find(lines.begin(),
                   lines.end(),
                   "policy.allowed_countries = (not set) (default)")

@@ -1,6 +1,6 @@
 // Tests for src/provider/chain.cpp.
 
-#include "provider/chain.hpp"
+#include "provider/base/chain.hpp"
 #include "util/interrupt.hpp"
 
 #include <doctest/doctest.h>

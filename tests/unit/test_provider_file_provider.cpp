@@ -1,7 +1,7 @@
-// Tests for src/provider/file_provider.cpp.
+// Tests for src/provider/kinds/file.cpp.
 
 #include "core/config.hpp"
-#include "provider/provider.hpp"
+#include "provider/base/provider.hpp"
 #include "testutil.hpp"
 
 #include <doctest/doctest.h>

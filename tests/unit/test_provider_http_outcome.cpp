@@ -1,7 +1,7 @@
 // Tests for src/provider/http_outcome.cpp: what an HTTP exchange means for
 // delivery, shared by every HTTP provider.
 
-#include "provider/http_outcome.hpp"
+#include "provider/base/http_outcome.hpp"
 #include "testutil.hpp"
 
 #include <doctest/doctest.h>

@@ -1,7 +1,7 @@
-// Tests for src/provider/registry.cpp.
+// Tests for src/provider/base/registry.cpp.
 
 #include "core/config.hpp"
-#include "provider/provider.hpp"
+#include "provider/base/provider.hpp"
 #include "testutil.hpp"
 
 #include <doctest/doctest.h>
@@ -93,7 +93,7 @@ TEST_CASE("secret_names is what each kind reads as its secrets")
 {
   // The names a built provider reports are the ones its HttpKind declares;
   // the registry's export must be the same list (the generic gateway
-  // declares its own in http_generic_config.cpp).
+  // declares its own in http_gateway_config.cpp).
   const std::vector<std::pair<std::string, std::string>> tables{
       {"file", "[provider.p]\nkind = \"file\"\n"},
       {"twilio",

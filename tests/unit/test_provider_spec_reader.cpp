@@ -1,7 +1,7 @@
 // Tests for src/provider/spec_reader.cpp.
 
 #include "core/config.hpp"
-#include "provider/spec_reader.hpp"
+#include "provider/base/spec_reader.hpp"
 #include "testutil.hpp"
 
 #include <doctest/doctest.h>

@@ -2,7 +2,7 @@
 
 #include "core/config.hpp"
 #include "fake_http.hpp"
-#include "provider/provider.hpp"
+#include "provider/base/provider.hpp"
 #include "testutil.hpp"
 
 #include <doctest/doctest.h>

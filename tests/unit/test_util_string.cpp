@@ -4,11 +4,9 @@
 #include "util/string.hpp"
 
 #include <doctest/doctest.h>
-#include <openssl/evp.h>
 
 #include <limits>
 
-using smsotp::util::base64;
 using smsotp::util::closest_match;
 using smsotp::util::edit_distance;
 using smsotp::util::escape_for_display;
@@ -75,32 +73,14 @@ TEST_CASE("closest_match suggests plausible typos only")
   CHECK(closest_match("ttl", {}).empty());
 }
 
-TEST_CASE("base64 matches the RFC 4648 test vectors")
+TEST_CASE("to_lower and to_upper change ASCII letters only")
 {
-  CHECK(base64("") == "");
-  CHECK(base64("f") == "Zg==");
-  CHECK(base64("fo") == "Zm8=");
-  CHECK(base64("foo") == "Zm9v");
-  CHECK(base64("foob") == "Zm9vYg==");
-  CHECK(base64("fooba") == "Zm9vYmE=");
-  CHECK(base64("foobar") == "Zm9vYmFy");
-}
-
-TEST_CASE("base64 agrees with OpenSSL for binary input of every length")
-{
-  std::string data;
-  for (int length = 0; length < 70; ++length) {
-    data.push_back(static_cast<char>((length * 97 + 251) & 0xff));
-    std::string expected(4 * ((data.size() + 2) / 3) + 1, '\0');
-    const int written =
-        EVP_EncodeBlock(reinterpret_cast<unsigned char*>(expected.data()),
-                        reinterpret_cast<const unsigned char*>(data.data()),
-                        static_cast<int>(data.size()));
-    expected.resize(static_cast<std::size_t>(written));
-    CAPTURE(length);
-    CHECK(base64(data) == expected);
-  }
-  CHECK(base64("\xff\xfe\xfd") == "//79");
+  CHECK(smsotp::util::to_lower("Content-TYPE: X") == "content-type: x");
+  CHECK(smsotp::util::to_upper("post /a_b") == "POST /A_B");
+  // UTF-8 bytes and everything else stay as they are, whatever the locale.
+  CHECK(smsotp::util::to_lower("\xC3\x9C\xC4\xB0I") == "\xC3\x9C\xC4\xB0i");
+  CHECK(smsotp::util::to_upper("\xC3\xBC\x7f@[`{") == "\xC3\xBC\x7f@[`{");
+  CHECK(smsotp::util::to_lower("").empty());
 }
 
 TEST_CASE("parse_uint accepts plain decimal digits")

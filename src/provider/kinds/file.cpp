@@ -1,0 +1,143 @@
+// The `file` provider: appends each message to a file, or writes it to
+// standard output with path "-". For development, tests and the first run;
+// it needs no account and no network.
+
+#include "core/error.hpp"
+#include "provider/base/kinds.hpp"
+#include "provider/base/spec_reader.hpp"
+#include "util/fs.hpp"
+
+#include <cerrno>
+#include <cstring>
+#include <fcntl.h>
+#include <unistd.h>
+
+namespace smsotp::provider {
+
+namespace {
+
+class FileProvider : public Provider
+{
+public:
+  FileProvider(const core::ProviderSpec& spec, const ProviderContext& context)
+      : m_name(spec.name), m_stdout_fd(context.stdout_fd)
+  {
+    const SpecReader reader(spec, k_file_keys.plain);
+    m_path = reader.path_or("path", "-");
+  }
+
+  ProviderInfo info() const override
+  {
+    return {
+        m_name, "file", m_path == "-" ? "standard output" : m_path, m_path, {}};
+  }
+
+  void prepare() override
+  {
+    if (m_path == "-") {
+      return;
+    }
+    const int fd =
+        ::open(m_path.c_str(), O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
+    if (fd < 0) {
+      throw Error(core::ExitCode::io,
+                  "provider " + m_name + ": cannot open " + m_path + ": "
+                      + std::strerror(errno) + "; nothing was sent");
+    }
+    ::close(fd);
+  }
+
+  core::SendResult send(const core::Message& message) override
+  {
+    const std::string line = format_line(message);
+    if (m_path == "-") {
+      write_or_throw(m_stdout_fd, line, "standard output");
+      return {core::SendStatus::sent,
+              m_name,
+              "stdout",
+              "written to standard output"};
+    }
+    const int fd =
+        ::open(m_path.c_str(), O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
+    if (fd < 0) {
+      throw Error(core::ExitCode::io,
+                  "provider " + m_name + ": cannot open " + m_path + ": "
+                      + std::strerror(errno) + "; nothing was sent");
+    }
+    const util::Fd owned(fd);
+    // One write() per message with O_APPEND, so lines from concurrent
+    // senders never interleave.
+    write_or_throw(fd, line, m_path);
+    return {core::SendStatus::sent, m_name, m_path, "appended to " + m_path};
+  }
+
+  std::string describe_request(const core::Message& message) const override
+  {
+    return "append to "
+           + (m_path == "-" ? std::string("standard output") : m_path) + ":\n"
+           + format_line(message);
+  }
+
+  core::CheckResult check() override
+  {
+    // The file provider has no credentials; "check" proves that the
+    // destination can be written, without writing.
+    core::CheckResult result;
+    if (m_path == "-" || ::access(m_path.c_str(), W_OK) == 0
+        || (errno == ENOENT
+            && ::access(util::parent_directory(m_path).c_str(), W_OK) == 0)) {
+      result.status = core::CheckResult::Status::ok;
+      result.detail = "writable: " + m_path;
+    } else {
+      // Nothing answered: the configured path itself is the problem.
+      result.status = core::CheckResult::Status::config_error;
+      result.detail = "cannot write " + m_path + ": " + std::strerror(errno)
+                      + " (fix path or the permissions)";
+    }
+    return result;
+  }
+
+private:
+  // "<to>\t<text>\n"; new lines inside the text are written as "\n".
+  static std::string format_line(const core::Message& message)
+  {
+    std::string text;
+    for (const char c : message.text) {
+      if (c == '\n') {
+        text += "\\n";
+      } else if (c == '\\') {
+        text += "\\\\";
+      } else {
+        text += c;
+      }
+    }
+    return message.to + "\t" + text + "\n";
+  }
+
+  void write_or_throw(int fd,
+                      const std::string& line,
+                      const std::string& where) const
+  {
+    try {
+      util::write_all(fd, line);
+    } catch (const util::FsError& error) {
+      throw Error(core::ExitCode::io,
+                  "provider " + m_name + ": cannot write " + where + ": "
+                      + error.what());
+    }
+  }
+
+  std::string m_name;
+  std::string m_path;
+  int m_stdout_fd;
+};
+
+} // namespace
+
+std::unique_ptr<Provider> make_file_provider(const core::ProviderSpec& spec,
+                                             const ProviderContext& context)
+{
+  return std::make_unique<FileProvider>(spec, context);
+}
+
+} // namespace smsotp::provider
