@@ -27,6 +27,12 @@ void Gate::decide(State state)
   m_changed.notify_all();
 }
 
+bool Gate::called_off() const
+{
+  const std::lock_guard lock(m_mutex);
+  return m_state == State::cancelled;
+}
+
 bool Gate::wait() const
 {
   std::unique_lock lock(m_mutex);

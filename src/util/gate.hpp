@@ -20,6 +20,8 @@ public:
   // Blocks until open() or cancel() was called, or SIGINT/SIGTERM arrived
   // (util::interrupt_signal()). True only if opened.
   bool wait() const;
+  // True once cancel() has decided (never blocks).
+  bool called_off() const;
 
 private:
   enum class State

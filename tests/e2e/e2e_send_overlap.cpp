@@ -3,6 +3,7 @@
 // (issue 9 item 5): a reserve that waits leaves a connection open but
 // unwritten; a reserve that fails writes nothing at all.
 
+#include "fake_provider.hpp"
 #include "provider_kinds.hpp"
 #include "raw_servers.hpp"
 #include "steps.hpp"
@@ -129,4 +130,80 @@ TEST_CASE("a reserve that gives up on a held lock writes no request")
   CHECK(busy.exit_code == 75);
   CHECK(contains(busy.err, "busy"));
   CHECK(server.request_count() == 1);
+}
+
+TEST_CASE("the provider's timeout starts when the held request is released")
+{
+  const Sandbox box;
+  Answer slow = kind_send_answer("twilio");
+  slow.delay = 1500ms;
+  const FakeProvider fake(always(slow));
+  const std::string config =
+      kinds_config(box,
+                   {{"sms",
+                     "twilio",
+                     fake.base_url(),
+                     "",
+                     "retries = 0\ntimeout = \"2s\"\n"}});
+  REQUIRE(box.run({"-c", config, "send", "--to", k_to}).exit_code == 0);
+  // The reserve waits 0.8 s, the answer takes 1.5 s: 2.3 s in all, but
+  // only 1.5 s of it is the provider's. (Should the fake drop the idle
+  // connection first, the retry gets a new one.)
+  auto lock = std::make_unique<WriteLock>(box.db());
+  auto child = box.start({"-c", config, "send", "--to", k_to});
+  std::this_thread::sleep_for(800ms);
+  lock.reset();
+  const auto sent = child.finish();
+  INFO(sent.err);
+  CHECK(sent.exit_code == 0);
+  CHECK(fake.request_count() == 2);
+}
+
+TEST_CASE("a connection the provider closes while the request is held is "
+          "not a lost request: the next provider takes over")
+{
+  const Sandbox box;
+  // Closes a connection that stays silent for 5 s, reading nothing.
+  const RawServer first(RawPhase::close_in_handshake);
+  const FakeProvider backup(kind_handler("twilio"));
+  const std::string config =
+      kinds_config(box,
+                   {{"first", "twilio", first.base_url(), "", "retries = 0\n"},
+                    {"backup", "twilio", backup.base_url(), "", ""}});
+  REQUIRE(send_code(box, box.file_config()).size() == 6);
+  auto lock = std::make_unique<WriteLock>(box.db());
+  auto child = box.start({"-c", config, "send", "--to", k_to});
+  CHECK(eventually([&] { return first.connection_count() == 1; }));
+  std::this_thread::sleep_for(6000ms); // the first provider gives up
+  lock.reset();
+  const auto sent = child.finish();
+  INFO(sent.err);
+  CHECK(sent.exit_code == 0);
+  CHECK(backup.request_count() == 1);
+  CHECK(first.request_count() == 0);
+}
+
+TEST_CASE("a refused send neither retries nor waits for the provider")
+{
+  const Sandbox box;
+  // Never answers the TLS handshake: a held exchange would wait for the
+  // connect timeout on every retry.
+  const SilentServer silent;
+  const std::string config =
+      kinds_config(box,
+                   {{"sms",
+                     "twilio",
+                     "https://127.0.0.1:" + std::to_string(silent.port()),
+                     "",
+                     "connect_timeout = \"3s\"\n"}},
+                   "[limits]\nper_recipient = 1\nmin_interval = \"0s\"\n");
+  // The first send (through the file provider) takes the one allowed code.
+  send_code(
+      box,
+      box.file_config("[limits]\nper_recipient = 1\nmin_interval = \"0s\"\n"));
+  const auto start = std::chrono::steady_clock::now();
+  const auto refused = box.run({"-c", config, "send", "--to", k_to});
+  const auto elapsed = std::chrono::steady_clock::now() - start;
+  CHECK(refused.exit_code == 75);
+  CHECK(elapsed < 2500ms);
 }

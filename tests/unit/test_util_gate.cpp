@@ -61,3 +61,15 @@ TEST_CASE("SIGINT or SIGTERM ends a wait on a closed gate")
   smsotp::util::g_interrupt_signal = 0;
   CHECK_FALSE(passed);
 }
+
+TEST_CASE("called_off says whether the gate was cancelled, without waiting")
+{
+  Gate gate;
+  CHECK_FALSE(gate.called_off());
+  gate.cancel();
+  CHECK(gate.called_off());
+  Gate opened;
+  opened.open();
+  opened.cancel();
+  CHECK_FALSE(opened.called_off());
+}

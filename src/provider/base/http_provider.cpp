@@ -175,7 +175,9 @@ HttpResponse HttpProvider::exchange(const HttpRequest& request,
     trace.push_back(m_spec.name + ": " + redacted_target(request) + " -> "
                     + answer_text(response) + " in " + std::to_string(elapsed)
                     + " ms");
-    if (!surely_not_acted(response) || attempt >= m_retries) {
+    // A send called off (its reserve failed) stops here: no retry.
+    const bool called_off = m_http.hold != nullptr && m_http.hold->called_off();
+    if (!surely_not_acted(response) || attempt >= m_retries || called_off) {
       return response;
     }
     std::int64_t wait = backoff_ms(attempt);

@@ -8,10 +8,18 @@
 #include <curl/curl.h>
 
 #include <algorithm>
+#include <arpa/inet.h>
 #include <array>
+#include <chrono>
+#include <cstdio>
 #include <memory>
 #include <mutex>
+#include <netinet/in.h>
+#include <optional>
+#include <poll.h>
 #include <strings.h>
+#include <sys/socket.h>
+#include <vector>
 
 namespace smsotp::provider {
 
@@ -27,6 +35,19 @@ void global_init()
 
 struct Transfer
 {
+  // With a hold (HttpOptions::hold): the total timeout runs from the
+  // moment the gate opens, not from the start, so that waiting for send's
+  // reserve does not eat the provider's time; libcurl's own timer is off.
+  const util::Gate* hold = nullptr;
+  std::int64_t total_timeout_ms = 0;
+  std::optional<std::chrono::steady_clock::time_point> deadline;
+  bool timed_out = false;
+  // The peer closed the connection while the request was held: nothing
+  // was written, so the exchange is "not connected" (retry, fail over).
+  bool closed_while_held = false;
+  // Every socket libcurl opened for the transfer (on_socket): the held
+  // request's connection is among them.
+  std::vector<curl_socket_t> sockets;
   std::string body;
   bool too_large = false;
   // The value of the last Retry-After header, if there was one.
@@ -98,15 +119,79 @@ std::optional<std::int64_t> retry_after_seconds(CURL* handle,
 
 // Called once the connection is up (TLS included) and before the request
 // is written: holds it there until the gate decides (HttpOptions::hold).
-int on_connected(void* gate, char*, char*, int, int)
+// True if the peer has closed (FIN or RST) or broken `socket`. Data
+// waiting to be read alone is no sign: a TLS 1.3 server sends session
+// tickets after the handshake.
+bool peer_gone(curl_socket_t socket)
 {
-  return static_cast<const util::Gate*>(gate)->wait() ? CURL_PREREQFUNC_OK
-                                                      : CURL_PREREQFUNC_ABORT;
+  pollfd entry{socket, POLLIN | POLLRDHUP, 0};
+  return ::poll(&entry, 1, 0) > 0
+         && (entry.revents & (POLLRDHUP | POLLHUP | POLLERR)) != 0;
 }
 
-int on_progress(void*, curl_off_t, curl_off_t, curl_off_t, curl_off_t)
+int on_socket(void* user, curl_socket_t socket, curlsocktype)
 {
-  return util::interrupt_signal() != 0 ? 1 : 0; // non-zero aborts the transfer
+  static_cast<Transfer*>(user)->sockets.push_back(socket);
+  return CURL_SOCKOPT_OK;
+}
+
+// The socket of `transfer` bound to local port `port`.
+std::optional<curl_socket_t> socket_on_port(const Transfer& transfer, int port)
+{
+  for (const auto socket : transfer.sockets) {
+    sockaddr_storage address{};
+    socklen_t length = sizeof(address);
+    if (::getsockname(socket, reinterpret_cast<sockaddr*>(&address), &length)
+        != 0) {
+      continue;
+    }
+    int bound = -1;
+    if (address.ss_family == AF_INET) {
+      bound = ntohs(reinterpret_cast<sockaddr_in*>(&address)->sin_port);
+    } else if (address.ss_family == AF_INET6) {
+      bound = ntohs(reinterpret_cast<sockaddr_in6*>(&address)->sin6_port);
+    }
+    if (bound == port) {
+      return socket;
+    }
+  }
+  return std::nullopt;
+}
+
+// Called once the connection is up (TLS included) and before the request
+// is written: holds it there until the gate decides (HttpOptions::hold),
+// then writes only to a connection that is still open.
+int on_connected(void* user, char*, char*, int, int local_port)
+{
+  auto& transfer = *static_cast<Transfer*>(user);
+  if (!transfer.hold->wait()) {
+    return CURL_PREREQFUNC_ABORT;
+  }
+  // (CURLINFO_ACTIVESOCKET names the connection only once a transfer is
+  // done, so the socket is found by its local port.)
+  if (const auto socket = socket_on_port(transfer, local_port);
+      socket && peer_gone(*socket)) {
+    transfer.closed_while_held = true;
+    return CURL_PREREQFUNC_ABORT;
+  }
+  transfer.deadline = std::chrono::steady_clock::now()
+                      + std::chrono::milliseconds(transfer.total_timeout_ms);
+  return CURL_PREREQFUNC_OK;
+}
+
+// Non-zero aborts the transfer: a signal, or the held transfer's deadline.
+int on_progress(void* user, curl_off_t, curl_off_t, curl_off_t, curl_off_t)
+{
+  if (util::interrupt_signal() != 0) {
+    return 1;
+  }
+  auto& transfer = *static_cast<Transfer*>(user);
+  if (transfer.deadline
+      && std::chrono::steady_clock::now() > *transfer.deadline) {
+    transfer.timed_out = true;
+    return 1;
+  }
+  return 0;
 }
 
 // True once any byte of the HTTP request was handed to the connection
@@ -186,6 +271,12 @@ HttpResponse perform(const HttpRequest& request, const HttpOptions& options)
 {
   global_init();
   HttpResponse response;
+  if (options.hold != nullptr && options.hold->called_off()) {
+    // send's reserve failed: no connection either.
+    response.transport = Transport::not_connected;
+    response.error = "not sent: the send was called off";
+    return response;
+  }
   std::unique_ptr<CURL, decltype(&curl_easy_cleanup)> handle(
       curl_easy_init(), &curl_easy_cleanup);
   std::unique_ptr<curl_slist, decltype(&curl_slist_free_all)> headers(
@@ -216,14 +307,20 @@ HttpResponse perform(const HttpRequest& request, const HttpOptions& options)
   curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, on_header);
   curl_easy_setopt(h, CURLOPT_HEADERDATA, &transfer);
   curl_easy_setopt(h, CURLOPT_XFERINFOFUNCTION, on_progress);
+  curl_easy_setopt(h, CURLOPT_XFERINFODATA, &transfer);
   curl_easy_setopt(h, CURLOPT_NOPROGRESS, 0L);
   curl_easy_setopt(h, CURLOPT_ERRORBUFFER, error_buffer.data());
   curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
   curl_easy_setopt(h,
                    CURLOPT_CONNECTTIMEOUT_MS,
                    static_cast<long>(options.connect_timeout_ms));
-  curl_easy_setopt(
-      h, CURLOPT_TIMEOUT_MS, static_cast<long>(options.total_timeout_ms));
+  transfer.hold = options.hold;
+  transfer.total_timeout_ms = options.total_timeout_ms;
+  curl_easy_setopt(h,
+                   CURLOPT_TIMEOUT_MS,
+                   options.hold != nullptr
+                       ? 0L
+                       : static_cast<long>(options.total_timeout_ms));
   curl_easy_setopt(h, CURLOPT_FOLLOWLOCATION, 0L);
   // Plain http only towards loopback; everything else must be https. A URL
   // libcurl cannot parse fails below as not connected.
@@ -254,11 +351,26 @@ HttpResponse perform(const HttpRequest& request, const HttpOptions& options)
     }
   }
   if (options.hold != nullptr) {
+    curl_easy_setopt(h, CURLOPT_SOCKOPTFUNCTION, on_socket);
+    curl_easy_setopt(h, CURLOPT_SOCKOPTDATA, &transfer);
     curl_easy_setopt(h, CURLOPT_PREREQFUNCTION, on_connected);
-    curl_easy_setopt(h, CURLOPT_PREREQDATA, options.hold);
+    curl_easy_setopt(h, CURLOPT_PREREQDATA, &transfer);
   }
-  const CURLcode code = curl_easy_perform(h);
-  response.transport = classify(code, h);
+  CURLcode code = curl_easy_perform(h);
+  if (transfer.timed_out) {
+    code = CURLE_OPERATION_TIMEDOUT;
+    std::snprintf(error_buffer.data(),
+                  error_buffer.size(),
+                  "Operation timed out after %lld milliseconds",
+                  static_cast<long long>(options.total_timeout_ms));
+  }
+  response.transport =
+      transfer.closed_while_held ? Transport::not_connected : classify(code, h);
+  if (transfer.closed_while_held) {
+    std::snprintf(error_buffer.data(),
+                  error_buffer.size(),
+                  "the server closed the connection before the request");
+  }
   if (transfer.too_large) {
     response.transport = Transport::lost;
     response.error = "response larger than "
