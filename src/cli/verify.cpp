@@ -27,15 +27,10 @@ int run_verify(const GlobalOptions& global,
   // tells whether the store holds any row for a number in E.164 form (not
   // whether a code is live), which the man page's SECURITY section states.
   const bool canonical = phone::is_canonical_form(options.to);
+  const auto& region = config.default_region.value;
   std::string to;
   if (!canonical) {
-    to = phone::normalize(options.to, config.default_region.value);
-  }
-  const auto store = open_state(context, store::OpenMode::existing_only);
-  if (canonical) {
-    to = store && store->knows_recipient(options.to)
-             ? options.to
-             : phone::normalize(options.to, config.default_region.value);
+    to = phone::normalize(options.to, region);
   }
   // Malformed input can never match, so it is a usage error and no attempt
   // is counted (a typo must not lock anyone out). Which lengths are
@@ -44,7 +39,24 @@ int run_verify(const GlobalOptions& global,
   const std::string code = core::normalize_code(read_code(options.code));
   check_interrupted();
 
-  const auto key = core::load_key(config.key_path());
+  decltype(core::load_key(config.key_path())) key;
+  std::unique_ptr<store::Store> store;
+  try {
+    key = core::load_key(config.key_path());
+    store = open_state(context, store::OpenMode::existing_only);
+    if (canonical) {
+      to = store && store->knows_recipient(options.to)
+               ? options.to
+               : phone::normalize(options.to, region);
+    }
+  } catch (const Error&) {
+    // An invalid number is a usage error (64) whatever else is wrong, as
+    // on the path that parses the number first.
+    if (canonical && to.empty()) {
+      static_cast<void>(phone::normalize(options.to, region));
+    }
+    throw;
+  }
   core::VerifyOutcome outcome;
   if (store) {
     store::VerifyRequest request{to,

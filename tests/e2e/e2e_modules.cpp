@@ -300,3 +300,20 @@ TEST_CASE("an HTTP provider without the http module is exit 70 naming libcurl4")
   const auto with_module = install.run({"-c", config, "send", "--to", k_to});
   CHECK(with_module.exit_code == 75); // nothing listens: not sent
 }
+
+TEST_CASE("an invalid number is 64 in either form, whatever else is wrong")
+{
+  const Sandbox box;
+  const std::string config = box.file_config();
+  send_code(box, config);
+  set_mode(box.db(), 0666); // refused (77) by every command
+  for (const char* to : {"+1234", "+1 234"}) {
+    CAPTURE(to);
+    const auto result = verify(box, config, "111111", {}, to);
+    CHECK(result.exit_code == 64);
+    CHECK(contains(result.err, "number"));
+  }
+  // A valid number meets the store's refusal in either form.
+  CHECK(verify(box, config, "111111", {}, k_to).exit_code == 77);
+  CHECK(verify(box, config, "111111", {}, "+1 503 323 4567").exit_code == 77);
+}
