@@ -11,7 +11,10 @@
 #include "core/error.hpp"
 #include "core/otp.hpp"
 #include "phone/phone.hpp"
+#include "provider/base/keylog.hpp"
+#include "provider/http/transport.hpp"
 
+#include <algorithm>
 #include <future>
 #include <map>
 #include <optional>
@@ -77,6 +80,33 @@ store::SendLimits send_limits(const core::Config& config)
           config.limit_per_prefix_hourly.value,
           config.limit_global_hourly.value,
           config.limit_global_daily.value};
+}
+
+// When a provider that sends over HTTP may be used, loads and sets up the
+// transport (libcurl) in the background while the number is parsed
+// (issue 9 item 5); the future is waited for when it goes out of scope.
+// SSLKEYLOGFILE is dropped first, here, as no other thread runs yet.
+std::future<void> warm_up_transport(const Context& context,
+                                    const std::optional<std::string>& only)
+{
+  const auto& config = context.config;
+  const auto names =
+      only ? std::vector<std::string>{*only} : config.ordered_providers();
+  const bool http = std::any_of(names.begin(), names.end(), [&](auto& name) {
+    const auto* spec = config.find_provider(name);
+    return spec != nullptr && spec->kind != "file";
+  });
+  if (!http) {
+    return {};
+  }
+  provider::drop_keylog_file();
+  return std::async(std::launch::async, [] {
+    try {
+      provider::warm_up_transport();
+    } catch (const Error&) {
+      // A missing module: the first real use reports it, in order.
+    }
+  });
 }
 
 // Draws the code and the challenge id and computes the code's tag: all the
@@ -205,6 +235,7 @@ int run_send(const GlobalOptions& global,
              const util::Clock& clock)
 {
   const auto context = make_context(global, out, clock, options.key_flags());
+  const auto transport = warm_up_transport(context, options.provider);
   const auto recipient = resolve_recipient(context, options.to);
   const auto draft = compose_draft(context, recipient, options.locale);
   util::Gate hold;

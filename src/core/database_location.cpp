@@ -183,7 +183,7 @@ Spans keyword_password_spans(const std::string& text)
     ++i;
     skip_space();
     std::size_t value_start = i;
-    std::size_t value_end = i;
+    std::size_t value_end = 0; // set by both branches below
     if (i < text.size() && text[i] == '\'') {
       value_start = ++i;
       while (i < text.size() && text[i] != '\'') {
@@ -263,7 +263,7 @@ std::string masked_location(const std::string& database)
     out += k_mask;
     copied = end;
   }
-  out.append(database, copied, std::string::npos);
+  out.append(database, copied);
   return out;
 }
 

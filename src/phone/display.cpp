@@ -13,12 +13,7 @@ bool is_canonical_form(std::string_view input)
       || input[1] == '0') {
     return false;
   }
-  for (const char c : input.substr(1)) {
-    if (c < '0' || c > '9') {
-      return false;
-    }
-  }
-  return true;
+  return input.find_first_not_of("0123456789", 1) == std::string_view::npos;
 }
 
 std::string_view number_type_name(NumberType type)

@@ -8,6 +8,7 @@
 #include "core/error.hpp"
 #include "store/pg_policy.hpp"
 
+#include <array>
 #include <cerrno>
 #include <chrono>
 #include <cstdlib>
@@ -184,9 +185,11 @@ PgConnection::PgConnection(const StoreOptions& options,
 
   // The whole string is expanded as dbname, so a URI and key=value work
   // alike; fallback_application_name yields to one the string sets.
-  const char* const keys[] = {"dbname", "fallback_application_name", nullptr};
-  const char* const values[] = {m_database.c_str(), "smsotp", nullptr};
-  m_conn = PQconnectStartParams(keys, values, 1);
+  const std::array<const char*, 3> keys{
+      "dbname", "fallback_application_name", nullptr};
+  const std::array<const char*, 3> values{
+      m_database.c_str(), "smsotp", nullptr};
+  m_conn = PQconnectStartParams(keys.data(), values.data(), 1);
   if (m_conn == nullptr) {
     throw Error(
         core::ExitCode::temporary, "out of memory connecting to PostgreSQL", 5);
@@ -316,7 +319,7 @@ PgResult PgConnection::collect()
       PQfinish(m_conn);
       m_conn = nullptr;
     }
-    throw *failure;
+    throw PgFailure(*failure); // the batch's first failure
   }
   if (PQstatus(m_conn) == CONNECTION_BAD) {
     fail_lost("the connection to the server was lost");

@@ -3,30 +3,32 @@
 // Internal to store/: a failed PostgreSQL statement and its mapping to
 // smsotp::Error. No libpq here, so that the mapping is testable alone.
 
-#include <exception>
+#include <array>
+#include <stdexcept>
 #include <string>
-#include <utility>
+#include <string_view>
 
 namespace smsotp::store::detail {
 
 // A failed statement, as libpq reported it. Thrown by PgConnection and
 // PgRows; PgStore maps it to smsotp::Error (pg_errors.cpp) around the
 // whole transaction.
-class PgFailure : public std::exception
+// Nothrow to copy (cert-err60-cpp): a throw copies the exception, and a
+// copy that throws during unwinding terminates the process. So the message
+// lives in std::runtime_error (shared, nothrow copy) and the SQLSTATE in a
+// fixed buffer.
+class PgFailure : public std::runtime_error
 {
 public:
-  PgFailure(std::string sqlstate, std::string message, bool lost)
-      : m_sqlstate(std::move(sqlstate)), m_message(std::move(message)),
-        m_lost(lost)
-  {}
-  [[nodiscard]] const char* what() const noexcept override
+  PgFailure(std::string_view sqlstate, const std::string& message, bool lost)
+      : std::runtime_error(message), m_lost(lost)
   {
-    return m_message.c_str();
+    sqlstate.copy(m_sqlstate.data(), m_sqlstate.size() - 1);
   }
   // Five characters, or "" when the server sent none (connection lost).
-  [[nodiscard]] const std::string& sqlstate() const
+  [[nodiscard]] std::string sqlstate() const
   {
-    return m_sqlstate;
+    return m_sqlstate.data();
   }
   // The connection is gone (closed, reset, or no answer in time): the
   // outcome of an open transaction's COMMIT is unknown.
@@ -36,8 +38,7 @@ public:
   }
 
 private:
-  std::string m_sqlstate;
-  std::string m_message;
+  std::array<char, 6> m_sqlstate{};
   bool m_lost;
 };
 

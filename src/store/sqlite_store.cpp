@@ -3,6 +3,7 @@
 #include "core/error.hpp"
 #include "store/lifecycle.hpp"
 #include "store/sqlite_common.hpp"
+#include "util/errno_text.hpp"
 #include "util/fs.hpp"
 
 #include <cerrno>
@@ -163,7 +164,7 @@ std::unique_ptr<Store> open_sqlite_store(const std::string& path, OpenMode mode)
     if (fd < 0 && errno != EEXIST) {
       throw Error(core::ExitCode::cant_create,
                   "cannot create state database " + path + ": "
-                      + std::strerror(errno));
+                      + util::errno_text(errno));
     }
     if (fd >= 0) {
       ::close(fd);

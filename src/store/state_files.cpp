@@ -4,10 +4,10 @@
 
 #include "core/error.hpp"
 #include "store/sqlite_common.hpp"
+#include "util/errno_text.hpp"
 #include "util/fs.hpp"
 #include "util/fs_dir.hpp"
 
-#include <cstring>
 #include <sys/stat.h>
 
 namespace smsotp::store::detail {
@@ -28,7 +28,7 @@ std::string fix_for(const std::string& problem, const std::string& path)
 // " (Permission denied)" for an errno from write_access_error().
 std::string why(int error)
 {
-  return " (" + std::string(std::strerror(error)) + ")";
+  return " (" + util::errno_text(error) + ")";
 }
 
 [[noreturn]] void refuse(const std::string& what,

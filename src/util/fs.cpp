@@ -1,10 +1,11 @@
 #include "util/fs.hpp"
 
+#include "util/errno_text.hpp"
+
 #include <array>
 #include <cerrno>
 #include <cstdio>
 #include <cstdlib>
-#include <cstring>
 #include <fcntl.h>
 #include <unistd.h>
 
@@ -64,12 +65,12 @@ OpenedFile open_regular(const std::string& path)
       ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
   if (fd < 0) {
     const int error = errno;
-    throw FsError(path + ": " + std::strerror(error), error);
+    throw FsError(path + ": " + errno_text(error), error);
   }
   OpenedFile file{Fd(fd), {}};
   if (::fstat(fd, &file.info) != 0) {
     const int error = errno;
-    throw FsError(path + ": " + std::strerror(error), error);
+    throw FsError(path + ": " + errno_text(error), error);
   }
   if (!S_ISREG(file.info.st_mode)) {
     throw FsError(path + ": not a regular file", EINVAL);
@@ -88,7 +89,7 @@ std::string read_all(int fd, std::size_t max_bytes)
         continue;
       }
       const int error = errno;
-      throw FsError(std::strerror(error), error);
+      throw FsError(errno_text(error), error);
     }
     if (n == 0) {
       return data;
@@ -167,7 +168,7 @@ std::string real_path(const std::string& path)
   char* resolved = ::realpath(path.c_str(), nullptr);
   if (resolved == nullptr) {
     const int error = errno;
-    throw FsError(path + ": " + std::strerror(error), error);
+    throw FsError(path + ": " + errno_text(error), error);
   }
   std::string result(resolved);
   std::free(resolved); // NOLINT(cppcoreguidelines-no-malloc): realpath's
@@ -189,7 +190,7 @@ void make_directories(const std::string& path, mode_t mode)
   make_directories(parent_directory(path), mode);
   if (::mkdir(path.c_str(), mode) != 0 && errno != EEXIST) {
     const int error = errno;
-    throw FsError(path + ": " + std::strerror(error), error);
+    throw FsError(path + ": " + errno_text(error), error);
   }
 }
 
@@ -223,7 +224,7 @@ void write_all(int fd, std::string_view data)
         continue;
       }
       const int error = errno;
-      throw FsError(std::strerror(error), error);
+      throw FsError(errno_text(error), error);
     }
     data.remove_prefix(static_cast<std::size_t>(n));
   }

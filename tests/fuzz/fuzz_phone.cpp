@@ -15,8 +15,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data,
   const std::string_view text(reinterpret_cast<const char*>(data), size);
   std::string number(text);
   std::string region;
-  if (const auto newline = text.find('\n');
-      newline != std::string_view::npos && newline <= 3) {
+  // A region of up to 3 bytes, then a new line (npos is never <= 3).
+  if (const auto newline = text.find('\n'); newline <= 3) {
     region = std::string(text.substr(0, newline));
     number = std::string(text.substr(newline + 1));
   }

@@ -8,6 +8,7 @@
 #include <arpa/inet.h>
 #include <cctype>
 #include <chrono>
+#include <cstdlib>
 #include <fstream>
 #include <netinet/in.h>
 #include <sstream>
@@ -163,6 +164,38 @@ int closed_port()
   REQUIRE(::getsockname(fd, reinterpret_cast<sockaddr*>(&address), &size) == 0);
   ::close(fd);
   return ntohs(address.sin_port);
+}
+
+namespace {
+
+// setenv is MT-Unsafe (glibc: const:env): it must not run beside a getenv
+// on another thread. The provider tests read the environment on the test
+// thread only; the fake servers' threads never do.
+void set_env(const std::string& name, const std::optional<std::string>& value)
+{
+  if (value) {
+    // NOLINTNEXTLINE(concurrency-mt-unsafe): one thread reads env, above
+    ::setenv(name.c_str(), value->c_str(), 1);
+  } else {
+    // NOLINTNEXTLINE(concurrency-mt-unsafe): one thread reads env, above
+    ::unsetenv(name.c_str());
+  }
+}
+
+} // namespace
+
+ScopedEnv::ScopedEnv(std::string name, const std::optional<std::string>& value)
+    : m_name(std::move(name))
+{
+  if (const char* old = std::getenv(m_name.c_str())) {
+    m_old = old;
+  }
+  set_env(m_name, value);
+}
+
+ScopedEnv::~ScopedEnv()
+{
+  set_env(m_name, m_old);
 }
 
 } // namespace smsotp::test

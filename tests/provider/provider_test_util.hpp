@@ -86,4 +86,21 @@ void require_config_error(const std::string& toml, const std::string& key);
 // A port on 127.0.0.1 where nothing listens.
 int closed_port();
 
+// Sets (or with nullopt unsets) an environment variable for one scope, so
+// that a failing REQUIRE does not leave it set for the tests after it.
+class ScopedEnv
+{
+public:
+  ScopedEnv(std::string name, const std::optional<std::string>& value);
+  ScopedEnv(const ScopedEnv&) = delete;
+  ScopedEnv& operator=(const ScopedEnv&) = delete;
+  ScopedEnv(ScopedEnv&&) = delete;
+  ScopedEnv& operator=(ScopedEnv&&) = delete;
+  ~ScopedEnv();
+
+private:
+  std::string m_name;
+  std::optional<std::string> m_old;
+};
+
 } // namespace smsotp::test

@@ -22,6 +22,7 @@ using smsotp::test::json_answer;
 using smsotp::test::provider_config_error;
 using smsotp::test::provider_from_toml;
 using smsotp::test::RecordedRequest;
+using smsotp::test::ScopedEnv;
 
 namespace {
 
@@ -217,7 +218,7 @@ TEST_CASE("clicksend: describe_request redacts the Basic credentials")
 {
   // A named constant, so that even a --success run never prints it.
   const std::string secret = "clicksend-secret-key-value";
-  setenv("SMSOTP_TEST_CS_KEY", secret.c_str(), 1);
+  const ScopedEnv env("SMSOTP_TEST_CS_KEY", secret);
   auto provider = provider_from_toml("[provider.cs]\nkind = \"clicksend\"\n"
                                      "username = \"user\"\n"
                                      "api_key_env = \"SMSOTP_TEST_CS_KEY\"\n");
@@ -228,7 +229,6 @@ TEST_CASE("clicksend: describe_request redacts the Basic credentials")
   CHECK(text.find("Authorization: Basic [redacted]") != std::string::npos);
   CHECK(text.find("POST https://rest.clicksend.com/v3/sms/send")
         != std::string::npos);
-  unsetenv("SMSOTP_TEST_CS_KEY");
 }
 
 TEST_CASE("clicksend: configuration errors exit 78 and name the key")

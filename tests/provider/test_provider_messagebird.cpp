@@ -23,6 +23,7 @@ using smsotp::test::json_answer;
 using smsotp::test::provider_config_error;
 using smsotp::test::provider_from_toml;
 using smsotp::test::RecordedRequest;
+using smsotp::test::ScopedEnv;
 
 namespace {
 
@@ -174,7 +175,7 @@ TEST_CASE("messagebird: describe_request redacts the key")
 {
   // A named constant, so that even a --success run never prints it.
   const std::string secret = "live_messagebird-secret-value";
-  setenv("SMSOTP_TEST_MB_KEY", secret.c_str(), 1);
+  const ScopedEnv env("SMSOTP_TEST_MB_KEY", secret);
   auto provider =
       provider_from_toml("[provider.mb]\nkind = \"messagebird\"\n"
                          "originator = \"Acme\"\n"
@@ -185,7 +186,6 @@ TEST_CASE("messagebird: describe_request redacts the key")
   CHECK(text.find("POST https://rest.messagebird.com/messages")
         != std::string::npos);
   CHECK(provider->info().sender == "Acme");
-  unsetenv("SMSOTP_TEST_MB_KEY");
 }
 
 TEST_CASE("messagebird: configuration errors exit 78 and name the key")

@@ -178,7 +178,7 @@ TEST_CASE("plivo: check")
 
 TEST_CASE("plivo: describe_request redacts the token")
 {
-  ::setenv("SMSOTP_TEST_PLIVO_TOKEN", k_env_token.c_str(), 1);
+  const ScopedEnv env("SMSOTP_TEST_PLIVO_TOKEN", k_env_token);
   auto provider = provider_from_toml(
       "[provider.plivo]\nkind = \"plivo\"\nauth_id = \"" + k_auth_id
       + "\"\nsrc = \"+15017122661\"\n"
@@ -191,7 +191,6 @@ TEST_CASE("plivo: describe_request redacts the token")
   CHECK(text.find(k_env_token) == std::string::npos);
   CHECK(text.find(basic_authorization(k_auth_id, k_env_token).substr(6))
         == std::string::npos);
-  ::unsetenv("SMSOTP_TEST_PLIVO_TOKEN");
 }
 
 TEST_CASE("plivo: configuration errors name the key")

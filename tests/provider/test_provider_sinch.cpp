@@ -21,6 +21,7 @@ using smsotp::test::json_answer;
 using smsotp::test::provider_config_error;
 using smsotp::test::provider_from_toml;
 using smsotp::test::RecordedRequest;
+using smsotp::test::ScopedEnv;
 
 namespace {
 
@@ -174,7 +175,7 @@ TEST_CASE("sinch: check uses a dry run and never the send endpoint")
 TEST_CASE("sinch: describe_request redacts the token without reading it")
 {
   // The variable is unset: a dry run must not need the secret.
-  unsetenv("SMSOTP_TEST_SINCH_TOKEN");
+  const ScopedEnv unset("SMSOTP_TEST_SINCH_TOKEN", std::nullopt);
   auto provider =
       provider_from_toml("[provider.sn]\nkind = \"sinch\"\n"
                          "service_plan_id = \"PLANID123\"\nfrom = \"Acme\"\n"
@@ -186,11 +187,10 @@ TEST_CASE("sinch: describe_request redacts the token without reading it")
 
   // A named constant, so that even a --success run never prints it.
   const std::string secret = "sinch-secret-token-value";
-  setenv("SMSOTP_TEST_SINCH_TOKEN", secret.c_str(), 1);
+  const ScopedEnv env("SMSOTP_TEST_SINCH_TOKEN", secret);
   const auto again = provider->describe_request({"+15558675310", "x"});
   CHECK(again.find(secret) == std::string::npos);
   CHECK(again.find("[redacted]") != std::string::npos);
-  unsetenv("SMSOTP_TEST_SINCH_TOKEN");
 }
 
 TEST_CASE("sinch: configuration errors exit 78 and name the key")

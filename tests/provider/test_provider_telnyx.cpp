@@ -176,7 +176,7 @@ TEST_CASE("telnyx: check")
 
 TEST_CASE("telnyx: describe_request redacts the key")
 {
-  ::setenv("SMSOTP_TEST_TELNYX_KEY", k_env_key.c_str(), 1);
+  const ScopedEnv env("SMSOTP_TEST_TELNYX_KEY", k_env_key);
   auto provider = provider_from_toml(
       "[provider.telnyx]\nkind = \"telnyx\"\nfrom = \"+15017122661\"\n"
       "api_key_env = \"SMSOTP_TEST_TELNYX_KEY\"\n");
@@ -185,7 +185,6 @@ TEST_CASE("telnyx: describe_request redacts the key")
         != std::string::npos);
   CHECK(text.find("Authorization: Bearer [redacted]") != std::string::npos);
   CHECK(text.find(k_env_key) == std::string::npos);
-  ::unsetenv("SMSOTP_TEST_TELNYX_KEY");
 }
 
 TEST_CASE("telnyx: configuration errors name the key")

@@ -343,7 +343,7 @@ TEST_CASE("vonage: check")
 
 TEST_CASE("vonage: describe_request redacts the secret")
 {
-  ::setenv("SMSOTP_TEST_VONAGE_SECRET", k_env_secret.c_str(), 1);
+  const ScopedEnv env("SMSOTP_TEST_VONAGE_SECRET", k_env_secret);
   auto provider = provider_from_toml(
       "[provider.vonage]\nkind = \"vonage\"\napi_key = \"" + k_api_key
       + "\"\nfrom = \"AcmeInc\"\n"
@@ -354,7 +354,6 @@ TEST_CASE("vonage: describe_request redacts the secret")
   CHECK(text.find("api_key=" + k_api_key) != std::string::npos);
   CHECK(text.find("to=447700900000") != std::string::npos);
   CHECK(text.find(k_env_secret) == std::string::npos);
-  ::unsetenv("SMSOTP_TEST_VONAGE_SECRET");
 }
 
 TEST_CASE("vonage: configuration errors name the key")

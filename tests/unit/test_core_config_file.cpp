@@ -114,7 +114,11 @@ TEST_CASE("out-of-range values name their position and the limits")
       {"[otp]\nlockout_duration = \"30s\"\n", "t.toml:2:20:", "1m"},
       {"[otp]\npurpose = \"a b\"\n", "t.toml:2:11:", "letters"},
   };
-  for (const auto& [text, position, limit] : cases) {
+  for (const auto& item : cases) {
+    // Not a structured binding: clang 14 (clang-tidy) cannot capture one.
+    const auto& text = std::get<0>(item);
+    const auto& position = std::get<1>(item);
+    const auto& limit = std::get<2>(item);
     CAPTURE(text);
     const auto caught = parse_error(text);
     CHECK(caught.code == ExitCode::config);
@@ -248,12 +252,14 @@ TEST_CASE("file_private is true only for an owner-only config")
   const CleanEnvironment clean;
   TempDir dir;
   const auto path = dir.file("config.toml");
-  for (const auto& [mode, expected] :
-       std::vector<std::pair<mode_t, bool>>{{0600, true},
-                                            {0400, true},
-                                            {0640, false},
-                                            {0644, false},
-                                            {0604, false}}) {
+  for (const auto& item : std::vector<std::pair<mode_t, bool>>{{0600, true},
+                                                               {0400, true},
+                                                               {0640, false},
+                                                               {0644, false},
+                                                               {0604, false}}) {
+    // Not a structured binding: clang 14 (clang-tidy) cannot capture one.
+    const auto& mode = std::get<0>(item);
+    const auto& expected = std::get<1>(item);
     smsotp::test::write_file(path, "[otp]\nlength = 8\n", mode);
     CAPTURE(mode);
     const auto config = smsotp::core::load_config(path);

@@ -25,7 +25,10 @@ TEST_CASE("normalize_code accepts the forms people type")
       {"0000000000", "0000000000"},
       {"12345-67890", "1234567890"},
   };
-  for (const auto& [input, expected] : table) {
+  for (const auto& item : table) {
+    // Not a structured binding: clang 14 (clang-tidy) cannot capture one.
+    const auto& input = std::get<0>(item);
+    const auto& expected = std::get<1>(item);
     CAPTURE(input);
     CHECK(normalize_code(input) == expected);
   }
@@ -59,7 +62,11 @@ TEST_CASE("normalize_code names the unexpected character and its position")
        "'\\x00'",
        "byte 3"},
   };
-  for (const auto& [input, shown, position] : table) {
+  for (const auto& item : table) {
+    // Not a structured binding: clang 14 (clang-tidy) cannot capture one.
+    const auto& input = std::get<0>(item);
+    const auto& shown = std::get<1>(item);
+    const auto& position = std::get<2>(item);
     CAPTURE(input);
     const auto caught = catch_error([&] { normalize_code(input); });
     CHECK(caught.code == ExitCode::usage);
@@ -83,7 +90,10 @@ TEST_CASE("normalize_code rejects non-ASCII digits naming the byte")
        "123456",
        "\\xff"},
   };
-  for (const auto& [input, shown] : table) {
+  for (const auto& item : table) {
+    // Not a structured binding: clang 14 (clang-tidy) cannot capture one.
+    const auto& input = std::get<0>(item);
+    const auto& shown = std::get<1>(item);
     CAPTURE(input);
     const auto caught = catch_error([&] { normalize_code(input); });
     CHECK(caught.code == ExitCode::usage);
@@ -113,6 +123,6 @@ TEST_CASE("normalize_code bounds its input at 64 bytes")
   CHECK(caught.code == ExitCode::usage);
   CHECK_CONTAINS(caught.message, "65");
 
-  const std::string huge(10 * 1024 * 1024, '1');
+  const std::string huge(std::size_t{10} * 1024 * 1024, '1');
   CHECK(catch_error([&] { normalize_code(huge); }).code == ExitCode::usage);
 }

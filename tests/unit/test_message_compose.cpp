@@ -68,7 +68,10 @@ TEST_CASE("--locale looks up the exact tag, then its shorter forms")
       {"pt-PT", "pt"},
       {"pt", "pt"},
   };
-  for (const auto& [asked, found] : table) {
+  for (const auto& item : table) {
+    // Not a structured binding: clang 14 (clang-tidy) cannot capture one.
+    const auto& asked = std::get<0>(item);
+    const auto& found = std::get<1>(item);
     CAPTURE(asked);
     const auto selected = select_template(config, asked, "US");
     CHECK(selected.locale == found);
@@ -152,7 +155,11 @@ TEST_CASE("per-locale settings are checked at load with file:line:col")
        "t.toml:5:6: message.country_locales.at: ",
        "the same region as AT"},
   };
-  for (const auto& [text, prefix, why] : table) {
+  for (const auto& item : table) {
+    // Not a structured binding: clang 14 (clang-tidy) cannot capture one.
+    const auto& text = std::get<0>(item);
+    const auto& prefix = std::get<1>(item);
+    const auto& why = std::get<2>(item);
     CAPTURE(text);
     const auto caught = config_error(text);
     CHECK(caught.thrown);

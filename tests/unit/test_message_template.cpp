@@ -61,7 +61,10 @@ TEST_CASE("validate_template rejects bad templates as config errors")
       {"{code", "unclosed"},
       {"code} {code}", "unmatched"},
   };
-  for (const auto& [text, why] : table) {
+  for (const auto& item : table) {
+    // Not a structured binding: clang 14 (clang-tidy) cannot capture one.
+    const auto& text = std::get<0>(item);
+    const auto& why = std::get<1>(item);
     CAPTURE(text);
     const auto caught =
         catch_error([&] { validate_template(text, "c.toml:9:12"); });

@@ -232,7 +232,10 @@ TEST_CASE("malformed policy settings are config errors with their location")
       {"default_region = \"*\"", "expected an ISO 3166 region"},
       {"default_regoin = \"GB\"", "did you mean 'default_region'"},
   };
-  for (const auto& [line, why] : table) {
+  for (const auto& item : table) {
+    // Not a structured binding: clang 14 (clang-tidy) cannot capture one.
+    const auto& line = std::get<0>(item);
+    const auto& why = std::get<1>(item);
     CAPTURE(line);
     const auto caught = catch_error([&] { parse("[policy]\n" + line + "\n"); });
     CHECK(caught.code == ExitCode::config);

@@ -280,7 +280,10 @@ TEST_CASE("once the request left, every failure without a whole answer is "
       {"status line cut in the middle", "HTTP/1.1 20"},
       {"only an interim 100 Continue", "HTTP/1.1 100 Continue\r\n\r\n"},
   };
-  for (const auto& [name, reply] : replies) {
+  for (const auto& item : replies) {
+    // Not a structured binding: clang 14 (clang-tidy) cannot capture one.
+    const auto& name = std::get<0>(item);
+    const auto& reply = std::get<1>(item);
     CAPTURE(name);
     const RawServer server(RawPhase::reply, reply);
     HttpRequest request;
@@ -348,7 +351,10 @@ TEST_CASE("through a proxy, the CONNECT request is not ours: a tunnel refused "
       {"tunnel open, then closed during the TLS handshake",
        "HTTP/1.1 200 Connection established\r\n\r\n"},
   };
-  for (const auto& [name, reply] : proxies) {
+  for (const auto& item : proxies) {
+    // Not a structured binding: clang 14 (clang-tidy) cannot capture one.
+    const auto& name = std::get<0>(item);
+    const auto& reply = std::get<1>(item);
     CAPTURE(name);
     const RawServer proxy(RawPhase::reply, reply);
     const smsotp::test::ScopedEnv https_proxy("https_proxy", proxy.base_url());

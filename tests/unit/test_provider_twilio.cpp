@@ -236,7 +236,10 @@ TEST_CASE("twilio configuration errors")
            + "\"\nfrom = \"+1\"\ntimeout = \"10m\"\n",
        "timeout"},
   };
-  for (const auto& [table, why] : cases) {
+  for (const auto& item : cases) {
+    // Not a structured binding: clang 14 (clang-tidy) cannot capture one.
+    const auto& table = std::get<0>(item);
+    const auto& why = std::get<1>(item);
     CAPTURE(table);
     smsotp::core::Config config;
     smsotp::core::parse_config_text(config, table, "t.toml", "/tmp");

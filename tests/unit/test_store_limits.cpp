@@ -104,7 +104,7 @@ STORE_TEST("the daily cap counts sends to one number over 24 hours")
   limits.per_recipient_daily = 10;
   for (int i = 0; i < 10; ++i) {
     CAPTURE(i);
-    CHECK_FALSE(send(fixture, limits, k_t0 + i * 60).thrown);
+    CHECK_FALSE(send(fixture, limits, k_t0 + std::int64_t{i} * 60).thrown);
   }
   check_refused(send(fixture, limits, k_t0 + 1000), 86400 - 1000);
   check_refused(send(fixture, limits, k_t0 + 86399), 1);

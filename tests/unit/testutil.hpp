@@ -8,6 +8,7 @@
 #include "core/error.hpp"
 #include "core/otp.hpp"
 #include "util/clock.hpp"
+#include "util/errno_text.hpp"
 
 #include <doctest/doctest.h>
 
@@ -60,7 +61,7 @@ public:
   {
     std::string name = "/tmp/smsotp-unit-XXXXXX";
     if (::mkdtemp(name.data()) == nullptr) {
-      FAIL("mkdtemp: " << std::strerror(errno));
+      FAIL("mkdtemp: " << smsotp::util::errno_text(errno));
     }
     m_path = name;
     m_failures_before = g_failed_assertions.load();
@@ -164,6 +165,9 @@ private:
 };
 
 // Sets (or with nullopt unsets) an environment variable for one scope.
+// setenv is MT-Unsafe (glibc: const:env), safe only while no other thread
+// calls getenv: the unit tests read the environment on the test thread
+// only (the fake servers' threads never do), hence the NOLINTs below.
 class ScopedEnv
 {
 public:
@@ -174,8 +178,10 @@ public:
       m_old = old;
     }
     if (value) {
+      // NOLINTNEXTLINE(concurrency-mt-unsafe): one thread reads env, above
       ::setenv(m_name.c_str(), value->c_str(), 1);
     } else {
+      // NOLINTNEXTLINE(concurrency-mt-unsafe): one thread reads env, above
       ::unsetenv(m_name.c_str());
     }
   }
@@ -184,8 +190,10 @@ public:
   ~ScopedEnv()
   {
     if (m_old) {
+      // NOLINTNEXTLINE(concurrency-mt-unsafe): one thread reads env, above
       ::setenv(m_name.c_str(), m_old->c_str(), 1);
     } else {
+      // NOLINTNEXTLINE(concurrency-mt-unsafe): one thread reads env, above
       ::unsetenv(m_name.c_str());
     }
   }
@@ -239,7 +247,7 @@ inline void
 write_file(const std::string& path, std::string_view content, mode_t mode)
 {
   const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, mode);
-  REQUIRE_MESSAGE(fd >= 0, path << ": " << std::strerror(errno));
+  REQUIRE_MESSAGE(fd >= 0, path << ": " << smsotp::util::errno_text(errno));
   std::size_t done = 0;
   while (done < content.size()) {
     const ssize_t n = ::write(fd, content.data() + done, content.size() - done);

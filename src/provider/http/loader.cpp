@@ -44,6 +44,11 @@ std::string url_escape(const std::string& text)
   return module().url_escape(text);
 }
 
+void warm_up_transport()
+{
+  module().warm_up();
+}
+
 XmlDocument read_xml(const std::string& body)
 {
   return module().read_xml(body);

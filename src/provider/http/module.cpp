@@ -15,6 +15,7 @@ constexpr provider::detail::HttpModuleApi k_api{
     provider::form_encode,
     provider::url_escape,
     provider::read_xml,
+    provider::warm_up_transport,
 };
 
 } // namespace

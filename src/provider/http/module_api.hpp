@@ -18,8 +18,9 @@ struct HttpModuleApi
       const std::vector<std::pair<std::string, std::string>>& fields);
   std::string (*url_escape)(const std::string& text);
   XmlDocument (*read_xml)(const std::string& body);
+  void (*warm_up)();
 };
 
-constexpr std::string_view k_http_module_abi = "smsotp-http-1 " SMSOTP_VERSION;
+constexpr std::string_view k_http_module_abi = "smsotp-http-2 " SMSOTP_VERSION;
 
 } // namespace smsotp::provider::detail

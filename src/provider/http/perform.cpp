@@ -177,6 +177,11 @@ Transport classify(CURLcode code, CURL* handle)
 
 } // namespace
 
+void warm_up_transport()
+{
+  global_init();
+}
+
 HttpResponse perform(const HttpRequest& request, const HttpOptions& options)
 {
   global_init();

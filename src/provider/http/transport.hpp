@@ -99,6 +99,12 @@ struct HttpResponse
 
 HttpResponse perform(const HttpRequest& request, const HttpOptions& options);
 
+// Loads the transport (libcurl and the libraries it pulls in) and sets up
+// libcurl, which perform() would otherwise do first: send calls it in a
+// background thread so that this overlaps parsing the number. The caller
+// must have called drop_keylog_file() first (base/keylog.hpp).
+void warm_up_transport();
+
 // A GET of `url` with `headers` and no body.
 inline HttpRequest get_request(std::string url,
                                std::vector<std::string> headers)
