@@ -9,6 +9,8 @@
 #include <SQLiteCpp/Database.h>
 #include <SQLiteCpp/Exception.h>
 
+#include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -20,6 +22,13 @@ constexpr int k_application_id = 0x736d736f;
 // The schema this build writes; older schemas are migrated forward.
 constexpr int k_schema_version = 5;
 constexpr int k_busy_timeout_ms = 10000;
+// purge of finished challenges empties the table and puts the survivors
+// back (sqlite_rows_purge.cpp) when it would delete more than
+// k_purge_empty_min rows and more rows than it keeps, and keeps at most
+// k_purge_keep_max (they are held in memory meanwhile). Otherwise a plain
+// DELETE, which looks each row up in every index, is the cheaper one.
+constexpr std::int64_t k_purge_empty_min = 10000;
+constexpr std::int64_t k_purge_keep_max = 100000;
 
 // Settings for a process that runs one short transaction and exits
 // (sqlite_tuning.cpp); neither throws.
@@ -152,6 +161,7 @@ private:
                           const std::string& where,
                           const PurgeFilter& filter,
                           bool dry_run);
+  std::optional<std::int64_t> purge_by_emptying(const PurgeFilter& filter);
 
   SQLite::Database& m_db;
 };
