@@ -186,6 +186,11 @@ int on_progress(void* user, curl_off_t, curl_off_t, curl_off_t, curl_off_t)
     return 1;
   }
   auto& transfer = *static_cast<Transfer*>(user);
+  // A send called off while its connection is still being set up (a slow
+  // TLS handshake, say) stops now, not at the connect timeout.
+  if (transfer.hold != nullptr && transfer.hold->called_off()) {
+    return 1;
+  }
   if (transfer.deadline
       && std::chrono::steady_clock::now() > *transfer.deadline) {
     transfer.timed_out = true;
