@@ -388,6 +388,12 @@ TEST_CASE("http: configuration errors exit 78 and name the key")
                                   body + "success_regex = \"([a-z\"\n"))
             .find("success_regex")
         != std::string::npos);
+  // Long enough to overflow the stack in std::regex's compiler: refused.
+  CHECK(config_error(gateway_toml("https://h/send",
+                                  body + "success_regex = \""
+                                      + std::string(20000, 'a') + "\"\n"))
+            .find("longer than 256 characters")
+        != std::string::npos);
   CHECK(config_error(gateway_toml("https://h/send",
                                   body + "message_id_regex = \"ID:[0-9]+\"\n"))
             .find("capture group")

@@ -224,6 +224,11 @@ std::string BodyPattern::set_json_pointer(const std::string& pointer)
 
 std::string BodyPattern::set_regex(const std::string& pattern, bool needs_group)
 {
+  if (pattern.size() > k_max_regex) {
+    return "longer than " + std::to_string(k_max_regex)
+           + " characters; a status line needs a short pattern such as "
+             "\"^STATUS:OK\"";
+  }
   try {
     m_regex.emplace(pattern, std::regex::ECMAScript);
   } catch (const std::regex_error& error) {

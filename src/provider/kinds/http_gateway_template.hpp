@@ -97,6 +97,10 @@ bool has_control(const std::string& text);
 // regex searched in the first k_regex_window bytes of the body (std::regex
 // recurses per character; gateway status lines are short).
 constexpr std::size_t k_regex_window = 4096;
+// The longest regex a rule may have. libstdc++ compiles a regex with one
+// level of recursion per term, so a long one (found by fuzz_config) blows
+// the stack; gateway rules are a few dozen characters.
+constexpr std::size_t k_max_regex = 256;
 
 class BodyPattern
 {
