@@ -4,6 +4,7 @@
 // growth without a checkpoint, back-off under 200 parallel processes).
 
 #include "store/sqlite_common.hpp"
+#include "util/interrupt.hpp"
 
 #include <algorithm>
 #include <chrono>
@@ -53,7 +54,8 @@ int busy_handler(void* /*unused*/, int count) noexcept
           now - Clock::time_point(Clock::duration(t_wait_start)))
           .count();
   const auto left = static_cast<long long>(t_wait_bound_ms) - waited;
-  if (left <= 0) {
+  // SIGINT/SIGTERM ends the wait too: the command then exits by the signal.
+  if (left <= 0 || util::interrupt_signal() != 0) {
     return 0;
   }
   const int top = std::min(10, 5 + count / 50);

@@ -9,6 +9,7 @@
 #include "steps.hpp"
 
 #include <chrono>
+#include <csignal>
 #include <sqlite3.h>
 #include <thread>
 
@@ -206,4 +207,21 @@ TEST_CASE("a refused send neither retries nor waits for the provider")
   const auto elapsed = std::chrono::steady_clock::now() - start;
   CHECK(refused.exit_code == 75);
   CHECK(elapsed < 2500ms);
+}
+
+TEST_CASE("SIGINT ends a send waiting for a busy store at once")
+{
+  const Sandbox box;
+  const std::string config = box.file_config();
+  send_code(box, config);
+  const WriteLock lock(box.db());
+  auto child = box.start({"-c", config, "send", "--to", k_to});
+  std::this_thread::sleep_for(500ms);
+  const auto start = std::chrono::steady_clock::now();
+  ::kill(child.pid(), SIGINT);
+  const auto ended = child.finish();
+  const auto elapsed = std::chrono::steady_clock::now() - start;
+  CHECK(ended.exit_code == 130);
+  CHECK(elapsed < 2000ms); // not the store's 10 s bound
+  CHECK(box.outbox_count() == 1);
 }
