@@ -291,6 +291,10 @@ int main(int argc, char** argv, const util::Clock& clock)
   app.set_version_flag("--version", SMSOTP_VERSION);
   app.fallthrough();
   declare(app, root, options);
+  // Hidden from --help: what the shell completions ask the binary for.
+  std::string complete_what;
+  auto* complete = app.add_subcommand("_complete", "")->group("");
+  complete->add_option("what", complete_what)->required();
 
   try {
     app.parse(argc, argv);
@@ -311,7 +315,9 @@ int main(int argc, char** argv, const util::Clock& clock)
   const Output out(options.global);
   int status = 0;
   try {
-    status = run_command(app, root, options, out, clock);
+    status = complete->parsed()
+                 ? run_complete(options.global, complete_what, out, clock)
+                 : run_command(app, root, options, out, clock);
   } catch (const Error& failure) {
     out.error(failure);
     status = static_cast<int>(failure.code());
