@@ -36,12 +36,12 @@ int run_complete(const GlobalOptions& global,
     }
   } else {
     throw Error(core::ExitCode::usage,
-                "_complete takes 'providers' or 'locales', not '" + what
-                    + "'");
+                "_complete takes 'providers' or 'locales', not '" + what + "'");
   }
   for (const auto& name : names) {
     out.data(name);
   }
+  out.result({{"names", names}});
   return 0;
 }
 
