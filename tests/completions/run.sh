@@ -199,10 +199,10 @@ expect() {
 top_help=$(smsotp --help)
 commands=$(help_commands <<<"$top_help")
 top_options=$(help_options <<<"$top_help")
-[ -n "$commands" ] && [ -n "$top_options" ] || {
+if [ -z "$commands" ] || [ -z "$top_options" ]; then
   fail "no commands or options found in 'smsotp --help'"
   exit 1
-}
+fi
 # Global options: those of the top level that are not about help or the
 # version; they are accepted after the command too.
 globals=$(grep -vxE -- '-h|--help|-V|--version' <<<"$top_options")

@@ -233,6 +233,7 @@ run_block() {
   # is compared and passed on, so that "echo $?" still sees it.
   {
     printf 'code=%s\n' "$example_code"
+    # shellcheck disable=SC2016 # expanded by the block's shell
     printf '__check() { local s=$1; if [ "$s" = "$2" ]; then echo "ok ($s): $3"; else echo "FAIL: exits with $s, not $2: $3"; fi; return "$s"; }\n'
     local line pending_line="" i=0
     while IFS= read -r line; do
