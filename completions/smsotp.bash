@@ -40,13 +40,13 @@ _smsotp()
     local top_opts="-h --help -V --version"
     local send_opts="-h --help --to --purpose --provider --ttl --length --locale --dry-run"
     local verify_opts="-h --help --to --purpose --id"
-    local purge_opts="-h --help --to --older-than --all --dry-run"
+    local purge_opts="-h --help --to --prefix --older-than --all --dry-run"
     local providers_opts="-h --help"
     local providers_subcommands="check test"
     local providers_check_opts="-h --help --junit --min-balance"
     local providers_test_opts="-h --help --to --wait"
     # Options that take a value (the next word is not a command).
-    local with_value=" -c --config --db --to --purpose --provider --ttl --length --locale --id --older-than --junit --min-balance --wait "
+    local with_value=" -c --config --db --to --purpose --provider --ttl --length --locale --id --older-than --prefix --junit --min-balance --wait "
     # Options that may be given more than once (-vv).
     local repeatable=" -v --verbose "
 
@@ -90,6 +90,10 @@ _smsotp()
         fi
     done
     config=${config/#\~/$HOME}
+    # purge takes one of --to, --prefix and --all.
+    if [[ $command == purge && $given =~ \ (--to|--prefix|--all)\  ]]; then
+        given+="--to --prefix --all "
+    fi
 
     case $prev in
         -c | --config | --db | --junit)
@@ -121,8 +125,8 @@ _smsotp()
             mapfile -t COMPREPLY < <(compgen -W "1h 1d 7d 30d" -- "$cur")
             return
             ;;
-        --to | --purpose | --id | --min-balance)
-            # A phone number, a purpose name, a challenge id, an amount:
+        --to | --prefix | --purpose | --id | --min-balance)
+            # A phone number or block, a purpose name, a challenge id, an amount:
             # nothing to offer.
             COMPREPLY=()
             return

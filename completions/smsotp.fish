@@ -7,7 +7,7 @@
 # name twice.
 
 # Options that take a value (the next word is that value).
-set -g __smsotp_with_value -c --config --db --to --purpose --provider --ttl --length --locale --id --older-than --junit --min-balance --wait
+set -g __smsotp_with_value -c --config --db --to --purpose --provider --ttl --length --locale --id --older-than --prefix --junit --min-balance --wait
 
 # The words of the command line before the cursor that are not options or
 # option values: the command, the subcommand, then the provider names.
@@ -151,9 +151,10 @@ complete -c smsotp -n '__smsotp_at verify; and __smsotp_unused --purpose' -l pur
 complete -c smsotp -n '__smsotp_at verify; and __smsotp_unused --id' -l id -x -d 'Challenge id printed by send'
 
 # purge
-complete -c smsotp -n '__smsotp_at purge; and __smsotp_unused --to --all' -l to -x -d 'Delete everything about this number'
+complete -c smsotp -n '__smsotp_at purge; and __smsotp_unused --to --prefix --all' -l to -x -d 'Delete everything about this number'
+complete -c smsotp -n '__smsotp_at purge; and __smsotp_unused --prefix --to --all' -l prefix -x -d 'Delete the challenges of a number block, e.g. +1202555'
 complete -c smsotp -n '__smsotp_at purge; and __smsotp_unused --older-than' -l older-than -x -a '1h 1d 7d 30d' -d 'Only finished challenges older than this'
-complete -c smsotp -n '__smsotp_at purge; and __smsotp_unused --all --to' -l all -d 'Delete all challenges and counters'
+complete -c smsotp -n '__smsotp_at purge; and __smsotp_unused --all --to --prefix' -l all -d 'Delete all challenges and counters'
 complete -c smsotp -n '__smsotp_at purge; and __smsotp_unused --dry-run' -l dry-run -d 'Count what would be deleted'
 
 # providers check [NAME...], providers test NAME --to NUMBER

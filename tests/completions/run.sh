@@ -35,7 +35,7 @@ fi
 shell=$1
 smsotp=$(realpath "$2")
 completions=$(realpath "$3")/completions
-pending=(help -V --junit --min-balance --wait)
+pending=(help -V --junit --min-balance --wait --prefix)
 
 command -v "$shell" >/dev/null || {
   printf 'SKIP: %s is not installed\n' "$shell"
@@ -239,6 +239,9 @@ lines+=('smsotp -q send -' 'smsotp send --to +12025550123 -' 'smsotp -v send -v 
 wants+=("$(grep -vxE -- '-q|--quiet' <<<"$send_options$(printf '\n%s' "$globals")")"
   "$(grep -vxE -- '--to' <<<"$send_options$(printf '\n%s' "$globals")")"
   "$send_options$(printf '\n%s' "$globals")")
+# purge takes one of --to, --prefix and --all.
+lines+=('smsotp purge --all -')
+wants+=("$(smsotp purge --help | help_options | grep -vxE -- '--to|--prefix|--all')$(printf '\n%s' "$globals")")
 # Configured names, from the user's config and from --config.
 lines+=('smsotp send --locale ' 'smsotp send --provider ' 'smsotp providers check '
   'smsotp providers check outbox ' 'smsotp providers test '
