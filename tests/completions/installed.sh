@@ -27,7 +27,16 @@ done
 [ -f "$loader" ] || { echo "SKIP: bash-completion is not installed"; exit 77; }
 
 tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
+# `cmake --install` overwrites BUILD_DIR/install_manifest.txt, which the
+# README's uninstall recipe relies on: keep the user's (the ctest lock
+# install_manifest keeps the install tests apart).
+mkdir "$tmp/manifests"
+cp -p "$build"/install_manifest*.txt "$tmp/manifests/" 2>/dev/null || true
+restore_manifests() {
+  rm -f "$build"/install_manifest*.txt
+  cp -p "$tmp"/manifests/* "$build/" 2>/dev/null || true
+}
+trap 'restore_manifests; rm -rf "$tmp"' EXIT
 failures=0
 fail() {
   printf 'FAIL: %s\n' "$*"
