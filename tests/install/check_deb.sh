@@ -7,10 +7,11 @@
 # provider (the binary finding its modules relative to itself), and the
 # purge command of the packaged systemd units against that user's state.
 #
-#   check_deb.sh BUILD_DIR
+#   check_deb.sh BUILD_DIR VERSION
 set -euo pipefail
 
 build=$(cd "$1" && pwd)
+version=$2
 work=$(mktemp -d)
 # `cmake --install` and cpack overwrite BUILD_DIR/install_manifest*.txt,
 # the list the README removes an install with: the user's own is put back
@@ -31,8 +32,6 @@ fail() {
 (cd "$build" && cpack -G DEB -B "$work/pkg") >"$work/cpack.log" 2>&1 \
   || { cat "$work/cpack.log" >&2; fail "cpack -G DEB failed"; }
 arch=$(dpkg --print-architecture)
-version_text=$("$build/src/smsotp" --version)
-version=$(grep -oE '[0-9]+[.][0-9]+[.][0-9]+' <<<"$version_text" | head -n 1)
 deb=$work/pkg/smsotp_${version}_${arch}.deb
 [ -f "$deb" ] || fail "no smsotp_${version}_${arch}.deb; cpack made: $(ls "$work/pkg")"
 echo "built ${deb##*/}"
@@ -84,7 +83,7 @@ echo "files: ok (modules: $modules)"
 binary=$root/usr/bin/smsotp
 version_text=$("$binary" --version)
 grep -q "$version" <<<"$version_text" || fail "--version does not say $version: $version_text"
-MANWIDTH=80 man -l "$root/usr/share/man/man1/smsotp.1.gz" 2>"$work/man.err" >"$work/man.txt"
+LC_ALL=C.UTF-8 MANWIDTH=80 man -l "$root/usr/share/man/man1/smsotp.1.gz" 2>"$work/man.err" >"$work/man.txt"
 [ ! -s "$work/man.err" ] || { cat "$work/man.err" >&2; fail "man -l reports problems"; }
 grep -q 'smsotp send' "$work/man.txt" || fail "man -l renders no 'smsotp send'"
 echo "--version and man -l: ok"
