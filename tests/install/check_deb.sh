@@ -55,6 +55,10 @@ done
 grep -q '\blibpq5\b' <<<"$recommends" || fail "Recommends lacks libpq5"
 ! grep -q '\blibpq5\b' <<<"$depends" || fail "libpq5 is in Depends"
 
+# Nothing runs on install: no maintainer script enables the purge timers.
+scripts=$(dpkg-deb --ctrl-tarfile "$deb" | tar -t | grep -E 'inst$|rm$' || true)
+[ -z "$scripts" ] || fail "the package has maintainer scripts: $scripts"
+
 # 4. The files, where Debian looks for them.
 root=$work/root
 dpkg-deb -x "$deb" "$root"
