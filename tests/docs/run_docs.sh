@@ -35,7 +35,7 @@
 # SMSOTP_LIMITS_* (the docs send to one number many times). ./deploy.sh, which the gating scripts exec, prints
 # "deployed".
 #
-# A block that uses a flag or file not in this tree yet is skipped loudly
+# A block that uses a flag not in this smsotp yet is skipped loudly
 # (PENDING), so that it runs as soon as it lands.
 #
 # Exit status: 0 pass, 1 fail, 64 usage, 77 skipped (python3 missing).
@@ -194,8 +194,6 @@ pending_reason() {
     echo "providers check --junit/--min-balance are not in this smsotp yet"
   elif grep -q -- '--wait' <<<"$text" && ! binary_knows --wait providers test; then
     echo "providers test --wait is not in this smsotp yet"
-  elif grep -q 'smsotp-purge\.' <<<"$text" && [ -z "$(find "$source_dir" -path "$source_dir/build*" -prune -o -name smsotp-purge.service -print -quit)" ]; then
-    echo "the smsotp-purge.service and .timer units are not in this tree yet"
   fi
 }
 
