@@ -155,6 +155,8 @@ _smsotp()
         candidates=$commands
     elif [[ $command == help && ${#names[@]} -eq 0 && $cur != -* ]]; then
         candidates=${commands% help}
+    elif [[ $command == help && ${names[*]} == providers && $cur != -* ]]; then
+        candidates=$providers_subcommands
     elif [[ $command == providers && -z $subcommand && $cur != -* ]]; then
         candidates=$providers_subcommands
     elif [[ $subcommand == check && $cur != -* ]] ||

@@ -123,8 +123,9 @@ complete -c smsotp -n '__smsotp_at' -a send -d 'Generate a code, store its keyed
 complete -c smsotp -n '__smsotp_at' -a verify -d 'Check a code; a correct code is consumed exactly once'
 complete -c smsotp -n '__smsotp_at' -a purge -d 'Delete expired and used challenges and idle counters'
 complete -c smsotp -n '__smsotp_at' -a providers -d 'List configured providers (never their secrets)'
-complete -c smsotp -n '__smsotp_at' -a help -d 'Print help for a command'
+complete -c smsotp -n '__smsotp_at' -a help -d 'Show the help of a command'
 complete -c smsotp -n '__smsotp_at help; and test (count (__smsotp_words)) -eq 1' -a 'send verify purge providers'
+complete -c smsotp -n "__smsotp_at help; and test (string join ' ' (__smsotp_words)) = 'help providers'" -a 'check test'
 
 # Options of every level, and the top level's own
 complete -c smsotp -n '__smsotp_unused -h --help' -s h -l help -d 'Print help and exit'

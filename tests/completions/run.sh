@@ -249,6 +249,9 @@ lines+=('smsotp send --locale ' 'smsotp send --provider ' 'smsotp providers chec
   'smsotp -c smsotp.toml providers test ' 'smsotp send --ttl ' 'smsotp help ')
 wants+=($'de\npt-BR' $'backup\noutbox' $'backup\noutbox' 'backup' $'backup\noutbox'
   'fr' 'primary' 'primary' $'30s\n1m\n2m\n5m\n10m' "$(grep -vx help <<<"$commands" | grep -v '^$')")
+# help takes a command, then (for providers) a subcommand.
+lines+=('smsotp help providers ')
+wants+=("$(smsotp providers --help | help_commands)")
 # --locale of a config without [message.templates]: nothing.
 printf '[policy]\nallowed_countries = ["US"]\n' >"$tmp/other/bare.toml"
 lines+=('smsotp --config bare.toml send --locale ')
