@@ -206,10 +206,19 @@ fi
 # Global options: those of the top level that are not about help or the
 # version; they are accepted after the command too.
 globals=$(grep -vxE -- '-h|--help|-V|--version' <<<"$top_options")
+# Every name the binary knows: commands, subcommands and options.
+{
+  printf '%s\n' "$top_options" "$commands"
+  for command in $commands; do
+    smsotp "$command" --help | help_options
+    for subcommand in $(smsotp "$command" --help | help_commands); do
+      printf '%s\n' "$subcommand"
+      smsotp "$command" "$subcommand" --help | help_options
+    done
+  done
+} >"$tmp/known"
 for name in "${pending[@]}"; do
-  if ! grep -qxF -- "$name" <<<"$top_options$(printf '\n')$commands$(printf '\n')$(
-    for c in $commands; do smsotp "$c" --help; for s in $(smsotp "$c" --help | help_commands); do smsotp "$c" "$s" --help; done; done | help_options
-  )"; then
+  if ! grep -qxF -- "$name" "$tmp/known"; then
     printf 'PENDING: the completions offer %s, which this smsotp does not know yet (tests/completions/run.sh: pending)\n' "$name"
   fi
 done
