@@ -2,9 +2,10 @@
 
 #include "core/error.hpp"
 
+#include <algorithm>
+#include <array>
 #include <cmath>
 #include <cstdint>
-#include <cstdio>
 #include <cstdlib>
 
 namespace smsotp::cli {
@@ -47,9 +48,10 @@ std::size_t xml_char_length(std::string_view text, std::size_t i)
     }
     point = (point << 6U) | (byte(i + k) & 0x3FU);
   }
-  static constexpr std::uint32_t k_smallest[] = {0, 0, 0x80, 0x800, 0x10000};
+  static constexpr std::array<std::uint32_t, 5> k_smallest{
+      0, 0, 0x80, 0x800, 0x10000};
   const bool allowed =
-      point >= k_smallest[length]
+      point >= k_smallest.at(length)
       && (point <= 0xD7FF || (point >= 0xE000 && point <= 0xFFFD)
           || (point >= 0x10000 && point <= 0x10FFFF));
   return allowed ? length : 0;
@@ -80,10 +82,11 @@ std::string command_escape(std::string_view text, bool property)
 
 std::string seconds(std::int64_t milliseconds)
 {
-  char text[32];
-  std::snprintf(
-      text, sizeof text, "%.3f", static_cast<double>(milliseconds) / 1000.0);
-  return text;
+  // "1.234": JUnit times are seconds with a decimal fraction.
+  const std::int64_t whole = std::max<std::int64_t>(milliseconds, 0);
+  std::string fraction = std::to_string(whole % 1000);
+  fraction.insert(0, 3 - fraction.size(), '0');
+  return std::to_string(whole / 1000) + "." + fraction;
 }
 
 std::string status_name(const CheckEntry& entry)

@@ -8,6 +8,7 @@
 #include "cli/provider_use.hpp"
 #include "core/error.hpp"
 #include "provider/base/keylog.hpp"
+#include "util/errno_text.hpp"
 #include "util/fs.hpp"
 #include "util/interrupt.hpp"
 #include "util/string.hpp"
@@ -16,7 +17,6 @@
 #include <cerrno>
 #include <chrono>
 #include <cstdlib>
-#include <cstring>
 #include <fcntl.h>
 #include <optional>
 
@@ -129,7 +129,7 @@ void write_report(const std::string& path, const std::string& text)
   } catch (const util::FsError& failure) {
     throw Error(core::ExitCode::io,
                 "cannot write the JUnit report " + path + ": "
-                    + std::strerror(failure.error_number())
+                    + util::errno_text(failure.error_number())
                     + " (choose a writable --junit path)");
   }
 }
