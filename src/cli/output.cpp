@@ -88,7 +88,7 @@ void Output::warn(const std::string& line) const
   talk(m_color ? "\033[33mwarning:\033[0m " : "warning: ", line);
 }
 
-void Output::annotation(const std::string& line) const
+void Output::annotation(const std::string& line)
 {
   emit(STDERR_FILENO, line + "\n");
 }

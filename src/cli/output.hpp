@@ -34,7 +34,7 @@ public:
   void warn(const std::string& line) const;
   // A line on stderr exactly as given, even with --quiet: a CI workflow
   // command (`::error ...`) must start its line.
-  void annotation(const std::string& line) const;
+  static void annotation(const std::string& line);
   // The JSON object on stdout (--json only).
   void result(const nlohmann::json& object) const;
   // Reports a failure: "smsotp: error: ..." on stderr, and under --json the

@@ -243,7 +243,7 @@ int run_providers_check(const GlobalOptions& global,
   if (const char* actions = std::getenv("GITHUB_ACTIONS");
       actions != nullptr && std::string(actions) == "true") {
     for (const auto& line : github_annotations(entries)) {
-      out.annotation(line);
+      Output::annotation(line);
     }
   }
   auto code = local_fault.value_or(exit_for(worst));
