@@ -74,7 +74,7 @@ complete -c smsotp -s c -l config -r -F -d 'Read this configuration file'
 complete -c smsotp -l db -r -F -d 'State database (overrides store.database)'
 complete -c smsotp -l json -d 'Print exactly one JSON object on stdout'
 complete -c smsotp -s q -l quiet -d 'No notes on stderr, only errors'
-complete -c smsotp -s v -l verbose -d 'Explain config origins and rejection reasons'
+complete -c smsotp -s v -l verbose -d "Explain a failure; -vv also every setting's origin"
 complete -c smsotp -l no-color -d 'Never colour stderr'
 
 # send

@@ -73,7 +73,8 @@ void add_global_options(CLI::App& app, Options& options)
   app.add_flag("-q,--quiet", global.quiet, "No notes on stderr, only errors");
   app.add_flag("-v,--verbose",
                global.verbose,
-               "Explain: config origins, rejection reasons");
+               "Explain a failure or rejection; -vv also every setting and "
+               "where it came from");
   app.add_flag("--no-color", global.no_color, "Never colour stderr");
 }
 

@@ -99,11 +99,13 @@ Context make_context(const GlobalOptions& options,
   }
   refuse_exposed_secrets(context.config);
   message::validate_config(context.config);
-  out.detail(
+  // Every setting's origin is long (one line per key): -vv, so that -v
+  // leads with what went wrong.
+  out.settings(
       "config file: "
       + (context.config.path.empty() ? "(none found)" : context.config.path));
   for (const auto& line : core::describe_settings(context.config)) {
-    out.detail("  " + line);
+    out.settings("  " + line);
   }
   return context;
 }

@@ -22,7 +22,7 @@ struct Context
 // Loads the config (file, environment), then applies the flags that set
 // config keys, in one place: the global ones (--db), then the command's
 // `key_flags` (a bad value is a usage error naming the flag). Then checks
-// the rules across keys and, with --verbose, shows each value's origin.
+// the rules across keys and, with -vv, shows each value's origin.
 Context make_context(const GlobalOptions& options,
                      const Output& out,
                      const util::Clock& clock,
