@@ -32,7 +32,7 @@ _smsotp()
         prev=${COMP_WORDS[cword - 2]}
     fi
 
-    local commands="send verify purge providers"
+    local commands="send verify purge providers help"
     # Global options are accepted before and after the command.
     local global_opts="-c --config --db --json -q --quiet -v --verbose --no-color"
     local send_opts="-h --help --to --purpose --provider --ttl --length --locale --dry-run"
@@ -122,11 +122,13 @@ _smsotp()
                 *) options="$providers_opts $global_opts" ;;
             esac
             ;;
-        *) options="-h --help --version $global_opts" ;;
+        *) options="-h --help -V --version $global_opts" ;;
     esac
 
     if [[ -z $command && $cur != -* ]]; then
         mapfile -t COMPREPLY < <(compgen -W "$commands" -- "$cur")
+    elif [[ $command == help && $cur != -* ]]; then
+        mapfile -t COMPREPLY < <(compgen -W "$commands $providers_subcommands" -- "$cur")
     elif [[ $command == providers && -z $subcommand && $cur != -* ]]; then
         mapfile -t COMPREPLY < <(compgen -W "$providers_subcommands" -- "$cur")
     elif [[ $subcommand == check && $cur != -* ]] ||

@@ -57,7 +57,7 @@ function __smsotp_providers_test_needs_name
     test $seen_test -eq 1
 end
 
-set -l commands send verify purge providers
+set -l commands send verify purge providers help
 
 complete -c smsotp -f
 
@@ -66,10 +66,12 @@ complete -c smsotp -n "not __fish_seen_subcommand_from $commands" -a send -d 'Ge
 complete -c smsotp -n "not __fish_seen_subcommand_from $commands" -a verify -d 'Check a code; a correct code is consumed exactly once'
 complete -c smsotp -n "not __fish_seen_subcommand_from $commands" -a purge -d 'Delete expired and used challenges and idle counters'
 complete -c smsotp -n "not __fish_seen_subcommand_from $commands" -a providers -d 'List configured providers (never their secrets)'
+complete -c smsotp -n "not __fish_seen_subcommand_from $commands" -a help -d 'Show the help of a command'
+complete -c smsotp -n '__fish_seen_subcommand_from help' -a 'send verify purge providers check test'
 
 # Global options, accepted before and after the command
 complete -c smsotp -s h -l help -d 'Print help and exit'
-complete -c smsotp -n "not __fish_seen_subcommand_from $commands" -l version -d 'Print the version and exit'
+complete -c smsotp -n "not __fish_seen_subcommand_from $commands" -s V -l version -d 'Print the version, commit and libraries and exit'
 complete -c smsotp -s c -l config -r -F -d 'Read this configuration file'
 complete -c smsotp -l db -r -F -d 'State database (overrides store.database)'
 complete -c smsotp -l json -d 'Print exactly one JSON object on stdout'

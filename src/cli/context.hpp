@@ -19,6 +19,12 @@ struct Context
   const Output& out;
 };
 
+// Throws Error(config) naming every place searched and the command that
+// starts from the example configuration when no config file would be
+// found: the commands that need providers, which only a file defines, call
+// it before anything else.
+void require_config_file(const GlobalOptions& options);
+
 // Loads the config (file, environment), then applies the flags that set
 // config keys, in one place: the global ones (--db), then the command's
 // `key_flags` (a bad value is a usage error naming the flag). Then checks
