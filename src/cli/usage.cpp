@@ -3,6 +3,7 @@
 #include "core/error.hpp"
 #include "util/string.hpp"
 
+#include <algorithm>
 #include <array>
 #include <string_view>
 
@@ -111,14 +112,12 @@ bool looks_like_option(const std::string& argument)
 // A name that suggests its value is a credential.
 bool secret_like(std::string_view name)
 {
+  static constexpr std::array<std::string_view, 5> k_words{
+      "token", "secret", "key", "pass", "auth"};
   const auto lower = util::to_lower(name);
-  for (const std::string_view word :
-       {"token", "secret", "key", "pass", "auth"}) {
-    if (lower.find(word) != std::string::npos) {
-      return true;
-    }
-  }
-  return false;
+  return std::ranges::any_of(k_words, [&lower](std::string_view word) {
+    return lower.find(word) != std::string::npos;
+  });
 }
 
 std::string unknown_option(const CLI::App& command, const std::string& given)
