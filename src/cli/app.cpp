@@ -1,14 +1,17 @@
 #include "cli/app.hpp"
 
 #include "cli/commands.hpp"
+#include "cli/context.hpp"
 #include "cli/signals.hpp"
+#include "cli/usage.hpp"
+#include "cli/version.hpp"
 #include "core/error.hpp"
-#include "util/string.hpp"
 
 #include <CLI/CLI.hpp>
 
 #include <cstring>
 #include <fcntl.h>
+#include <iostream>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -23,6 +26,7 @@ struct Options
   VerifyOptions verify;
   PurgeOptions purge;
   ProvidersOptions providers;
+  std::vector<std::string> help_topic; // `smsotp help [COMMAND...]`
 };
 
 // A child started with fd 0, 1 or 2 closed would otherwise get the database
@@ -65,15 +69,18 @@ void add_global_options(CLI::App& app, Options& options)
                  global.config_path,
                  "Config file (default: $SMSOTP_CONFIG, "
                  "$XDG_CONFIG_HOME/smsotp/config.toml or "
-                 "~/.config/smsotp/config.toml, /etc/smsotp/config.toml)");
+                 "~/.config/smsotp/config.toml, /etc/smsotp/config.toml)")
+      ->type_name("FILE");
   app.add_option(
-      "--db", global.db_path, "State database (overrides store.database)");
+         "--db", global.db_path, "State database (overrides store.database)")
+      ->type_name("FILE|URI");
   app.add_flag(
       "--json", global.json, "Print exactly one JSON object on stdout");
   app.add_flag("-q,--quiet", global.quiet, "No notes on stderr, only errors");
   app.add_flag("-v,--verbose",
                global.verbose,
-               "Explain: config origins, rejection reasons");
+               "Explain a failure or rejection; -vv also every setting and "
+               "where it came from");
   app.add_flag("--no-color", global.no_color, "Never colour stderr");
 }
 
@@ -85,19 +92,30 @@ void add_send_options(CLI::App& command, Options& options)
                   send.to,
                   "Recipient number: +<country code><number>, e.g. "
                   "+12025550123")
-      ->required();
-  command.add_option(
-      "--purpose", send.purpose, "What the code is for (default: otp.purpose)");
-  command.add_option(
-      "--provider", send.provider, "Use only this configured provider");
-  command.add_option(
-      "--ttl", send.ttl, "Lifetime, 30s to 10m (default: otp.ttl)");
-  command.add_option(
-      "--length", send.length, "Digits, 6 to 10 (default: otp.length)");
-  command.add_option("--locale",
-                     send.locale,
-                     "Message template locale, e.g. de or pt-BR (default: "
-                     "from the recipient's country, message.country_locales)");
+      ->required()
+      ->type_name("NUMBER");
+  command
+      .add_option("--purpose",
+                  send.purpose,
+                  "What the code is for (default: otp.purpose)")
+      ->type_name("NAME");
+  command
+      .add_option(
+          "--provider", send.provider, "Use only this configured provider")
+      ->type_name("NAME");
+  command
+      .add_option("--ttl", send.ttl, "Lifetime, 30s to 10m (default: otp.ttl)")
+      ->type_name("DURATION");
+  command
+      .add_option(
+          "--length", send.length, "Digits, 6 to 10 (default: otp.length)")
+      ->type_name("DIGITS");
+  command
+      .add_option("--locale",
+                  send.locale,
+                  "Message template locale, e.g. de or pt-BR (default: "
+                  "from the recipient's country, message.country_locales)")
+      ->type_name("LOCALE");
   command.add_flag("--dry-run",
                    send.dry_run,
                    "Show the message and request; store and send nothing");
@@ -108,25 +126,34 @@ void add_verify_options(CLI::App& command, Options& options)
   auto& verify = options.verify;
   command
       .add_option("--to", verify.to, "Recipient number the code was sent to")
-      ->required();
-  command.add_option("--purpose", verify.purpose, "Purpose given to send");
-  command.add_option(
-      "--id", verify.challenge_id, "Challenge id printed by send");
-  command.add_option("code",
-                     verify.code,
-                     "The code; - reads one line from stdin; "
-                     "omitted on a terminal: prompt without echo");
+      ->required()
+      ->type_name("NUMBER");
+  command.add_option("--purpose", verify.purpose, "Purpose given to send")
+      ->type_name("NAME");
+  command
+      .add_option("--id", verify.challenge_id, "Challenge id printed by send")
+      ->type_name("ID");
+  command
+      .add_option("code",
+                  verify.code,
+                  "The code; - reads one line from stdin; "
+                  "omitted on a terminal: prompt without echo")
+      ->type_name("CODE");
 }
 
 void add_purge_options(CLI::App& command, Options& options)
 {
   auto& purge = options.purge;
-  command.add_option("--to",
-                     purge.to,
-                     "Delete everything about this number (lifts a lockout)");
-  command.add_option("--older-than",
-                     purge.older_than,
-                     "Only finished challenges older than this");
+  command
+      .add_option("--to",
+                  purge.to,
+                  "Delete everything about this number (lifts a lockout)")
+      ->type_name("NUMBER");
+  command
+      .add_option("--older-than",
+                  purge.older_than,
+                  "Only finished challenges older than this")
+      ->type_name("DURATION");
   command.add_flag("--all", purge.all, "Delete all challenges and counters");
   command.add_flag("--dry-run", purge.dry_run, "Count what would be deleted");
 }
@@ -137,8 +164,9 @@ void no_options(CLI::App& /*command*/, Options& /*options*/)
 void add_check_options(CLI::App& command, Options& options)
 {
   auto& providers = options.providers;
-  command.add_option(
-      "names", providers.names, "Providers to check (default: all)");
+  command
+      .add_option("names", providers.names, "Providers to check (default: all)")
+      ->type_name("NAME");
   command
       .add_option(
           "--junit", providers.junit, "Also write a JUnit XML report to FILE")
@@ -151,15 +179,26 @@ void add_check_options(CLI::App& command, Options& options)
       ->type_name("AMOUNT");
 }
 
+void add_help_options(CLI::App& command, Options& options)
+{
+  command
+      .add_option("command",
+                  options.help_topic,
+                  "The command, e.g. send or providers check (default: all)")
+      ->type_name("COMMAND");
+}
+
 void add_test_options(CLI::App& command, Options& options)
 {
   auto& providers = options.providers;
   command.add_option("name", providers.names, "The provider to use")
       ->required()
-      ->expected(1);
+      ->expected(1)
+      ->type_name("NAME");
   command
       .add_option("--to", providers.to, "Recipient number, e.g. +12025550123")
-      ->required();
+      ->required()
+      ->type_name("NUMBER");
   command
       .add_option("--wait",
                   providers.wait,
@@ -217,6 +256,12 @@ const Command& command_tree()
                 run_with<&Options::providers, run_providers_test>,
                 {}},
            }},
+          // Run by cli::main itself, which holds the parsed command tree.
+          {"help",
+           "Show the help of COMMAND, e.g. smsotp help providers check",
+           add_help_options,
+           nullptr,
+           {}},
       }};
   return k_root;
 }
@@ -264,24 +309,12 @@ int run_command(const CLI::App& app,
   return command.run(options, out, clock);
 }
 
-// CLI11 lists unexpected arguments verbatim, and one may be a secret typed
-// where it does not belong (--auth-token VALUE): name only the options.
-std::string usage_message(const CLI::ParseError& error, int argc, char** argv)
+// The commands that need providers, which only a config file defines:
+// without one they fail first, naming the paths searched and how to start
+// (`providers` and `providers check` alike).
+bool needs_config_file(const CLI::App& app)
 {
-  if (dynamic_cast<const CLI::ExtrasError*>(&error) == nullptr) {
-    return std::string(error.what()) + " (see smsotp --help)";
-  }
-  std::vector<std::string> options;
-  for (int i = 1; i < argc; ++i) {
-    const std::string argument = argv[i];
-    if (argument.starts_with("-") && argument.size() > 1) {
-      options.push_back(argument.substr(0, argument.find('=')));
-    }
-  }
-  return "unexpected arguments (values not shown; options given: "
-         + util::join(options, " ")
-         + "); secrets are read from files or the environment, never the "
-           "command line (see smsotp --help)";
+  return app.got_subcommand("send") || app.got_subcommand("providers");
 }
 
 bool wants_json(int argc, char** argv)
@@ -305,7 +338,9 @@ int main(int argc, char** argv, const util::Clock& clock)
   Options options;
   const auto& root = command_tree();
   CLI::App app(root.description, root.name);
-  app.set_version_flag("--version", SMSOTP_VERSION);
+  app.set_version_flag("-V,--version",
+                       std::string(SMSOTP_VERSION),
+                       "Print the version, commit and libraries, and exit");
   app.fallthrough();
   declare(app, root, options);
   // Hidden from --help: what the shell completions ask the binary for.
@@ -319,22 +354,33 @@ int main(int argc, char** argv, const util::Clock& clock)
     return app.exit(help);
   } catch (const CLI::CallForAllHelp& help) {
     return app.exit(help);
-  } catch (const CLI::CallForVersion& version) {
-    return app.exit(version);
+  } catch (const CLI::CallForVersion&) {
+    GlobalOptions global;
+    global.json = app.get_option("--json")->count() > 0;
+    print_version(Output(global));
+    return 0;
   } catch (const CLI::ParseError& error) {
     GlobalOptions global;
     global.json = wants_json(argc, argv);
     Output(global).error(
-        Error(core::ExitCode::usage, usage_message(error, argc, argv)));
+        Error(core::ExitCode::usage, usage_message(app, error)));
     return static_cast<int>(core::ExitCode::usage);
   }
 
   const Output out(options.global);
   int status = 0;
   try {
-    status = complete->parsed()
-                 ? run_complete(options.global, complete_what, out, clock)
-                 : run_command(app, root, options, out, clock);
+    if (complete->parsed()) {
+      status = run_complete(options.global, complete_what, out, clock);
+    } else if (app.got_subcommand("help")) {
+      std::cout << help_text(find_command(app, options.help_topic))
+                << std::flush;
+    } else {
+      if (needs_config_file(app)) {
+        require_config_file(options.global);
+      }
+      status = run_command(app, root, options, out, clock);
+    }
   } catch (const Error& failure) {
     out.error(failure);
     status = static_cast<int>(failure.code());

@@ -2,8 +2,10 @@
 
 #include "core/database_location.hpp"
 #include "core/error.hpp"
+#include "core/module.hpp"
 #include "message/compose.hpp"
 #include "provider/base/provider.hpp"
+#include "util/fs.hpp"
 #include "util/string.hpp"
 
 namespace smsotp::cli {
@@ -71,7 +73,50 @@ void refuse_exposed_secrets(const core::Config& config)
             "a secret that others may have read");
 }
 
+// `path` as one shell word, for a command the user may paste.
+std::string shell_word(const std::string& path)
+{
+  if (path.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuv"
+                             "wxyz0123456789/._+-")
+      == std::string::npos) {
+    return path;
+  }
+  std::string quoted = "'";
+  for (const char c : path) {
+    quoted += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  }
+  return quoted + "'";
+}
+
 } // namespace
+
+void require_config_file(const GlobalOptions& options)
+{
+  if (!core::find_config_path(options.config_path).empty()) {
+    return;
+  }
+  const auto searched = core::config_search_paths();
+  std::string example;
+  try {
+    example = core::beside_executable(SMSOTP_EXAMPLE_DIR "/sample.toml");
+  } catch (const Error&) { // NOLINT(bugprone-empty-catch): no example then
+  }
+  const std::string start = !example.empty() && util::path_exists(example)
+                                ? "install -D -m 600 " + shell_word(example)
+                                      + " " + shell_word(searched.front())
+                                : "copy sample.toml from the smsotp sources to "
+                                      + shell_word(searched.front());
+  throw Error(core::ExitCode::config,
+              "no config file found (looked for --config, $SMSOTP_CONFIG, "
+                  + util::join(searched, ", ")
+                  + "); to start, copy the example configuration, which "
+                    "writes messages to standard error instead of sending "
+                    "them: "
+                  + start
+                  + "; then list your countries in [policy] "
+                    "allowed_countries and add a real [provider.NAME] "
+                    "(smsotp(1), CONFIGURATION), or pass --config FILE");
+}
 
 Context make_context(const GlobalOptions& options,
                      const Output& out,
@@ -99,11 +144,13 @@ Context make_context(const GlobalOptions& options,
   }
   refuse_exposed_secrets(context.config);
   message::validate_config(context.config);
-  out.detail(
+  // Every setting's origin is long (one line per key): -vv, so that -v
+  // leads with what went wrong.
+  out.settings(
       "config file: "
       + (context.config.path.empty() ? "(none found)" : context.config.path));
   for (const auto& line : core::describe_settings(context.config)) {
-    out.detail("  " + line);
+    out.settings("  " + line);
   }
   return context;
 }

@@ -25,7 +25,7 @@ struct GlobalOptions
   std::string db_path;
   bool json = false;
   bool quiet = false;
-  bool verbose = false;
+  int verbose = 0; // -v: 1 (explain), -vv: 2 (also every setting's origin)
   bool no_color = false;
 
   std::vector<KeyFlag> key_flags() const

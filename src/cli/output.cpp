@@ -54,7 +54,7 @@ bool Output::json() const
 
 bool Output::verbose() const
 {
-  return m_options.verbose;
+  return m_options.verbose > 0;
 }
 
 void Output::data(const std::string& line) const
@@ -78,7 +78,14 @@ void Output::info(const std::string& line) const
 
 void Output::detail(const std::string& line) const
 {
-  if (m_options.verbose) {
+  if (m_options.verbose > 0) {
+    talk("", line);
+  }
+}
+
+void Output::settings(const std::string& line) const
+{
+  if (m_options.verbose > 1) {
     talk("", line);
   }
 }

@@ -28,8 +28,11 @@ public:
   void data(const std::string& line) const;
   // A note on stderr unless --quiet.
   void info(const std::string& line) const;
-  // A note on stderr with --verbose only.
+  // A note on stderr with --verbose (-v) only.
   void detail(const std::string& line) const;
+  // A note on stderr with -vv only: the config and every setting's origin,
+  // long enough to bury the explanation -v is for.
+  void settings(const std::string& line) const;
   // A warning on stderr, even with --quiet.
   void warn(const std::string& line) const;
   // A line on stderr exactly as given, even with --quiet: a CI workflow

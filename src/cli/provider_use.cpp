@@ -3,8 +3,6 @@
 #include "core/error.hpp"
 #include "util/string.hpp"
 
-#include <unistd.h>
-
 namespace smsotp::cli {
 
 // The exit status for a provider's answer (DESIGN §2).
@@ -52,10 +50,6 @@ make_providers(const Context& context,
   provider::ProviderContext provider_context;
   provider_context.config_private = config.file_private;
   provider_context.hold = hold;
-  // Under --json stdout must hold exactly one JSON object, so the file
-  // provider's "-" goes to stderr instead.
-  provider_context.stdout_fd =
-      context.out.json() ? STDERR_FILENO : STDOUT_FILENO;
   std::vector<std::unique_ptr<provider::Provider>> providers;
   for (const auto& name : names) {
     const auto* spec = config.find_provider(name);

@@ -71,12 +71,15 @@ int run_purge(const GlobalOptions& global,
   if (!options.dry_run) {
     core::remove_stale_key_temps(config.key_path());
   }
-  const std::string verb = options.dry_run ? "would remove " : "removed ";
+  // The summary once, on stdout (a timer's journal gets it all the same);
+  // stderr only says what the counts do not.
   out.data(std::to_string(counts.challenges) + " challenges, "
            + std::to_string(counts.recipients) + " recipient counters");
-  out.info(verb + std::to_string(counts.challenges) + " challenge(s) and "
-           + std::to_string(counts.recipients) + " recipient counter(s)"
-           + (store ? "" : " (no state database yet)"));
+  if (!store) {
+    out.info("no state database yet, so nothing to remove");
+  } else if (options.dry_run) {
+    out.info("nothing was removed (--dry-run)");
+  }
   out.result({{"dry_run", options.dry_run},
               {"challenges", counts.challenges},
               {"recipients", counts.recipients}});

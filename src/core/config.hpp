@@ -155,6 +155,17 @@ std::string env_name(const std::string& dotted_key);
 // Applies SMSOTP_* environment overrides for every non-secret setting.
 void apply_environment(Config& config);
 
+// The files load_config looks for when neither --config nor $SMSOTP_CONFIG
+// names one, in order: $XDG_CONFIG_HOME/smsotp/config.toml (or
+// ~/.config/smsotp/config.toml; neither without an absolute XDG_CONFIG_HOME
+// or HOME), then /etc/smsotp/config.toml.
+std::vector<std::string> config_search_paths();
+
+// The file load_config reads for `flag_path`: `flag_path`, else
+// $SMSOTP_CONFIG, else the first of config_search_paths() that exists;
+// "" if there is none.
+std::string find_config_path(const std::string& flag_path);
+
 // Finds the config file (`flag_path`, else $SMSOTP_CONFIG, else
 // $XDG_CONFIG_HOME/smsotp/config.toml or ~/.config/smsotp/config.toml, else
 // /etc/smsotp/config.toml), reads it and applies the environment. A path

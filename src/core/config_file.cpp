@@ -254,41 +254,42 @@ void parse_config_text(Config& config,
   }
 }
 
-namespace {
-
-std::string implicit_config_path()
+std::vector<std::string> config_search_paths()
 {
   const char* xdg = std::getenv("XDG_CONFIG_HOME");
   const char* home = std::getenv("HOME");
-  std::string user_path;
+  std::vector<std::string> paths;
   if (xdg != nullptr && xdg[0] == '/') {
-    user_path = std::string(xdg) + "/smsotp/config.toml";
+    paths.push_back(std::string(xdg) + "/smsotp/config.toml");
   } else if (home != nullptr && home[0] == '/') {
-    user_path = std::string(home) + "/.config/smsotp/config.toml";
+    paths.push_back(std::string(home) + "/.config/smsotp/config.toml");
   }
-  if (!user_path.empty() && util::path_exists(user_path)) {
-    return user_path;
+  paths.emplace_back("/etc/smsotp/config.toml");
+  return paths;
+}
+
+std::string find_config_path(const std::string& flag_path)
+{
+  if (!flag_path.empty()) {
+    return flag_path;
   }
-  if (util::path_exists("/etc/smsotp/config.toml")) {
-    return "/etc/smsotp/config.toml";
+  if (const char* env = std::getenv("SMSOTP_CONFIG");
+      env != nullptr && env[0] != '\0') {
+    return env;
+  }
+  for (const auto& path : config_search_paths()) {
+    if (util::path_exists(path)) {
+      return path;
+    }
   }
   return {};
 }
-
-} // namespace
 
 Config load_config(const std::string& flag_path)
 {
   // Config priority 4: defaults (the member initialisers of Config).
   Config config;
-  std::string path = flag_path;
-  if (path.empty()) {
-    const char* env = std::getenv("SMSOTP_CONFIG");
-    path = env != nullptr ? env : "";
-  }
-  if (path.empty()) {
-    path = implicit_config_path();
-  }
+  const std::string path = find_config_path(flag_path);
   if (!path.empty()) {
     std::string text;
     try {

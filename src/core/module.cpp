@@ -42,13 +42,18 @@ fail(const ModuleSpec& spec, const std::string& file, const std::string& why)
 
 } // namespace
 
-std::string module_directory()
+std::string beside_executable(std::string_view relative)
 {
   // Lexically normal ("bin/../lib" is "lib"): the directory is a resolved
   // path, so this names the real place in messages.
-  return (std::filesystem::path(executable_directory()) / SMSOTP_MODULE_DIR)
+  return (std::filesystem::path(executable_directory()) / relative)
       .lexically_normal()
       .string();
+}
+
+std::string module_directory()
+{
+  return beside_executable(SMSOTP_MODULE_DIR);
 }
 
 const void* load_module(const ModuleSpec& spec, std::string_view abi)

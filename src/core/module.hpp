@@ -27,6 +27,12 @@ struct ModuleSpec
 // The directory modules are loaded from.
 std::string module_directory();
 
+// `relative` (a path relative to the executable's directory, as CMake
+// computed it for the install layout) made absolute and normal, the way
+// module_directory() finds the modules. Throws Error(internal) when the
+// executable cannot be found.
+std::string beside_executable(std::string_view relative);
+
 // Loads the module once per process and returns what its entry point
 // `smsotp_module_entry(abi)` returned: a table of functions whose layout
 // `abi` names. Throws Error(internal) naming the file, the library and its

@@ -6,6 +6,8 @@
 #include "core/database_location.hpp"
 #include "store/pg_module_api.hpp"
 
+#include <sqlite3.h>
+
 namespace smsotp::store {
 
 std::unique_ptr<Store> open_store(const StoreOptions& options, OpenMode mode)
@@ -14,6 +16,16 @@ std::unique_ptr<Store> open_store(const StoreOptions& options, OpenMode mode)
     return open_sqlite_store(options.database, mode);
   }
   return detail::open_postgres_store(options, mode);
+}
+
+std::vector<std::string> backend_names()
+{
+  return {"sqlite", "postgresql"};
+}
+
+std::string sqlite_library_version()
+{
+  return sqlite3_libversion();
 }
 
 } // namespace smsotp::store

@@ -165,4 +165,10 @@ std::unique_ptr<Store> open_store(const StoreOptions& options, OpenMode mode);
 std::unique_ptr<Store> open_sqlite_store(const std::string& path,
                                          OpenMode mode);
 
+// For `smsotp --version`: the backends open_store() knows ("sqlite",
+// "postgresql"), and the version of the SQLite library in use (linked into
+// the executable, so asking loads nothing).
+std::vector<std::string> backend_names();
+std::string sqlite_library_version();
+
 } // namespace smsotp::store

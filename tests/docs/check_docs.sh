@@ -14,7 +14,7 @@
 #               tests/completions/run.sh)
 #   exit-codes  the man page's EXIT STATUS section lists exactly the codes of
 #               src/core/exit_code.hpp
-#   config-keys every key that `smsotp -v providers` reports is in
+#   config-keys every key that `smsotp -vv providers` reports is in
 #               sample.toml and in the man page (with its environment variable
 #               on the same line)
 #   man-lint    the man page renders (scdoc) and groff -ww reports nothing
@@ -169,10 +169,10 @@ check_exit_codes() {
 
 check_config_keys() {
   local key env_name
-  run_isolated -v providers >/dev/null 2>"$tmp/verbose" || fail "'smsotp -v providers' failed: $(cat "$tmp/verbose")"
+  run_isolated -vv --config "$sample" providers >/dev/null 2>"$tmp/verbose" || fail "'smsotp -vv --config sample.toml providers' failed: $(cat "$tmp/verbose")"
   local keys
   keys=$(sed -n 's/^smsotp: *\([a-z_]*\.[a-z_]*\) = .*/\1/p' "$tmp/verbose")
-  [ -n "$keys" ] || fail "no 'key = value (origin)' lines in 'smsotp -v providers' output"
+  [ -n "$keys" ] || fail "no 'key = value (origin)' lines in 'smsotp -vv providers' output"
   # sample.toml: "key = ..." or "# key = ..." under its [section].
   local sample_keys
   sample_keys=$(awk '

@@ -103,7 +103,7 @@ const std::vector<Row>& rows()
       {"missing subcommand",
        64,
        Out::empty,
-       "subcommand is required",
+       "smsotp needs a command: send, verify",
        0,
        [](const Sandbox& box) { return twilio(box, Reply::created, {}); }},
       {"database path holds a text file",

@@ -74,7 +74,7 @@ TEST_CASE("a password in --db is refused and never shown")
   }
 }
 
-TEST_CASE("-v shows the store with its password masked")
+TEST_CASE("-vv shows the store with its password masked")
 {
   const auto& server = pgtest::shared_server();
   const std::string port = std::to_string(server.port);
@@ -88,13 +88,13 @@ TEST_CASE("-v shows the store with its password masked")
     // accepted and ignored, which is all this test needs.
     const std::string config =
         pg_file_config(box, database, pgtest::unique_schema("mask"));
-    const auto sent = box.run({"-c", config, "-v", "send", "--to", k_to});
+    const auto sent = box.run({"-c", config, "-vv", "send", "--to", k_to});
     CAPTURE(sent.err);
     CHECK(sent.exit_code == 0);
     CHECK(contains(sent.err, "***"));
     CHECK(contains(sent.err, port));
     CHECK_FALSE(contains(sent.all(), k_password));
-    const auto verified = verify(box, config, box.last_code(), {"-v"});
+    const auto verified = verify(box, config, box.last_code(), {"-vv"});
     CHECK(verified.exit_code == 0);
     CHECK_FALSE(contains(verified.all(), k_password));
   }
@@ -151,7 +151,7 @@ TEST_CASE("a password with '/' or '?', after a malformed word, or an "
     RunOptions env;
     env.env = {"SMSOTP_STORE_DATABASE=" + database};
     const auto failed =
-        box.run({"-c", config, "-v", "send", "--to", k_to}, env);
+        box.run({"-c", config, "-vv", "send", "--to", k_to}, env);
     CAPTURE(failed.err);
     CHECK(failed.exit_code != 0);
     CHECK_FALSE(contains(failed.all(), "Sup3r"));

@@ -82,7 +82,7 @@ TEST_CASE("no token, Basic value, code or full number in any output")
     CAPTURE(kind);
     const auto& fake = happy.fake(kind);
     const auto sent =
-        run(config, {"-v", "send", "--to", k_to, "--provider", kind});
+        run(config, {"-vv", "send", "--to", k_to, "--provider", kind});
     CHECK(sent.exit_code == 0);
     sweep.add(sent);
     const std::string code = code_in(fake.requests().back());
@@ -91,11 +91,11 @@ TEST_CASE("no token, Basic value, code or full number in any output")
     sweep.add(verify(box, config, code, {"-v", "--json"}));
     sweep.add(run(config,
                   {"-v", "--json", "send", "--to", k_to, "--provider", kind}));
-    sweep.add(run(config, {"-v", "providers", "check", kind}));
-    sweep.add(run(config, {"-v", "--json", "providers", "check", kind}));
-    sweep.add(run(config, {"-v", "providers", "test", kind, "--to", k_to}));
-    sweep.add(
-        run(config, {"-v", "--json", "providers", "test", kind, "--to", k_to}));
+    sweep.add(run(config, {"-vv", "providers", "check", kind}));
+    sweep.add(run(config, {"-vv", "--json", "providers", "check", kind}));
+    sweep.add(run(config, {"-vv", "providers", "test", kind, "--to", k_to}));
+    sweep.add(run(config,
+                  {"-vv", "--json", "providers", "test", kind, "--to", k_to}));
     for (const auto& flags :
          std::vector<std::vector<std::string>>{{"-v"}, {"-v", "--json"}}) {
       std::vector<std::string> args = flags;
@@ -109,8 +109,8 @@ TEST_CASE("no token, Basic value, code or full number in any output")
   for (const auto& kind : http_kinds()) {
     sweep.collect(happy.fake(kind));
   }
-  sweep.add(run(config, {"-v", "providers"}));
-  sweep.add(run(config, {"-v", "--json", "providers"}));
+  sweep.add(run(config, {"-vv", "providers"}));
+  sweep.add(run(config, {"-vv", "--json", "providers"}));
 
   // Hostile fakes: rejections and unknown outcomes whose bodies quote the
   // request.
@@ -125,11 +125,11 @@ TEST_CASE("no token, Basic value, code or full number in any output")
     }
     const std::string bad = kinds_config(box, setups, otp, "hostile.toml");
     for (const auto& kind : http_kinds()) {
-      sweep.add(run(bad, {"-v", "send", "--to", k_to, "--provider", kind}));
-      sweep.add(
-          run(bad, {"-v", "--json", "send", "--to", k_to, "--provider", kind}));
-      sweep.add(run(bad, {"-v", "providers", "check", kind}));
-      sweep.add(run(bad, {"-v", "providers", "test", kind, "--to", k_to}));
+      sweep.add(run(bad, {"-vv", "send", "--to", k_to, "--provider", kind}));
+      sweep.add(run(
+          bad, {"-vv", "--json", "send", "--to", k_to, "--provider", kind}));
+      sweep.add(run(bad, {"-vv", "providers", "check", kind}));
+      sweep.add(run(bad, {"-vv", "providers", "test", kind, "--to", k_to}));
     }
     for (const auto& fake : fakes) {
       // 2 sends + 1 check + 1 test each: the hostile answers were seen.

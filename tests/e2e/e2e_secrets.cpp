@@ -81,7 +81,7 @@ TEST_CASE("the code never appears in the database files or any output")
   const auto ok = verify(box, config, code, {"-v", "--json"});
   CHECK(ok.exit_code == 0);
   outputs += ok.all();
-  outputs += box.run({"-c", config, "-v", "providers"}).all();
+  outputs += box.run({"-c", config, "-vv", "providers"}).all();
   outputs += box.run({"-c", config, "-v", "purge", "--dry-run"}).all();
   outputs +=
       box.run({"-c", config, "-v", "send", "--to", k_to, "--dry-run"}).all();
@@ -127,7 +127,7 @@ TEST_CASE("the twilio token and the key never appear in output or database")
     outputs += verify(box, config, "123456", {"-v"}).all();
   }
   const std::string config = box.path("twilio.toml");
-  outputs += box.run({"-c", config, "-v", "providers"}).all();
+  outputs += box.run({"-c", config, "-vv", "providers"}).all();
   outputs += box.run({"-c", config, "--json", "providers"}).all();
   outputs +=
       box.run({"-c", config, "-v", "send", "--to", k_to, "--dry-run"}).all();

@@ -39,10 +39,16 @@ TEST_CASE("--db overrides the config with origin flag")
   CHECK(context.config.path == cli.config_path());
 }
 
-TEST_CASE("verbose shows where each value came from")
+TEST_CASE("-vv shows where each value came from; -v does not")
 {
   CliFixture cli;
-  cli.global.verbose = true;
+  cli.global.verbose = 1;
+  const auto explain = cli.run([&](const smsotp::cli::Output& out) {
+    smsotp::cli::make_context(cli.global, out, cli.clock());
+    return 0;
+  });
+  CHECK_NOT_CONTAINS(explain.err, "otp.ttl = ");
+  cli.global.verbose = 2;
   const auto result = cli.run([&](const smsotp::cli::Output& out) {
     smsotp::cli::make_context(cli.global, out, cli.clock());
     return 0;

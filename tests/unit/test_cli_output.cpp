@@ -60,9 +60,15 @@ TEST_CASE("quiet keeps warnings and errors and verbose adds details")
   CHECK_CONTAINS(q.err, "error: broken");
 
   GlobalOptions verbose;
-  verbose.verbose = true;
-  CHECK(capture(verbose, [](const Output& out) { out.detail("why"); }).err
-        == "smsotp: why\n");
+  verbose.verbose = 1;
+  const auto both = [](const Output& out) {
+    out.detail("why");
+    out.settings("otp.ttl = 5m (default)");
+  };
+  CHECK(capture(verbose, both).err == "smsotp: why\n");
+  verbose.verbose = 2; // -vv
+  CHECK(capture(verbose, both).err
+        == "smsotp: why\nsmsotp: otp.ttl = 5m (default)\n");
 }
 
 TEST_CASE("json mode: exactly one object on stdout")

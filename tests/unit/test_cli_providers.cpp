@@ -26,7 +26,7 @@ TEST_CASE("providers lists what is configured and never a secret")
   CHECK_NOT_CONTAINS(text.out + text.err, "v3ry-s3cret-t0ken");
 
   cli.global.json = true;
-  cli.global.verbose = true;
+  cli.global.verbose = 2; // -vv: every setting, none may show a secret
   const auto json_run = cli.providers();
   CHECK_NOT_CONTAINS(json_run.out + json_run.err, "v3ry-s3cret-t0ken");
   const auto json = nlohmann::json::parse(json_run.out);

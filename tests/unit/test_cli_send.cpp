@@ -72,10 +72,10 @@ TEST_CASE("send --length and --ttl change the code and its lifetime")
   CHECK(nlohmann::json::parse(result.out).at("expires_at") == k_cli_t0 + 120);
 }
 
-TEST_CASE("--verbose shows the settings send's flags set, with the flag")
+TEST_CASE("-vv shows the settings send's flags set, with the flag")
 {
   CliFixture cli;
-  cli.global.verbose = true;
+  cli.global.verbose = 2;
   smsotp::cli::SendOptions options;
   options.to = k_to;
   options.dry_run = true;

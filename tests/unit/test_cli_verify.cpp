@@ -61,10 +61,10 @@ TEST_CASE("verify --json and --verbose give the reason")
   CHECK_CONTAINS(cli.verify_code(k_to, code).err, "reason: used");
 }
 
-TEST_CASE("--verbose shows the purpose verify's flag set, with the flag")
+TEST_CASE("-vv shows the purpose verify's flag set, with the flag")
 {
   CliFixture cli;
-  cli.global.verbose = true;
+  cli.global.verbose = 2; // -vv: every setting's origin
   smsotp::cli::VerifyOptions options;
   options.to = "+15033234567";
   options.code = "123456";

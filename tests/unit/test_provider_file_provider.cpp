@@ -64,15 +64,15 @@ TEST_CASE("new lines in the text cannot forge a second message")
         == "+15551234567\ta\\n+15550000000\tfake\\\\n\n");
 }
 
-TEST_CASE("path - writes to the given standard output")
+TEST_CASE("path - writes to the given standard error")
 {
   int fds[2];
   REQUIRE(::pipe(fds) == 0);
   smsotp::provider::ProviderContext context;
-  context.stdout_fd = fds[1];
+  context.dash_fd = fds[1];
   TempDir dir;
   const auto provider = file_provider("-", dir.path(), context);
-  CHECK(provider->info().sender == "standard output");
+  CHECK(provider->info().sender == "standard error");
   provider->prepare();
   CHECK(provider->send({"+15551234567", "hello"}).status == SendStatus::sent);
   ::close(fds[1]);

@@ -31,7 +31,9 @@ struct ProviderInfo
 struct ProviderContext
 {
   bool config_private = false; // inline secrets allowed
-  int stdout_fd = 1;           // where the file provider's "-" writes
+  // Where the file provider's "-" writes: standard error, so that standard
+  // output carries only the data a script captures (the challenge id).
+  int dash_fd = 2;
   // send's hold on delivery (issue 9 item 5): a provider may get ready
   // (connect, shake hands) but writes nothing of a message before `hold`
   // opens, and nothing at all once it is cancelled. Null: no hold.

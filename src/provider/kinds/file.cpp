@@ -1,8 +1,8 @@
 // The `file` provider: appends each message to a file, or writes it to
-// standard output with path "-". For development, tests and the first run;
-// it needs no account and no network. The file is the recipient's
-// handset: a message written is a message delivered (`providers test
-// --wait` answers at once).
+// standard error with path "-" (standard output is for the challenge id a
+// script captures). For development, tests and the first run; it needs no
+// account and no network. The file is the recipient's handset: a message
+// written is a message delivered (`providers test --wait` answers at once).
 
 #include "core/error.hpp"
 #include "provider/base/kinds.hpp"
@@ -22,7 +22,7 @@ class FileProvider : public Provider
 {
 public:
   FileProvider(const core::ProviderSpec& spec, const ProviderContext& context)
-      : m_name(spec.name), m_stdout_fd(context.stdout_fd), m_hold(context.hold)
+      : m_name(spec.name), m_dash_fd(context.dash_fd), m_hold(context.hold)
   {
     const SpecReader reader(spec, k_file_keys.plain);
     m_path = reader.path_or("path", "-");
@@ -31,7 +31,7 @@ public:
   ProviderInfo info() const override
   {
     return {
-        m_name, "file", m_path == "-" ? "standard output" : m_path, m_path, {}};
+        m_name, "file", m_path == "-" ? "standard error" : m_path, m_path, {}};
   }
 
   void prepare() override
@@ -59,11 +59,11 @@ public:
     }
     const std::string line = format_line(message);
     if (m_path == "-") {
-      write_or_throw(m_stdout_fd, line, "standard output");
+      write_or_throw(m_dash_fd, line, "standard error");
       return {core::SendStatus::sent,
               m_name,
-              "stdout",
-              "written to standard output"};
+              "stderr",
+              "written to standard error"};
     }
     const int fd =
         ::open(m_path.c_str(), O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
@@ -82,7 +82,7 @@ public:
   std::string describe_request(const core::Message& message) const override
   {
     return "append to "
-           + (m_path == "-" ? std::string("standard output") : m_path) + ":\n"
+           + (m_path == "-" ? std::string("standard error") : m_path) + ":\n"
            + format_line(message);
   }
 
@@ -116,8 +116,7 @@ public:
     core::DeliveryReport report;
     report.state = core::DeliveryReport::State::delivered;
     report.provider_status = "written";
-    report.detail =
-        "written to " + (m_path == "-" ? "standard output" : m_path);
+    report.detail = "written to " + (m_path == "-" ? "standard error" : m_path);
     return report;
   }
 
@@ -153,7 +152,7 @@ private:
 
   std::string m_name;
   std::string m_path;
-  int m_stdout_fd;
+  int m_dash_fd;
   const util::Gate* m_hold;
 };
 
