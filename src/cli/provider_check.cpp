@@ -9,9 +9,12 @@
 #include "phone/policy.hpp"
 #include "provider/base/keylog.hpp"
 #include "util/interrupt.hpp"
+#include "util/string.hpp"
 
 #include <algorithm>
+#include <memory>
 #include <optional>
+#include <utility>
 
 namespace smsotp::cli {
 
@@ -150,11 +153,26 @@ int run_providers_check(const GlobalOptions& global,
   const bool all_ok = !local_fault && worst == CheckStatus::ok;
   nlohmann::json summary{{"ok", all_ok}, {"providers", results}};
   const auto code = local_fault.value_or(exit_for(worst));
-  if (code == core::ExitCode::temporary && retry_after) {
-    summary["retry_after"] = *retry_after;
+  if (code == core::ExitCode::success) {
+    out.result(summary);
+    return 0;
   }
-  out.result(summary);
-  return static_cast<int>(code);
+  // A failed check leaves through cli's one catch like every failure: under
+  // --json the same object beside "error", which carries the retry-after.
+  std::vector<std::string> failed;
+  for (const auto& entry : results) {
+    if (entry["ok"] == false) {
+      failed.push_back(entry["name"].get<std::string>() + " ("
+                       + entry["status"].get<std::string>() + ")");
+    }
+  }
+  const std::string message =
+      "providers check failed: " + util::join(failed, ", ");
+  Error failure = code == core::ExitCode::temporary && retry_after
+                      ? Error(code, message, *retry_after)
+                      : Error(code, message);
+  throw failure.with_fields(
+      std::make_shared<const nlohmann::json>(std::move(summary)));
 }
 
 int run_providers_test(const GlobalOptions& global,

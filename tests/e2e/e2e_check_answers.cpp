@@ -210,7 +210,8 @@ void check_json(const Row& row, const Result& result)
   CHECK(entry["status"] == row.status);
   if (row.retry_after) {
     CHECK(entry.value("retry_after", std::int64_t{-1}) == *row.retry_after);
-    CHECK(json.value("retry_after", std::int64_t{-1}) == *row.retry_after);
+    CHECK(json["error"].value("retry_after", std::int64_t{-1})
+          == *row.retry_after);
   }
 }
 
