@@ -171,7 +171,7 @@ int run_providers_check(const GlobalOptions& global,
   Error failure = code == core::ExitCode::temporary && retry_after
                       ? Error(code, message, *retry_after)
                       : Error(code, message);
-  throw failure.with_fields(
+  throw std::move(failure).with_fields(
       std::make_shared<const nlohmann::json>(std::move(summary)));
 }
 

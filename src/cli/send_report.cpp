@@ -147,9 +147,8 @@ nlohmann::json challenge_fields(const Context& context,
 // A failure that carries send's fields for a code that may arrive.
 Error with_challenge(Error failure, nlohmann::json fields)
 {
-  failure.with_fields(
+  return std::move(failure).with_fields(
       std::make_shared<const nlohmann::json>(std::move(fields)));
-  return failure;
 }
 
 } // namespace
@@ -215,14 +214,15 @@ namespace {
   if (code == core::ExitCode::interrupted) {
     message_text = "interrupted; " + message_text;
   }
-  Error failure = result.retry_after
-                      ? Error(code, message_text, *result.retry_after)
-                      : Error(code, message_text);
+  const auto failure = [&] {
+    return result.retry_after ? Error(code, message_text, *result.retry_after)
+                              : Error(code, message_text);
+  };
   if (!unknown) {
-    throw failure; // nothing was sent: no challenge to speak of
+    throw failure(); // nothing was sent: no challenge to speak of
   }
   throw with_challenge(
-      failure,
+      failure(),
       challenge_fields(context, recipient, draft, reserved, result, false));
 }
 

@@ -48,12 +48,13 @@ public:
   // Fields of the command's JSON result that hold for this failure too (the
   // challenge id of a send whose outcome is unknown, a locked verify's
   // verified/reason/locked): under --json, cli prints them at the top level
-  // of the one object, beside "error". Returns *this, for
-  // `throw Error(...).with_fields(...)`.
-  Error& with_fields(std::shared_ptr<const nlohmann::json> fields)
+  // of the one object, beside "error". For
+  // `throw Error(...).with_fields(...)`: the failure is moved into the result.
+  [[nodiscard]] Error
+  with_fields(std::shared_ptr<const nlohmann::json> fields) &&
   {
     m_fields = std::move(fields);
-    return *this;
+    return std::move(*this);
   }
 
   // Null when the failure carries no command fields.
