@@ -40,10 +40,10 @@ _smsotp()
     local purge_opts="-h --help --to --older-than --all --dry-run"
     local providers_opts="-h --help"
     local providers_subcommands="check test"
-    local providers_check_opts="-h --help"
-    local providers_test_opts="-h --help --to"
+    local providers_check_opts="-h --help --junit --min-balance"
+    local providers_test_opts="-h --help --to --wait"
     # Options that take a value (the next word is not a command).
-    local with_value=" -c --config --db --to --purpose --provider --ttl --length --locale --id --older-than "
+    local with_value=" -c --config --db --to --purpose --provider --ttl --length --locale --id --older-than --junit --min-balance --wait "
 
     # subcommand: "check" or "test" after "providers"; names: the provider
     # names given after it so far.
@@ -102,7 +102,15 @@ _smsotp()
             mapfile -t COMPREPLY < <(compgen -W "1h 1d 7d 30d" -- "$cur")
             return
             ;;
-        --to | --purpose | --id | --locale)
+        --wait)
+            mapfile -t COMPREPLY < <(compgen -W "30s 1m 2m 5m" -- "$cur")
+            return
+            ;;
+        --junit)
+            mapfile -t COMPREPLY < <(compgen -f -- "$cur")
+            return
+            ;;
+        --to | --purpose | --id | --locale | --min-balance)
             # A phone number, a purpose name, a challenge id, a locale tag
             # from the config: nothing to offer.
             COMPREPLY=()

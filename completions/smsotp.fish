@@ -43,7 +43,7 @@ function __smsotp_providers_test_needs_name
             continue
         end
         switch $token
-            case -c --config --db --to
+            case -c --config --db --to --wait
                 set skip 1
             case '-*'
             case '*'
@@ -103,3 +103,6 @@ complete -c smsotp -n '__fish_seen_subcommand_from providers; and not __fish_see
 complete -c smsotp -n '__fish_seen_subcommand_from providers; and __fish_seen_subcommand_from check' -a '(__smsotp_providers)' -d 'Provider to check'
 complete -c smsotp -n '__fish_seen_subcommand_from providers; and __fish_seen_subcommand_from test; and __smsotp_providers_test_needs_name' -a '(__smsotp_providers)' -d 'Provider to use'
 complete -c smsotp -n '__fish_seen_subcommand_from providers; and __fish_seen_subcommand_from test' -l to -x -d 'Recipient number, E.164'
+complete -c smsotp -n '__fish_seen_subcommand_from providers; and __fish_seen_subcommand_from test' -l wait -x -a '30s 1m 2m 5m' -d 'Poll the delivery status at most this long'
+complete -c smsotp -n '__fish_seen_subcommand_from providers; and __fish_seen_subcommand_from check' -l junit -r -F -d 'Also write a JUnit XML report'
+complete -c smsotp -n '__fish_seen_subcommand_from providers; and __fish_seen_subcommand_from check' -l min-balance -x -d 'Fail a balance below this amount'

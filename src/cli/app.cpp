@@ -136,8 +136,19 @@ void no_options(CLI::App& /*command*/, Options& /*options*/)
 
 void add_check_options(CLI::App& command, Options& options)
 {
+  auto& providers = options.providers;
   command.add_option(
-      "names", options.providers.names, "Providers to check (default: all)");
+      "names", providers.names, "Providers to check (default: all)");
+  command
+      .add_option(
+          "--junit", providers.junit, "Also write a JUnit XML report to FILE")
+      ->type_name("FILE");
+  command
+      .add_option("--min-balance",
+                  providers.min_balance,
+                  "Fail a provider whose balance is below AMOUNT "
+                  "(low_balance, exit 69)")
+      ->type_name("AMOUNT");
 }
 
 void add_test_options(CLI::App& command, Options& options)
@@ -149,6 +160,12 @@ void add_test_options(CLI::App& command, Options& options)
   command
       .add_option("--to", providers.to, "Recipient number, e.g. +12025550123")
       ->required();
+  command
+      .add_option("--wait",
+                  providers.wait,
+                  "Poll the provider's message status until delivered "
+                  "or failed, at most DURATION (e.g. 2m)")
+      ->type_name("DURATION");
 }
 
 // Runs `run` on the global options and the command's own (`Options::*member`).
