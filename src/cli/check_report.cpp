@@ -7,6 +7,8 @@
 #include <cmath>
 #include <cstdint>
 #include <cstdlib>
+#include <memory>
+#include <utility>
 
 namespace smsotp::cli {
 
@@ -249,24 +251,15 @@ int finish(const Output& out,
            std::optional<std::int64_t> retry_after)
 {
   if (code != core::ExitCode::success) {
-    // Until every command leaves through the one catch with extra JSON
-    // fields, the error object joins the result here, in Output::error's
-    // shape.
-    if (out.json()) {
-      nlohmann::json error{{"class", core::exit_class_name(code)},
-                           {"exit_code", static_cast<int>(code)},
-                           {"message", message}};
-      if (retry_after) {
-        error["retry_after"] = *retry_after;
-      }
-      result["error"] = error;
-    } else {
-      out.error(retry_after ? Error(code, message, *retry_after)
-                            : Error(code, message));
-    }
+    // Leaves through cli's one catch like every failure: under --json the
+    // same result beside "error".
+    auto failure =
+        retry_after ? Error(code, message, *retry_after) : Error(code, message);
+    throw std::move(failure).with_fields(
+        std::make_shared<const nlohmann::json>(std::move(result)));
   }
   out.result(result);
-  return static_cast<int>(code);
+  return 0;
 }
 
 } // namespace smsotp::cli

@@ -64,10 +64,11 @@ github_annotations(const std::vector<CheckEntry>& entries);
 std::string xml_escape(std::string_view text);
 
 // Ends a `providers check` or `providers test` run whose result object is
-// complete whatever the outcome: with `code` other than success it gains
-// {"error": {"class", "exit_code", "message", "retry_after"?}} under
-// --json (one object on stdout), or "smsotp: error: MESSAGE" on stderr
-// without. Returns `code` as the exit status.
+// complete whatever the outcome: success prints it and returns 0; any
+// other `code` throws the Error (MESSAGE, retry-after) carrying the result
+// as its fields, so that cli's one catch prints
+// {"error": {"class", "exit_code", "message", "retry_after"?}} beside it
+// under --json, or "smsotp: error: MESSAGE" on stderr without.
 int finish(const Output& out,
            nlohmann::json result,
            core::ExitCode code,

@@ -109,7 +109,7 @@ void Output::result(const nlohmann::json& object) const
   }
 }
 
-void Output::error(const Error& failure, const nlohmann::json& extra) const
+void Output::error(const Error& failure) const
 {
   std::string line = failure.what();
   if (failure.retry_after()) {
@@ -123,10 +123,13 @@ void Output::error(const Error& failure, const nlohmann::json& extra) const
     if (failure.retry_after()) {
       error["retry_after"] = *failure.retry_after();
     }
-    for (const auto& [key, value] : extra.items()) {
-      error[key] = value;
+    nlohmann::json object = nlohmann::json::object();
+    if (const auto* fields = failure.fields();
+        fields != nullptr && fields->is_object()) {
+      object = *fields;
     }
-    result({{"error", error}});
+    object["error"] = error;
+    result(object);
   }
 }
 

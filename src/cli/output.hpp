@@ -41,10 +41,10 @@ public:
   // The JSON object on stdout (--json only).
   void result(const nlohmann::json& object) const;
   // Reports a failure: "smsotp: error: ..." on stderr, and under --json the
-  // {"error": {...}} object on stdout.
-  // `extra` fields are added to the JSON error object (e.g. challenge_id).
-  void error(const Error& failure,
-             const nlohmann::json& extra = nlohmann::json::object()) const;
+  // one object on stdout: {"error": {"class", "exit_code", "message",
+  // "retry_after"?}} beside the failure's command fields (Error::fields,
+  // e.g. a challenge id), all at the top level.
+  void error(const Error& failure) const;
 
 private:
   void talk(const std::string& prefix, const std::string& line) const;

@@ -221,7 +221,7 @@ int record_and_report(const Context& context,
       throw; // surely not sent: the store error is the whole story
     }
     report_delivery(context.out, chain);
-    return report_unrecorded(context, reserved, result, failure);
+    fail_unrecorded(context, recipient, draft, reserved, result, failure);
   }
   report_delivery(context.out, chain);
   return report_answer(context, recipient, draft, reserved, result);

@@ -62,16 +62,19 @@ int report_dry_run(
 // Notes, the redacted HTTP trace (--verbose) and the SSLKEYLOGFILE warning.
 void report_delivery(const Output& out, const provider::ChainResult& chain);
 
-// The request may have left but recording the answer failed: exit 76 (or
-// 130/143 after a signal) with the challenge id.
-int report_unrecorded(const Context& context,
-                      const Reserved& reserved,
-                      const core::SendResult& result,
-                      const Error& failure);
+// The request may have left but recording the answer failed: throws the
+// failure for exit 76 (or 130/143 after a signal) with send's fields, the
+// challenge id among them.
+[[noreturn]] void fail_unrecorded(const Context& context,
+                                  const Recipient& recipient,
+                                  const Draft& draft,
+                                  const Reserved& reserved,
+                                  const core::SendResult& result,
+                                  const Error& failure);
 
 // The provider's answer once recorded: the challenge id and exit 0 when
-// sent, else the exit status for the answer (the id too when the outcome
-// is unknown, as the code may arrive).
+// sent; otherwise throws the failure for the answer (with send's fields,
+// the id among them, when the outcome is unknown, as the code may arrive).
 int report_answer(const Context& context,
                   const Recipient& recipient,
                   const Draft& draft,

@@ -12,6 +12,8 @@
 #include <algorithm>
 #include <array>
 #include <ctime>
+#include <memory>
+#include <utility>
 
 namespace smsotp::cli {
 
@@ -111,49 +113,91 @@ void report_delivery(const Output& out, const provider::ChainResult& chain)
   }
 }
 
+namespace {
+
+// Send's JSON result for a challenge the recipient may get: the same keys
+// whether the provider accepted the message (exit 0, status "sent") or
+// the outcome is unknown (76, or 130/143 after a signal: status "unknown",
+// beside "error"), so a script finds the challenge id in one place.
+nlohmann::json challenge_fields(const Context& context,
+                                const Recipient& recipient,
+                                const Draft& draft,
+                                const Reserved& reserved,
+                                const core::SendResult& result,
+                                bool sent)
+{
+  const auto& reservation = reserved.reservation;
+  nlohmann::json json{{"challenge_id", reserved.challenge_id},
+                      {"status", sent ? "sent" : "unknown"},
+                      {"to", recipient.masked},
+                      {"purpose", context.config.purpose.value},
+                      {"provider", result.provider},
+                      {"provider_message_id",
+                       result.message_id.empty()
+                           ? nlohmann::json(nullptr)
+                           : nlohmann::json(result.message_id)},
+                      {"created_at", reservation.created_at},
+                      {"expires_at", reservation.expires_at},
+                      {"superseded", reservation.superseded}};
+  json.update(destination_fields(recipient.destination));
+  json.update(message_fields(draft.selected, draft.preview.info));
+  return json;
+}
+
+// A failure that carries send's fields for a code that may arrive.
+Error with_challenge(Error failure, nlohmann::json fields)
+{
+  return std::move(failure).with_fields(
+      std::make_shared<const nlohmann::json>(std::move(fields)));
+}
+
+} // namespace
+
 // The request may have left, but the store could not record the answer:
 // the code may be on its way and the database still holds it as live, so
 // this is an unknown outcome (76) with the challenge id, whatever the store
 // error was. The store's message says what became of the file.
-int report_unrecorded(const Context& context,
-                      const Reserved& reserved,
-                      const core::SendResult& result,
-                      const Error& failure)
+void fail_unrecorded(const Context& context,
+                     const Recipient& recipient,
+                     const Draft& draft,
+                     const Reserved& reserved,
+                     const core::SendResult& result,
+                     const Error& failure)
 {
-  const auto& out = context.out;
   const auto expires_at = reserved.reservation.expires_at;
-  out.data(reserved.challenge_id);
+  context.out.data(reserved.challenge_id);
   const std::string answer = result.status == core::SendStatus::sent
                                  ? " accepted the message"
                                  : ": " + result.detail;
   // As on the normal path, a signal that stopped the run decides the exit
   // status (130/143, the process re-raises it); the id is given either way.
   const bool interrupted = util::interrupt_signal() != 0;
-  const Error unknown(
-      interrupted ? core::ExitCode::interrupted
-                  : core::ExitCode::unknown_outcome,
-      std::string(interrupted ? "interrupted; " : "") + "provider "
-          + result.provider + answer
-          + ", but recording the outcome failed: " + failure.what()
-          + "; the code may have been delivered and is valid until "
-          + utc_time(expires_at) + ", do not resend before the retry-after",
-      std::max<std::int64_t>(1, expires_at - context.clock.now()));
-  out.error(unknown, {{"challenge_id", reserved.challenge_id}});
-  return static_cast<int>(unknown.code());
+  throw with_challenge(
+      Error(interrupted ? core::ExitCode::interrupted
+                        : core::ExitCode::unknown_outcome,
+            std::string(interrupted ? "interrupted; " : "") + "provider "
+                + result.provider + answer
+                + ", but recording the outcome failed: " + failure.what()
+                + "; the code may have been delivered and is valid until "
+                + utc_time(expires_at)
+                + ", do not resend before the retry-after",
+            std::max<std::int64_t>(1, expires_at - context.clock.now())),
+      challenge_fields(context, recipient, draft, reserved, result, false));
 }
 
 namespace {
 
-// Not sent, or not surely: the exit status for the answer.
-int report_not_sent(const Context& context,
-                    const Reserved& reserved,
-                    const core::SendResult& result)
+// Not sent, or not surely: throws the failure for the answer.
+[[noreturn]] void fail_not_sent(const Context& context,
+                                const Recipient& recipient,
+                                const Draft& draft,
+                                const Reserved& reserved,
+                                const core::SendResult& result)
 {
-  const auto& out = context.out;
   const bool unknown = result.status == core::SendStatus::unknown;
   if (unknown) {
     // The code may arrive; the caller needs the id to verify it.
-    out.data(reserved.challenge_id);
+    context.out.data(reserved.challenge_id);
   }
   std::string message_text =
       "provider " + result.provider + ": " + result.detail;
@@ -170,13 +214,16 @@ int report_not_sent(const Context& context,
   if (code == core::ExitCode::interrupted) {
     message_text = "interrupted; " + message_text;
   }
-  const Error failure = result.retry_after
-                            ? Error(code, message_text, *result.retry_after)
-                            : Error(code, message_text);
-  out.error(failure,
-            unknown ? nlohmann::json{{"challenge_id", reserved.challenge_id}}
-                    : nlohmann::json::object());
-  return static_cast<int>(failure.code());
+  const auto failure = [&] {
+    return result.retry_after ? Error(code, message_text, *result.retry_after)
+                              : Error(code, message_text);
+  };
+  if (!unknown) {
+    throw failure(); // nothing was sent: no challenge to speak of
+  }
+  throw with_challenge(
+      failure(),
+      challenge_fields(context, recipient, draft, reserved, result, false));
 }
 
 } // namespace
@@ -188,28 +235,18 @@ int report_answer(const Context& context,
                   const core::SendResult& result)
 {
   if (result.status != core::SendStatus::sent) {
-    return report_not_sent(context, reserved, result);
+    fail_not_sent(context, recipient, draft, reserved, result);
   }
   const auto& out = context.out;
   const auto& config = context.config;
-  const auto& reservation = reserved.reservation;
   out.data(reserved.challenge_id);
   out.info("sent to " + recipient.masked + " via " + result.provider
            + "; expires in " + core::format_duration(config.ttl.value)
-           + (reservation.superseded > 0 ? "; the previous code no longer works"
-                                         : ""));
-  nlohmann::json json{{"challenge_id", reserved.challenge_id},
-                      {"status", "sent"},
-                      {"to", recipient.masked},
-                      {"purpose", config.purpose.value},
-                      {"provider", result.provider},
-                      {"provider_message_id", result.message_id},
-                      {"created_at", reservation.created_at},
-                      {"expires_at", reservation.expires_at},
-                      {"superseded", reservation.superseded}};
-  json.update(destination_fields(recipient.destination));
-  json.update(message_fields(draft.selected, draft.preview.info));
-  out.result(json);
+           + (reserved.reservation.superseded > 0
+                  ? "; the previous code no longer works"
+                  : ""));
+  out.result(
+      challenge_fields(context, recipient, draft, reserved, result, true));
   return 0;
 }
 

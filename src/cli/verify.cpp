@@ -10,7 +10,48 @@
 #include "phone/phone.hpp"
 #include "store/store.hpp"
 
+#include <algorithm>
+#include <memory>
+#include <utility>
+
 namespace smsotp::cli {
+
+namespace {
+
+// Verify's JSON result: the same keys for every outcome (verified, failed
+// with exit 1, and beside "error" when the recipient is locked, 75), so a
+// script reads one shape. The challenge's fields are null when none was
+// found. `attempts_left` is how many more codes that challenge will check:
+// 0 once it is consumed, dead or out of attempts, when there is none, and
+// while the recipient is locked. `locked`: the recipient is locked now
+// (this failure locked it, or it already was and nothing was checked).
+nlohmann::json result_fields(const core::VerifyOutcome& outcome,
+                             const std::string& masked_to,
+                             const std::string& purpose)
+{
+  const bool found = !outcome.challenge_id.empty();
+  const bool locked =
+      outcome.locked_now || outcome.reason == core::VerifyReason::locked;
+  const bool open =
+      found && !locked && outcome.reason == core::VerifyReason::mismatch;
+  const auto or_null = [found](const auto& value) {
+    return found ? nlohmann::json(value) : nlohmann::json(nullptr);
+  };
+  return {
+      {"verified", outcome.verified()},
+      {"reason", std::string(core::verify_reason_name(outcome.reason))},
+      {"to", masked_to},
+      {"purpose", purpose},
+      {"challenge_id", or_null(outcome.challenge_id)},
+      {"attempts", or_null(outcome.attempts)},
+      {"max_attempts", or_null(outcome.max_attempts)},
+      {"attempts_left",
+       open ? std::max<std::int64_t>(0, outcome.max_attempts - outcome.attempts)
+            : 0},
+      {"locked", locked}};
+}
+
+} // namespace
 
 int run_verify(const GlobalOptions& global,
                const VerifyOptions& options,
@@ -75,24 +116,15 @@ int run_verify(const GlobalOptions& global,
                + core::masked_location(config.database_path()));
   }
   // The attempt is committed; only now is anything revealed.
-  const std::string reason(core::verify_reason_name(outcome.reason));
-  nlohmann::json json{{"verified", outcome.verified()},
-                      {"reason", reason},
-                      {"to", phone::mask(to)},
-                      {"purpose", config.purpose.value}};
-  if (!outcome.challenge_id.empty()) {
-    json["challenge_id"] = outcome.challenge_id;
-    json["attempts"] = outcome.attempts;
-    json["max_attempts"] = outcome.max_attempts;
-  }
+  auto json = result_fields(outcome, phone::mask(to), config.purpose.value);
+  const std::string reason = json["reason"];
   if (outcome.reason == core::VerifyReason::locked) {
-    const Error failure(core::ExitCode::temporary,
-                        "recipient " + phone::mask(to)
-                            + " is locked after too many failed verifications; "
-                              "nothing was checked",
-                        outcome.retry_after);
-    out.error(failure, {{"verified", false}, {"reason", reason}});
-    return static_cast<int>(failure.code());
+    throw Error(core::ExitCode::temporary,
+                "recipient " + phone::mask(to)
+                    + " is locked after too many failed verifications; "
+                      "nothing was checked",
+                outcome.retry_after)
+        .with_fields(std::make_shared<const nlohmann::json>(std::move(json)));
   }
   if (outcome.verified()) {
     out.data("verified");
@@ -110,7 +142,6 @@ int run_verify(const GlobalOptions& global,
     out.detail("this failure locked the recipient for "
                + std::to_string(config.lockout_duration.value) + "s");
   }
-  json["locked"] = outcome.locked_now;
   out.result(json);
   return static_cast<int>(core::ExitCode::verify_failed);
 }

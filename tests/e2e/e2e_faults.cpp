@@ -255,7 +255,7 @@ TEST_CASE("damage hit only while recording the result: 76 with the id")
     if (json) {
       const auto parsed = one_json(result);
       CHECK(parsed["error"]["exit_code"] == 76);
-      id = parsed["error"].value("challenge_id", "");
+      id = parsed.value("challenge_id", "");
     } else {
       REQUIRE(result.out.size() == 28);
       id = result.out.substr(0, 27);
@@ -291,9 +291,9 @@ TEST_CASE("a signal during the transfer decides the exit even when recording "
     CAPTURE(result.err);
     CHECK(result.exit_code == 128 + signal_number);
     CHECK(fake.request_count() == 1);
-    const auto error = one_json(result)["error"];
-    CHECK(error["exit_code"] == result.exit_code);
-    CHECK(is_challenge_id(error.value("challenge_id", "")));
+    const auto json = one_json(result);
+    CHECK(json["error"]["exit_code"] == result.exit_code);
+    CHECK(is_challenge_id(json.value("challenge_id", "")));
     CHECK(contains(result.err, "may have been delivered"));
     CHECK(contains(result.err, "interrupted"));
   }

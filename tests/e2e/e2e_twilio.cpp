@@ -103,11 +103,12 @@ TEST_CASE("an unknown outcome is not resent and the code stays valid")
     const auto sent = box.run({"-c", config, "--json", "send", "--to", k_to});
     CHECK(sent.exit_code == 76);
     CHECK(fake.request_count() == 1);
-    const auto error = one_json(sent)["error"];
+    const auto json = one_json(sent);
+    const auto error = json["error"];
     CHECK(error["class"] == "unknown_outcome");
     CHECK(error["exit_code"] == 76);
     CHECK(error["retry_after"] == 30);
-    CHECK(is_challenge_id(error["challenge_id"].get<std::string>()));
+    CHECK(is_challenge_id(json["challenge_id"].get<std::string>()));
     // The message may have been delivered: its code verifies.
     const std::string code = code_from_body(fake.requests().at(0));
     CHECK(verify(box, config, code).exit_code == 0);
@@ -148,8 +149,9 @@ TEST_CASE("a refused or rate-limited message leaves no valid code")
     // A Retry-After beyond the 10 s cap ends the attempt at once.
     CHECK(fake.request_count()
           == (reply == Reply::rate_limited ? k_default_attempts : 1));
-    const auto error = one_json(sent)["error"];
-    CHECK_FALSE(error.contains("challenge_id"));
+    const auto json = one_json(sent);
+    const auto error = json["error"];
+    CHECK_FALSE(json.contains("challenge_id"));
     if (reply == Reply::rate_limited || reply == Reply::rate_limited_long) {
       CHECK(sent.exit_code == 75);
       CHECK(error["class"] == "temporary");

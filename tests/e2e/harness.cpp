@@ -83,13 +83,16 @@ std::vector<char*> c_strings(const std::vector<std::string>& items)
 
 } // namespace
 
-Child::Child(pid_t pid, int out_fd, int err_fd)
-    : m_pid(pid), m_out_fd(out_fd), m_err_fd(err_fd)
+Child::Child(pid_t pid, int out_fd, int err_fd, std::optional<JsonRun> json_run)
+    : m_pid(pid), m_out_fd(out_fd), m_err_fd(err_fd),
+      m_json_run(std::move(json_run))
 {}
 
 Child::Child(Child&& other) noexcept
-    : m_pid(other.m_pid), m_out_fd(other.m_out_fd), m_err_fd(other.m_err_fd)
+    : m_pid(other.m_pid), m_out_fd(other.m_out_fd), m_err_fd(other.m_err_fd),
+      m_json_run(std::move(other.m_json_run))
 {
+  other.m_json_run.reset();
   other.m_pid = -1;
   other.m_out_fd = -1;
   other.m_err_fd = -1;
@@ -98,7 +101,9 @@ Child::Child(Child&& other) noexcept
 Child::~Child()
 {
   if (m_pid > 0) {
-    // Not finished (a test failed half-way): do not leave it running.
+    // Not finished (a test failed half-way): do not leave it running. What
+    // it printed so far is no output to check.
+    m_json_run.reset();
     ::kill(m_pid, SIGKILL);
     try {
       static_cast<void>(finish());
@@ -150,6 +155,9 @@ Result Child::finish()
     result.exit_code = 128 + result.term_signal;
   } else {
     result.exit_code = WEXITSTATUS(status);
+  }
+  if (m_json_run) {
+    record_json_run(*m_json_run, result);
   }
   return result;
 }
@@ -206,7 +214,7 @@ Child spawn(const std::vector<std::string>& argv,
     }
     close_fd(in.write_end);
   }
-  return {pid, out.read_end, err.read_end};
+  return {pid, out.read_end, err.read_end, json_run_for(argv)};
 }
 
 Sandbox::Sandbox()
@@ -219,6 +227,7 @@ Sandbox::Sandbox()
     fail_errno("mkdtemp", errno);
   }
   m_dir = pattern;
+  note_e2e_ran();
   for (const char* sub : {"home",
                           "home/.config",
                           "home/.local",

@@ -5,6 +5,8 @@
 // inside a per-test temporary directory, and reads what they left behind
 // (the file provider's outbox, the SQLite database).
 
+#include "json_record.hpp"
+
 #include <cstdint>
 #include <filesystem>
 #include <optional>
@@ -71,7 +73,11 @@ struct RunOptions
 class Child
 {
 public:
-  Child(pid_t pid, int out_fd, int err_fd);
+  // `json_run`: record the output for the JSON check (json_record.hpp).
+  Child(pid_t pid,
+        int out_fd,
+        int err_fd,
+        std::optional<JsonRun> json_run = std::nullopt);
   Child(Child&& other) noexcept;
   Child& operator=(Child&&) = delete;
   Child(const Child&) = delete;
@@ -89,10 +95,12 @@ private:
   pid_t m_pid;
   int m_out_fd;
   int m_err_fd;
+  std::optional<JsonRun> m_json_run;
 };
 
 // Spawns argv[0] (a path) with exactly `env` as its environment, in
-// directory `cwd`. Throws std::runtime_error if the spawn fails.
+// directory `cwd`. Throws std::runtime_error if the spawn fails. A run of
+// smsotp with --json is recorded for the JSON check when it finishes.
 Child spawn(const std::vector<std::string>& argv,
             const std::vector<std::string>& env,
             const std::string& cwd,

@@ -7,6 +7,8 @@
 #include <doctest/doctest.h>
 #include <nlohmann/json.hpp>
 
+#include <memory>
+
 using smsotp::cli::GlobalOptions;
 using smsotp::cli::Output;
 using smsotp::core::ExitCode;
@@ -92,8 +94,9 @@ TEST_CASE("json errors carry class message exit code and retry-after")
   GlobalOptions options;
   options.json = true;
   const auto captured = capture(options, [](const Output& out) {
-    out.error(smsotp::Error(ExitCode::temporary, "rate limited", 30),
-              {{"challenge_id", "ch_9"}});
+    out.error(smsotp::Error(ExitCode::temporary, "rate limited", 30)
+                  .with_fields(std::make_shared<const nlohmann::json>(
+                      nlohmann::json{{"challenge_id", "ch_9"}})));
   });
   const auto json = nlohmann::json::parse(captured.out);
   const auto& error = json.at("error");
@@ -101,7 +104,10 @@ TEST_CASE("json errors carry class message exit code and retry-after")
   CHECK(error.at("message") == "rate limited");
   CHECK(error.at("exit_code") == 75);
   CHECK(error.at("retry_after") == 30);
-  CHECK(error.at("challenge_id") == "ch_9");
+  CHECK(error.size() == 4);
+  // The command's fields sit beside "error", where a success puts them.
+  CHECK(json.at("challenge_id") == "ch_9");
+  CHECK(json.size() == 2);
   CHECK_CONTAINS(captured.err, "error: rate limited (retry-after: 30s)");
 }
 
