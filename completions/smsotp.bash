@@ -37,13 +37,13 @@ _smsotp()
     local global_opts="-c --config --db --json -q --quiet -v --verbose --no-color"
     local send_opts="-h --help --to --purpose --provider --ttl --length --locale --dry-run"
     local verify_opts="-h --help --to --purpose --id"
-    local purge_opts="-h --help --to --older-than --all --dry-run"
+    local purge_opts="-h --help --to --prefix --older-than --all --dry-run"
     local providers_opts="-h --help"
     local providers_subcommands="check test"
     local providers_check_opts="-h --help"
     local providers_test_opts="-h --help --to"
     # Options that take a value (the next word is not a command).
-    local with_value=" -c --config --db --to --purpose --provider --ttl --length --locale --id --older-than "
+    local with_value=" -c --config --db --to --purpose --provider --ttl --length --locale --id --older-than --prefix "
 
     # subcommand: "check" or "test" after "providers"; names: the provider
     # names given after it so far.
@@ -102,7 +102,7 @@ _smsotp()
             mapfile -t COMPREPLY < <(compgen -W "1h 1d 7d 30d" -- "$cur")
             return
             ;;
-        --to | --purpose | --id | --locale)
+        --to | --prefix | --purpose | --id | --locale)
             # A phone number, a purpose name, a challenge id, a locale tag
             # from the config: nothing to offer.
             COMPREPLY=()

@@ -93,6 +93,7 @@ complete -c smsotp -n '__fish_seen_subcommand_from verify' -l id -x -d 'Challeng
 
 # purge
 complete -c smsotp -n '__fish_seen_subcommand_from purge' -l to -x -d 'Delete everything about this number'
+complete -c smsotp -n '__fish_seen_subcommand_from purge' -l prefix -x -d 'Delete the challenges of every number in this block'
 complete -c smsotp -n '__fish_seen_subcommand_from purge' -l older-than -x -a '1h 1d 7d 30d' -d 'Only finished challenges older than this'
 complete -c smsotp -n '__fish_seen_subcommand_from purge' -l all -d 'Delete all challenges and counters'
 complete -c smsotp -n '__fish_seen_subcommand_from purge' -l dry-run -d 'Count what would be deleted'

@@ -124,6 +124,10 @@ void add_purge_options(CLI::App& command, Options& options)
   command.add_option("--to",
                      purge.to,
                      "Delete everything about this number (lifts a lockout)");
+  command.add_option("--prefix",
+                     purge.prefix,
+                     "Delete the challenges of every number in this block, "
+                     "e.g. +1202555 (lifts the block's sending limits)");
   command.add_option("--older-than",
                      purge.older_than,
                      "Only finished challenges older than this");

@@ -32,6 +32,25 @@ std::int64_t limit_window(const core::Config& config)
   return window;
 }
 
+// --prefix: '+' and 1 to 15 digits, as a rate-limit refusal names a block
+// ("+1202555****", the stars optional), so it can be pasted as printed.
+std::string block_prefix(const std::string& text)
+{
+  std::string digits = text;
+  while (digits.ends_with('*')) {
+    digits.pop_back();
+  }
+  if (digits.size() < 2 || digits.size() > 16 || digits.front() != '+'
+      || !std::all_of(digits.begin() + 1, digits.end(), [](char c) {
+           return c >= '0' && c <= '9';
+         })) {
+    throw Error(core::ExitCode::usage,
+                "--prefix needs '+' and the leading digits of the numbers, "
+                "as a rate-limit refusal names the block: e.g. +1202555");
+  }
+  return digits;
+}
+
 } // namespace
 
 int run_purge(const GlobalOptions& global,
@@ -45,12 +64,18 @@ int run_purge(const GlobalOptions& global,
   request.all = options.all;
   request.dry_run = options.dry_run;
   request.counter_idle = config.lockout_duration.value;
-  if (options.all && options.to) {
-    throw Error(core::ExitCode::usage, "--all and --to cannot be combined");
+  if (static_cast<int>(options.all) + static_cast<int>(options.to.has_value())
+          + static_cast<int>(options.prefix.has_value())
+      > 1) {
+    throw Error(core::ExitCode::usage,
+                "--all, --to and --prefix cannot be combined: give one");
   }
   if (options.to) {
     request.recipient =
         phone::normalize(*options.to, config.default_region.value);
+  }
+  if (options.prefix) {
+    request.prefix = block_prefix(*options.prefix);
   }
   if (options.older_than) {
     const auto seconds = core::parse_duration(*options.older_than);
