@@ -1,5 +1,6 @@
 #include "cli/app.hpp"
 
+#include "cli/audit.hpp"
 #include "cli/commands.hpp"
 #include "cli/signals.hpp"
 #include "core/error.hpp"
@@ -9,6 +10,7 @@
 
 #include <cstring>
 #include <fcntl.h>
+#include <optional>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -248,6 +250,7 @@ int run_command(const CLI::App& app,
     throw Error(core::ExitCode::usage,
                 "a command is required (see smsotp --help)");
   }
+  audit::begin(command.name);
   return command.run(options, out, clock);
 }
 
@@ -314,16 +317,21 @@ int main(int argc, char** argv, const util::Clock& clock)
 
   const Output out(options.global);
   int status = 0;
+  std::optional<Error> failed;
   try {
     status = run_command(app, root, options, out, clock);
   } catch (const Error& failure) {
     out.error(failure);
     status = static_cast<int>(failure.code());
+    failed = failure;
   } catch (const std::exception& failure) {
-    out.error(Error(core::ExitCode::internal,
-                    std::string("internal error: ") + failure.what()));
+    failed = Error(core::ExitCode::internal,
+                   std::string("internal error: ") + failure.what());
+    out.error(*failed);
     status = static_cast<int>(core::ExitCode::internal);
   }
+  // The one place the exit status is known: the audit line (if any).
+  audit::finish(status, failed ? &*failed : nullptr, out);
   reraise_pending_signal();
   return status;
 }

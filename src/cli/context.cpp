@@ -1,5 +1,6 @@
 #include "cli/context.hpp"
 
+#include "cli/audit.hpp"
 #include "core/database_location.hpp"
 #include "core/error.hpp"
 #include "message/compose.hpp"
@@ -97,6 +98,7 @@ Context make_context(const GlobalOptions& options,
           context.config, flag.key, *flag.value, core::Origin::flag, flag.flag);
     }
   }
+  audit::configure(context.config);
   refuse_exposed_secrets(context.config);
   message::validate_config(context.config);
   out.detail(

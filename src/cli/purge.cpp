@@ -1,3 +1,4 @@
+#include "cli/audit.hpp"
 #include "cli/commands.hpp"
 #include "cli/context.hpp"
 #include "cli/state.hpp"
@@ -70,12 +71,19 @@ int run_purge(const GlobalOptions& global,
     throw Error(core::ExitCode::usage,
                 "--all, --to and --prefix cannot be combined: give one");
   }
+  auto& audited = audit::record();
+  if (options.dry_run) {
+    audited.event.clear(); // changes nothing: not audited
+  }
+  audited.to = options.all ? "all" : "-";
   if (options.to) {
     request.recipient =
         phone::normalize(*options.to, config.default_region.value);
+    audited.to = phone::mask(*request.recipient);
   }
   if (options.prefix) {
     request.prefix = block_prefix(*options.prefix);
+    audited.to = *request.prefix + "****";
   }
   if (options.older_than) {
     const auto seconds = core::parse_duration(*options.older_than);
@@ -96,6 +104,9 @@ int run_purge(const GlobalOptions& global,
   if (!options.dry_run) {
     core::remove_stale_key_temps(config.key_path());
   }
+  audited.outcome = "purged";
+  audited.extra = {{"challenges", std::to_string(counts.challenges)},
+                   {"recipients", std::to_string(counts.recipients)}};
   const std::string verb = options.dry_run ? "would remove " : "removed ";
   out.data(std::to_string(counts.challenges) + " challenges, "
            + std::to_string(counts.recipients) + " recipient counters");

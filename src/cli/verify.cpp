@@ -1,3 +1,4 @@
+#include "cli/audit.hpp"
 #include "cli/code_input.hpp"
 #include "cli/commands.hpp"
 #include "cli/context.hpp"
@@ -57,6 +58,9 @@ int run_verify(const GlobalOptions& global,
     }
     throw;
   }
+  auto& audited = audit::record();
+  audited.to = phone::mask(to);
+  audited.purpose = config.purpose.value;
   core::VerifyOutcome outcome;
   if (store) {
     store::VerifyRequest request{to,
@@ -76,6 +80,11 @@ int run_verify(const GlobalOptions& global,
   }
   // The attempt is committed; only now is anything revealed.
   const std::string reason(core::verify_reason_name(outcome.reason));
+  audited.challenge_id = outcome.challenge_id;
+  audited.outcome = outcome.verified() ? "verified" : reason;
+  if (outcome.locked_now) {
+    audited.event = "lockout";
+  }
   nlohmann::json json{{"verified", outcome.verified()},
                       {"reason", reason},
                       {"to", phone::mask(to)},
@@ -86,6 +95,7 @@ int run_verify(const GlobalOptions& global,
     json["max_attempts"] = outcome.max_attempts;
   }
   if (outcome.reason == core::VerifyReason::locked) {
+    audited.outcome = "locked"; // refused unchecked: the lock holds
     const Error failure(core::ExitCode::temporary,
                         "recipient " + phone::mask(to)
                             + " is locked after too many failed verifications; "

@@ -69,7 +69,42 @@ TEST_CASE("--verbose lists every setting in order, with its default")
                "policy.default_region = (none) (default)",
                "policy.allowed_countries = (not set) (default)",
                "policy.blocked_prefixes = [] (default)",
-               "policy.require_mobile = false (default)"});
+               "policy.require_mobile = false (default)",
+               "log.syslog = true (default)",
+               "log.facility = authpriv (default)"});
+}
+
+TEST_CASE("[log] turns the syslog audit off or moves it to another facility")
+{
+  const CleanEnvironment clean;
+  Config config;
+  parse_config_text(config,
+                    "[log]\nsyslog = false\nfacility = \"local3\"\n",
+                    "t.toml",
+                    "/etc/smsotp");
+  CHECK_FALSE(config.log_syslog.value);
+  CHECK(config.log_facility.value == "local3");
+  CHECK(config.log_facility.where == "t.toml:3:12");
+  for (const char* name :
+       {"auth", "authpriv", "daemon", "user", "local0", "local7"}) {
+    CAPTURE(name);
+    parse_config_text(config,
+                      std::string("[log]\nfacility = \"") + name + "\"\n",
+                      "t.toml",
+                      "/etc/smsotp");
+    CHECK(config.log_facility.value == name);
+  }
+  // A facility that is not one is a config error (78) naming the place.
+  for (const char* name : {"authpriv ", "AUTHPRIV", "kern", "local8", ""}) {
+    CAPTURE(name);
+    const auto caught =
+        parse_error(std::string("[log]\nfacility = \"") + name + "\"\n");
+    CHECK(caught.code == ExitCode::config);
+    CHECK(caught.message.starts_with("t.toml:2:12: log.facility: expected a "
+                                     "syslog facility: auth, authpriv,"));
+  }
+  CHECK(parse_error("[log]\nsyslog = \"maybe\"\n").code == ExitCode::config);
+  CHECK(parse_error("[log]\nsylog = false\n").code == ExitCode::config);
 }
 
 TEST_CASE("--verbose shows each kind of value as set, with its origin")
