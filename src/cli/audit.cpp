@@ -12,6 +12,7 @@
 #include <sys/time.h>
 #include <sys/un.h>
 #include <syslog.h>
+#include <system_error>
 #include <unistd.h>
 
 namespace smsotp::cli::audit {
@@ -102,19 +103,24 @@ std::string deliver(const std::string& line)
   for (const int type : {SOCK_DGRAM, SOCK_STREAM}) {
     const int fd = ::socket(AF_UNIX, type | SOCK_CLOEXEC, 0);
     if (fd < 0) {
-      return std::strerror(errno);
+      return std::generic_category().message(errno);
     }
     ::setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &timeout, sizeof(timeout));
     ssize_t sent = -1;
     if (type == SOCK_DGRAM) {
-      do {
+      // A signal (SIGINT while the daemon is slow) interrupts the wait; a
+      // few tries, so that repeated signals cannot hold the command up.
+      for (int tries = 0; tries < 3; ++tries) {
         sent = ::sendto(fd,
                         line.data(),
                         line.size(),
                         MSG_NOSIGNAL,
                         target,
                         sizeof(address));
-      } while (sent < 0 && errno == EINTR);
+        if (sent >= 0 || errno != EINTR) {
+          break;
+        }
+      }
     } else if (::connect(fd, target, sizeof(address)) == 0) {
       sent = ::send(fd, line.c_str(), line.size() + 1, MSG_NOSIGNAL);
     }
@@ -123,7 +129,7 @@ std::string deliver(const std::string& line)
     if (sent >= 0) {
       return "";
     }
-    problem = std::strerror(error);
+    problem = std::generic_category().message(error);
     if (type == SOCK_DGRAM && error != EPROTOTYPE) {
       break;
     }
