@@ -153,7 +153,10 @@ TEST_CASE("--verbose shows each kind of value as set, with its origin")
                     "default_region = \"ch\"\n"
                     "allowed_countries = [\"ch\", \"001\"]\n"
                     "blocked_prefixes = [\"+88\", \"+4474\"]\n"
-                    "require_mobile = true\n",
+                    "require_mobile = true\n"
+                    "[log]\n"
+                    "syslog = false\n"
+                    "facility = \"local5\"\n",
                     "/c/t.toml",
                     "/c");
   apply_text_value(config, "otp.ttl", "2m", Origin::flag, "--ttl");
@@ -197,7 +200,9 @@ TEST_CASE("--verbose shows each kind of value as set, with its origin")
        "policy.default_region = CH (file /c/t.toml:39:18)",
        "policy.allowed_countries = [CH, 001] (file /c/t.toml:40:21)",
        "policy.blocked_prefixes = [+88, +4474] (file /c/t.toml:41:20)",
-       "policy.require_mobile = true (file /c/t.toml:42:18)"});
+       "policy.require_mobile = true (file /c/t.toml:42:18)",
+       "log.syslog = false (file /c/t.toml:44:10)",
+       "log.facility = local5 (file /c/t.toml:45:12)"});
 }
 
 TEST_CASE("each kind of key says what it expected, at the value's position")
