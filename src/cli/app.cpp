@@ -1,5 +1,6 @@
 #include "cli/app.hpp"
 
+#include "cli/audit.hpp"
 #include "cli/commands.hpp"
 #include "cli/context.hpp"
 #include "cli/signals.hpp"
@@ -12,6 +13,7 @@
 #include <cstring>
 #include <fcntl.h>
 #include <iostream>
+#include <optional>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -149,6 +151,12 @@ void add_purge_options(CLI::App& command, Options& options)
                   purge.to,
                   "Delete everything about this number (lifts a lockout)")
       ->type_name("NUMBER");
+  command
+      .add_option("--prefix",
+                  purge.prefix,
+                  "Delete the challenges of every number in this block, "
+                  "e.g. +1202555 (lifts the block's sending limits)")
+      ->type_name("PREFIX");
   command
       .add_option("--older-than",
                   purge.older_than,
@@ -306,6 +314,7 @@ int run_command(const CLI::App& app,
     throw Error(core::ExitCode::usage,
                 "a command is required (see smsotp --help)");
   }
+  audit::begin(command.name);
   return command.run(options, out, clock);
 }
 
@@ -369,6 +378,7 @@ int main(int argc, char** argv, const util::Clock& clock)
 
   const Output out(options.global);
   int status = 0;
+  std::optional<Error> failed;
   try {
     if (complete->parsed()) {
       status = run_complete(options.global, complete_what, out, clock);
@@ -384,11 +394,15 @@ int main(int argc, char** argv, const util::Clock& clock)
   } catch (const Error& failure) {
     out.error(failure);
     status = static_cast<int>(failure.code());
+    failed = failure;
   } catch (const std::exception& failure) {
-    out.error(Error(core::ExitCode::internal,
-                    std::string("internal error: ") + failure.what()));
+    failed = Error(core::ExitCode::internal,
+                   std::string("internal error: ") + failure.what());
+    out.error(*failed);
     status = static_cast<int>(core::ExitCode::internal);
   }
+  // The one place the exit status is known: the audit line (if any).
+  audit::finish(status, failed ? &*failed : nullptr, out);
   reraise_pending_signal();
   return status;
 }

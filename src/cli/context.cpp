@@ -1,5 +1,6 @@
 #include "cli/context.hpp"
 
+#include "cli/audit.hpp"
 #include "core/database_location.hpp"
 #include "core/error.hpp"
 #include "core/module.hpp"
@@ -142,6 +143,7 @@ Context make_context(const GlobalOptions& options,
           context.config, flag.key, *flag.value, core::Origin::flag, flag.flag);
     }
   }
+  audit::configure(context.config);
   refuse_exposed_secrets(context.config);
   message::validate_config(context.config);
   // Every setting's origin is long (one line per key): -vv, so that -v

@@ -70,6 +70,7 @@ struct VerifyOptions
 struct PurgeOptions
 {
   std::optional<std::string> to;
+  std::optional<std::string> prefix; // a block: "+1202555" or "+1202555****"
   std::optional<std::string> older_than;
   bool all = false;
   bool dry_run = false;

@@ -1,3 +1,4 @@
+#include "cli/audit.hpp"
 #include "cli/commands.hpp"
 #include "cli/context.hpp"
 #include "cli/state.hpp"
@@ -32,6 +33,25 @@ std::int64_t limit_window(const core::Config& config)
   return window;
 }
 
+// --prefix: '+' and 1 to 15 digits, as a rate-limit refusal names a block
+// ("+1202555****", the stars optional), so it can be pasted as printed.
+std::string block_prefix(const std::string& text)
+{
+  std::string digits = text;
+  while (digits.ends_with('*')) {
+    digits.pop_back();
+  }
+  if (digits.size() < 2 || digits.size() > 16 || digits.front() != '+'
+      || !std::all_of(digits.begin() + 1, digits.end(), [](char c) {
+           return c >= '0' && c <= '9';
+         })) {
+    throw Error(core::ExitCode::usage,
+                "--prefix needs '+' and the leading digits of the numbers, "
+                "as a rate-limit refusal names the block: e.g. +1202555");
+  }
+  return digits;
+}
+
 } // namespace
 
 int run_purge(const GlobalOptions& global,
@@ -45,12 +65,25 @@ int run_purge(const GlobalOptions& global,
   request.all = options.all;
   request.dry_run = options.dry_run;
   request.counter_idle = config.lockout_duration.value;
-  if (options.all && options.to) {
-    throw Error(core::ExitCode::usage, "--all and --to cannot be combined");
+  if (static_cast<int>(options.all) + static_cast<int>(options.to.has_value())
+          + static_cast<int>(options.prefix.has_value())
+      > 1) {
+    throw Error(core::ExitCode::usage,
+                "--all, --to and --prefix cannot be combined: give one");
   }
+  auto& audited = audit::record();
+  if (options.dry_run) {
+    audited.event.clear(); // changes nothing: not audited
+  }
+  audited.to = options.all ? "all" : "-";
   if (options.to) {
     request.recipient =
         phone::normalize(*options.to, config.default_region.value);
+    audited.to = phone::mask(*request.recipient);
+  }
+  if (options.prefix) {
+    request.prefix = block_prefix(*options.prefix);
+    audited.to = *request.prefix + "****";
   }
   if (options.older_than) {
     const auto seconds = core::parse_duration(*options.older_than);
@@ -71,6 +104,9 @@ int run_purge(const GlobalOptions& global,
   if (!options.dry_run) {
     core::remove_stale_key_temps(config.key_path());
   }
+  audited.outcome = "purged";
+  audited.extra = {{"challenges", std::to_string(counts.challenges)},
+                   {"recipients", std::to_string(counts.recipients)}};
   // The summary once, on stdout (a timer's journal gets it all the same);
   // stderr only says what the counts do not.
   out.data(std::to_string(counts.challenges) + " challenges, "

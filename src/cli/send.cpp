@@ -2,6 +2,7 @@
 // compose the message, reserve the challenge (one committed transaction),
 // deliver, record the answer, report. Reporting is in send_report.cpp.
 
+#include "cli/audit.hpp"
 #include "cli/commands.hpp"
 #include "cli/provider_use.hpp"
 #include "cli/send_flow.hpp"
@@ -33,6 +34,8 @@ Recipient resolve_recipient(const Context& context, const std::string& input)
   Recipient recipient;
   recipient.to = phone::normalize(input, config.default_region.value);
   recipient.masked = phone::mask(recipient.to);
+  audit::record().to = recipient.masked;
+  audit::record().purpose = config.purpose.value;
   recipient.destination =
       phone::check(phone::policy_from(config), recipient.to);
   context.out.detail(destination_summary(recipient));
@@ -195,6 +198,7 @@ provider::ChainResult reserve_and_deliver(const Context& context,
     throw;
   }
   hold.open();
+  audit::record().challenge_id = reserved.challenge_id;
   try {
     return delivery.get();
   } catch (const Error&) {
@@ -242,6 +246,7 @@ int run_send(const GlobalOptions& global,
   const auto providers =
       make_providers(context, options.provider, "--provider", &hold);
   if (options.dry_run) {
+    audit::record().event.clear(); // changes nothing: not audited
     return report_dry_run(context, providers, recipient, draft);
   }
   prepare(providers);
@@ -252,6 +257,8 @@ int run_send(const GlobalOptions& global,
                                          request,
                                          hold,
                                          options.provider.has_value());
+  audit::record().provider = chain.result.provider;
+  audit::record().outcome = core::send_status_name(chain.result.status);
   return record_and_report(context, recipient, draft, reserved, chain);
 }
 

@@ -1,3 +1,4 @@
+#include "cli/audit.hpp"
 #include "cli/code_input.hpp"
 #include "cli/commands.hpp"
 #include "cli/context.hpp"
@@ -98,6 +99,9 @@ int run_verify(const GlobalOptions& global,
     }
     throw;
   }
+  auto& audited = audit::record();
+  audited.to = phone::mask(to);
+  audited.purpose = config.purpose.value;
   core::VerifyOutcome outcome;
   if (store) {
     store::VerifyRequest request{to,
@@ -118,7 +122,13 @@ int run_verify(const GlobalOptions& global,
   // The attempt is committed; only now is anything revealed.
   auto json = result_fields(outcome, phone::mask(to), config.purpose.value);
   const std::string reason = json["reason"];
+  audited.challenge_id = outcome.challenge_id;
+  audited.outcome = outcome.verified() ? "verified" : reason;
+  if (outcome.locked_now) {
+    audited.event = "lockout";
+  }
   if (outcome.reason == core::VerifyReason::locked) {
+    audited.outcome = "locked"; // refused unchecked: the lock holds
     throw Error(core::ExitCode::temporary,
                 "recipient " + phone::mask(to)
                     + " is locked after too many failed verifications; "

@@ -117,6 +117,9 @@ struct Config
   Setting<std::vector<std::string>> blocked_prefixes;
   Setting<bool> require_mobile{false};
   std::vector<ProviderSpec> providers;
+  // [log]: the audit trail in syslog (src/cli/audit.hpp).
+  Setting<bool> log_syslog{true};
+  Setting<std::string> log_facility{"authpriv"};
 
   // The database: store.database (a path or a PostgreSQL location), else
   // state.db in the state directory. Throws Error(config) if none could be

@@ -103,6 +103,30 @@ std::vector<std::string> blocked_prefixes(std::vector<std::string> items)
   return items;
 }
 
+// log.facility: the syslog facilities an audit trail belongs in (auth and
+// authpriv are where sshd and sudo log; local0..local7 are the site's own).
+// cli/audit.cpp maps each name to its code.
+std::string syslog_facility(const std::string& text)
+{
+  static const std::vector<std::string> k_names{"auth",
+                                                "authpriv",
+                                                "daemon",
+                                                "user",
+                                                "local0",
+                                                "local1",
+                                                "local2",
+                                                "local3",
+                                                "local4",
+                                                "local5",
+                                                "local6",
+                                                "local7"};
+  if (std::find(k_names.begin(), k_names.end(), text) == k_names.end()) {
+    throw BadValue{"expected a syslog facility: " + util::join(k_names, ", ")
+                   + "; got \"" + util::escape_for_display(text) + "\""};
+  }
+  return text;
+}
+
 std::vector<KeyDef> make_table()
 {
   // TTL bounds: 30 s is the least a person can type a code in; 10 min is the
@@ -192,6 +216,8 @@ std::vector<KeyDef> make_table()
           &Config::blocked_prefixes,
           list(blocked_prefixes)),
       key("policy.require_mobile", &Config::require_mobile, boolean()),
+      key("log.syslog", &Config::log_syslog, boolean()),
+      key("log.facility", &Config::log_facility, text(syslog_facility)),
   };
 }
 

@@ -243,6 +243,10 @@ PurgeCounts purge(Rows& rows, const PurgeRequest& request, std::int64_t now)
     challenges.recipient = *request.recipient;
     recipients.mode = PurgeFilter::Mode::recipient;
     recipients.recipient = *request.recipient;
+  } else if (request.prefix) {
+    challenges.mode = PurgeFilter::Mode::prefix;
+    challenges.recipient = *request.prefix;
+    recipients.mode = PurgeFilter::Mode::prefix;
   } else {
     // Finished rows stay while they still count toward a limit.
     challenges.before = now - request.older_than;
@@ -251,7 +255,7 @@ PurgeCounts purge(Rows& rows, const PurgeRequest& request, std::int64_t now)
   PurgeCounts counts;
   counts.challenges = rows.purge_challenges(challenges, request.dry_run);
   counts.recipients = rows.purge_recipients(recipients, request.dry_run);
-  if (!request.dry_run && !request.recipient) {
+  if (!request.dry_run && !request.recipient && !request.prefix) {
     // Provider skips that have run out are history; --all clears all.
     rows.purge_health(challenges);
   }

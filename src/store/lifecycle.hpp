@@ -46,6 +46,11 @@ PurgeCounts purge(Rows& rows, const PurgeRequest& request, std::int64_t now);
 std::map<std::string, std::int64_t> skipped_providers(Rows& rows,
                                                       std::int64_t now);
 
+// The block of adjacent numbers `recipient` counts toward in the prefix
+// limit: the number without its last 4 digits (10 000 numbers, the unit
+// SMS pumping works in).
+std::string block_prefix(const std::string& recipient);
+
 // Throws Error(temporary) with retry_after if sending to `recipient` now
 // would exceed `limits` (store/limits.cpp).
 void check_send_limits(Rows& rows,

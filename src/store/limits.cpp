@@ -21,19 +21,28 @@ struct Breach
   std::int64_t retry_after;
 };
 
+// What a limit counts and how an admin lifts it at once (not waiting for
+// retry-after): the command, or the setting to raise.
+struct Scoped
+{
+  Scope scope;
+  std::string key;
+  std::string what;
+  std::string lift;
+};
+
 // If `limit` counted challenges of the scope exist since `now - window`,
 // the time until the oldest one that must age out does so.
 std::optional<Breach> check_count(Rows& rows,
-                                  Scope scope,
-                                  const std::string& key,
+                                  const Scoped& scoped,
                                   std::int64_t limit,
                                   std::int64_t window,
-                                  std::int64_t now,
-                                  const std::string& what)
+                                  std::int64_t now)
 {
   if (limit <= 0) {
     return std::nullopt;
   }
+  const auto& [scope, key, what, lift] = scoped;
   const std::int64_t used = rows.count_since(scope, key, now - window);
   if (used < limit) {
     return std::nullopt;
@@ -44,7 +53,7 @@ std::optional<Breach> check_count(Rows& rows,
       rows.created_at_since(scope, key, now - window, used - limit) + window
       - now;
   return Breach{what + ": " + std::to_string(limit) + " per "
-                    + core::format_duration(window) + " reached",
+                    + core::format_duration(window) + " reached (" + lift + ")",
                 retry > 0 ? retry : 1};
 }
 
@@ -65,11 +74,18 @@ std::optional<Breach> check_interval(Rows& rows,
     return std::nullopt;
   }
   return Breach{"at most one code per " + core::format_duration(interval)
-                    + " to the same number",
+                    + " to the same number (an admin lifts it now with: "
+                      "smsotp purge --to NUMBER)",
                 wait};
 }
 
 } // namespace
+
+std::string block_prefix(const std::string& recipient)
+{
+  return recipient.size() > 4 ? recipient.substr(0, recipient.size() - 4)
+                              : recipient;
+}
 
 void check_send_limits(Rows& rows,
                        const std::string& recipient,
@@ -77,38 +93,30 @@ void check_send_limits(Rows& rows,
                        const SendLimits& limits,
                        std::int64_t now)
 {
-  // The prefix is the number without its last 4 digits: a block of 10 000
-  // adjacent numbers, the unit SMS pumping works in.
-  const std::string prefix = recipient.size() > 4
-                                 ? recipient.substr(0, recipient.size() - 4)
-                                 : recipient;
+  const std::string prefix = block_prefix(recipient);
+  // The block is named by its digits: the admin must know which block to
+  // lift, and the number's own last four digits are never among them.
+  const Scoped number{Scope::recipient,
+                      recipient,
+                      "sends to " + recipient_masked,
+                      "an admin lifts it now with: smsotp purge --to NUMBER"};
+  const Scoped block{
+      Scope::prefix,
+      prefix,
+      "sends to the block " + prefix + "**** (10 000 adjacent numbers)",
+      "an admin lifts it now with: smsotp purge --prefix " + prefix};
+  const Scoped all_hourly{
+      Scope::all, "", "all sends", "raise limits.global_hourly to allow more"};
+  const Scoped all_daily{
+      Scope::all, "", "all sends", "raise limits.global_daily to allow more"};
   const std::array<std::optional<Breach>, 6> checks{
       check_interval(rows, recipient, limits.min_interval, now),
-      check_count(rows,
-                  Scope::recipient,
-                  recipient,
-                  limits.per_recipient,
-                  limits.per_recipient_window,
-                  now,
-                  "sends to " + recipient_masked),
-      check_count(rows,
-                  Scope::recipient,
-                  recipient,
-                  limits.per_recipient_daily,
-                  86400,
-                  now,
-                  "sends to " + recipient_masked),
-      check_count(rows,
-                  Scope::prefix,
-                  prefix,
-                  limits.per_prefix_hourly,
-                  3600,
-                  now,
-                  "sends to numbers starting " + prefix.substr(0, 4) + "..."),
       check_count(
-          rows, Scope::all, "", limits.global_hourly, 3600, now, "all sends"),
-      check_count(
-          rows, Scope::all, "", limits.global_daily, 86400, now, "all sends"),
+          rows, number, limits.per_recipient, limits.per_recipient_window, now),
+      check_count(rows, number, limits.per_recipient_daily, 86400, now),
+      check_count(rows, block, limits.per_prefix_hourly, 3600, now),
+      check_count(rows, all_hourly, limits.global_hourly, 3600, now),
+      check_count(rows, all_daily, limits.global_daily, 86400, now),
   };
   for (const auto& breach : checks) {
     if (breach) {

@@ -341,6 +341,11 @@ purge_where(const PurgeFilter& filter, bool challenges)
       return {"true", {}};
     case PurgeFilter::Mode::recipient:
       return {"recipient = $1", {filter.recipient}};
+    case PurgeFilter::Mode::prefix:
+      // Lockouts are lifted one number at a time: no counter matches.
+      return {challenges ? "starts_with(recipient, $1)" : "false",
+              challenges ? std::vector<PgParam>{filter.recipient}
+                         : std::vector<PgParam>{}};
     case PurgeFilter::Mode::finished:
       break;
   }
@@ -382,6 +387,7 @@ void PgRows::purge_health(const PurgeFilter& filter)
       run("DELETE FROM @.provider_health", {});
       return;
     case PurgeFilter::Mode::recipient:
+    case PurgeFilter::Mode::prefix:
       return; // a number's purge leaves providers alone
     case PurgeFilter::Mode::finished:
       run("DELETE FROM @.provider_health WHERE skip_until <= $1",

@@ -72,22 +72,26 @@ enum class Scope
 };
 
 // What purge removes. For challenges: everything, everything of one
-// recipient, or finished ones (any state but pending/sent, or past expiry)
+// recipient, everything of the recipients starting with a prefix (in
+// `recipient`), or finished ones (any state but pending/sent, or past expiry)
 // whose end (finished_at, else expires_at) is at or before `before`. For
-// recipient counters: everything, one recipient, or unlocked ones (no lock
+// recipient counters: everything, one recipient, none (prefix), or unlocked
+// ones (no lock
 // or a lock ended by `now`) last updated at or before `before`. For
 // provider health: everything, or skips that ended by `now` (not with
-// `recipient`: a number's purge leaves providers alone).
+// `recipient` or `prefix`: a number's purge leaves providers alone).
 struct PurgeFilter
 {
   enum class Mode
   {
     all,
     recipient,
+    prefix,
     finished,
   };
   Mode mode = Mode::finished;
-  std::string recipient;
+  std::string recipient; // the number, or the prefix
+
   std::int64_t now = 0;
   std::int64_t before = 0;
 };

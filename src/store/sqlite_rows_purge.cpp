@@ -140,7 +140,8 @@ std::int64_t SqliteRows::purge_rows(const std::string& table,
 {
   const std::string verb = dry_run ? "SELECT count(*) FROM " : "DELETE FROM ";
   SQLite::Statement statement(m_db, verb + table + " WHERE " + where);
-  if (filter.mode == PurgeFilter::Mode::recipient) {
+  if (filter.mode == PurgeFilter::Mode::recipient
+      || filter.mode == PurgeFilter::Mode::prefix) {
     statement.bind(":recipient", filter.recipient);
   } else if (filter.mode == PurgeFilter::Mode::finished) {
     statement.bind(":now", filter.now);
@@ -161,6 +162,13 @@ std::int64_t SqliteRows::purge_challenges(const PurgeFilter& filter,
       return purge_rows("challenge", "1", filter, dry_run);
     case PurgeFilter::Mode::recipient:
       return purge_rows("challenge", "recipient = :recipient", filter, dry_run);
+    case PurgeFilter::Mode::prefix:
+      // Numbers sort as text: the block by index, as the limit counts it.
+      return purge_rows("challenge",
+                        "recipient >= :recipient"
+                        " AND recipient < :recipient || ':'",
+                        filter,
+                        dry_run);
     case PurgeFilter::Mode::finished:
       break;
   }
@@ -180,6 +188,8 @@ std::int64_t SqliteRows::purge_recipients(const PurgeFilter& filter,
       return purge_rows("recipient", "1", filter, dry_run);
     case PurgeFilter::Mode::recipient:
       return purge_rows("recipient", "recipient = :recipient", filter, dry_run);
+    case PurgeFilter::Mode::prefix:
+      return 0; // lockouts are lifted one number at a time
     case PurgeFilter::Mode::finished:
       break;
   }

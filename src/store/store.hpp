@@ -68,9 +68,13 @@ struct VerifyRequest
 struct PurgeRequest
 {
   std::optional<std::string> recipient; // --to: everything about one number
-  bool all = false;                     // --all: everything
-  std::int64_t older_than = 0;          // keep finished rows younger than this
-  std::int64_t counter_idle = 3600;     // failure counters idle this long go
+  // --prefix: the challenges of every number that starts with it ('+' and
+  // digits), live ones too, which lifts the sending limits of that block;
+  // failure counters (lockouts) stay.
+  std::optional<std::string> prefix;
+  bool all = false;                 // --all: everything
+  std::int64_t older_than = 0;      // keep finished rows younger than this
+  std::int64_t counter_idle = 3600; // failure counters idle this long go
   bool dry_run = false;
 };
 

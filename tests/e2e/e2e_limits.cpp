@@ -11,6 +11,7 @@
 #include "steps.hpp"
 
 #include <algorithm>
+#include <sstream>
 
 using namespace e2e;
 
@@ -167,6 +168,73 @@ TEST_CASE("a prefix burst stops at per_prefix_hourly with no extra request")
   CHECK(box.run({"-c", config, "send", "--to", "+15034210000"}).exit_code == 0);
   CHECK(box.run({"-c", config, "send", "--to", "+12025550123"}).exit_code == 0);
   CHECK(fake.request_count() == 7);
+}
+
+// Issue 10 item 7: a company whose staff share a block is locked out by
+// the prefix limit; the refusal names the block and the command that lifts
+// it, and that command, run as printed, lifts it.
+TEST_CASE("a prefix refusal names the block and the purge that lifts it")
+{
+  const Sandbox box;
+  const FakeTwilio fake(Reply::created);
+  const std::string config =
+      config_for(box, fake.base_url(), "per_prefix_hourly = 2\n");
+  for (const char* to : {"+15034200001", "+15034200002"}) {
+    REQUIRE(box.run({"-c", config, "send", "--to", to}).exit_code == 0);
+  }
+  const auto refused = box.run({"-c", config, "send", "--to", "+15034209999"});
+  CHECK(check_refused_text(refused) > 3500);
+  CHECK(contains(refused.err, "the block +1503420****"));
+  const std::string hint = "lifts it now with: smsotp ";
+  const auto where = refused.err.find(hint);
+  REQUIRE(where != std::string::npos);
+  const auto end = refused.err.find(')', where);
+  // The command as printed, split at spaces.
+  std::vector<std::string> command{"-c", config};
+  std::istringstream words(
+      refused.err.substr(where + hint.size(), end - where - hint.size()));
+  for (std::string word; words >> word;) {
+    command.push_back(word);
+  }
+  CHECK(command
+        == std::vector<std::string>{
+            "-c", config, "purge", "--prefix", "+1503420"});
+
+  // purge --to of the refused number does not lift the block's limit.
+  REQUIRE(box.run({"-c", config, "purge", "--to", "+15034209999"}).exit_code
+          == 0);
+  CHECK(box.run({"-c", config, "send", "--to", "+15034209999"}).exit_code
+        == 75);
+  // A dry run counts the block's two challenges and lifts nothing.
+  const auto dry =
+      box.run({"-c", config, "purge", "--prefix", "+1503420****", "--dry-run"});
+  CHECK(dry.exit_code == 0);
+  CHECK(dry.out == "2 challenges, 0 recipient counters\n");
+  CHECK(box.run({"-c", config, "send", "--to", "+15034209999"}).exit_code
+        == 75);
+  const auto lifted = box.run(command);
+  INFO("stderr: " << lifted.err);
+  CHECK(lifted.exit_code == 0);
+  CHECK(lifted.out == "2 challenges, 0 recipient counters\n");
+  CHECK(box.run({"-c", config, "send", "--to", "+15034209999"}).exit_code == 0);
+  CHECK(fake.request_count() == 3);
+}
+
+TEST_CASE("purge --prefix takes one block and nothing else")
+{
+  const Sandbox box;
+  const std::string config = box.file_config();
+  for (const char* bad : {"1503420", "+", "+15O3", "+1503420*1", ""}) {
+    CAPTURE(bad);
+    const auto result = box.run({"-c", config, "purge", "--prefix", bad});
+    CHECK(result.exit_code == 64);
+    CHECK(contains(result.err, "--prefix needs '+' and the leading digits"));
+  }
+  const auto both =
+      box.run({"-c", config, "purge", "--prefix", "+1503420", "--all"});
+  CHECK(both.exit_code == 64);
+  CHECK(contains(both.err, "cannot be combined"));
+  CHECK_FALSE(file_exists(box.db()));
 }
 
 TEST_CASE("global_hourly caps sends to all numbers together")

@@ -69,7 +69,42 @@ TEST_CASE("--verbose lists every setting in order, with its default")
                "policy.default_region = (none) (default)",
                "policy.allowed_countries = (not set) (default)",
                "policy.blocked_prefixes = [] (default)",
-               "policy.require_mobile = false (default)"});
+               "policy.require_mobile = false (default)",
+               "log.syslog = true (default)",
+               "log.facility = authpriv (default)"});
+}
+
+TEST_CASE("[log] turns the syslog audit off or moves it to another facility")
+{
+  const CleanEnvironment clean;
+  Config config;
+  parse_config_text(config,
+                    "[log]\nsyslog = false\nfacility = \"local3\"\n",
+                    "t.toml",
+                    "/etc/smsotp");
+  CHECK_FALSE(config.log_syslog.value);
+  CHECK(config.log_facility.value == "local3");
+  CHECK(config.log_facility.where == "t.toml:3:12");
+  for (const char* name :
+       {"auth", "authpriv", "daemon", "user", "local0", "local7"}) {
+    CAPTURE(name);
+    parse_config_text(config,
+                      std::string("[log]\nfacility = \"") + name + "\"\n",
+                      "t.toml",
+                      "/etc/smsotp");
+    CHECK(config.log_facility.value == name);
+  }
+  // A facility that is not one is a config error (78) naming the place.
+  for (const char* name : {"authpriv ", "AUTHPRIV", "kern", "local8", ""}) {
+    CAPTURE(name);
+    const auto caught =
+        parse_error(std::string("[log]\nfacility = \"") + name + "\"\n");
+    CHECK(caught.code == ExitCode::config);
+    CHECK(caught.message.starts_with("t.toml:2:12: log.facility: expected a "
+                                     "syslog facility: auth, authpriv,"));
+  }
+  CHECK(parse_error("[log]\nsyslog = \"maybe\"\n").code == ExitCode::config);
+  CHECK(parse_error("[log]\nsylog = false\n").code == ExitCode::config);
 }
 
 TEST_CASE("--verbose shows each kind of value as set, with its origin")
@@ -118,7 +153,10 @@ TEST_CASE("--verbose shows each kind of value as set, with its origin")
                     "default_region = \"ch\"\n"
                     "allowed_countries = [\"ch\", \"001\"]\n"
                     "blocked_prefixes = [\"+88\", \"+4474\"]\n"
-                    "require_mobile = true\n",
+                    "require_mobile = true\n"
+                    "[log]\n"
+                    "syslog = false\n"
+                    "facility = \"local5\"\n",
                     "/c/t.toml",
                     "/c");
   apply_text_value(config, "otp.ttl", "2m", Origin::flag, "--ttl");
@@ -162,7 +200,9 @@ TEST_CASE("--verbose shows each kind of value as set, with its origin")
        "policy.default_region = CH (file /c/t.toml:39:18)",
        "policy.allowed_countries = [CH, 001] (file /c/t.toml:40:21)",
        "policy.blocked_prefixes = [+88, +4474] (file /c/t.toml:41:20)",
-       "policy.require_mobile = true (file /c/t.toml:42:18)"});
+       "policy.require_mobile = true (file /c/t.toml:42:18)",
+       "log.syslog = false (file /c/t.toml:44:10)",
+       "log.facility = local5 (file /c/t.toml:45:12)"});
 }
 
 TEST_CASE("each kind of key says what it expected, at the value's position")

@@ -133,6 +133,43 @@ STORE_TEST("the prefix cap stops a burst across adjacent numbers")
   CHECK_FALSE(send(fixture, limits, k_t0 + 3600, in_block(9999)).thrown);
 }
 
+STORE_TEST("a prefix refusal names the block and the purge that lifts it")
+{
+  StoreFixture fixture(B::k_backend);
+  SendLimits limits = StoreFixture::no_limits();
+  limits.per_prefix_hourly = 3;
+  for (int i = 0; i < 3; ++i) {
+    REQUIRE_FALSE(send(fixture, limits, k_t0 + i, in_block(i + 1)).thrown);
+  }
+  REQUIRE_FALSE(send(fixture, limits, k_t0, "+15551240000").thrown);
+  const auto refused = send(fixture, limits, k_t0 + 10, in_block(9999));
+  check_refused(refused, 3590);
+  CHECK_CONTAINS(refused.message, "+1555123****");
+  CHECK_CONTAINS(refused.message, "smsotp purge --prefix +1555123");
+  // The full number is never named (only the block's digits).
+  CHECK(refused.message.find(in_block(9999)) == std::string::npos);
+
+  // A failure counter in the block (a lockout in the making) survives the
+  // purge of the block: lockouts are lifted one number at a time (--to).
+  CHECK_FALSE(fixture.verify("000000", k_t0 + 20, in_block(1)).verified());
+  const auto locked_before = fixture.count("recipient");
+  CHECK(locked_before == 1);
+
+  smsotp::store::PurgeRequest purge;
+  purge.prefix = "+1555123";
+  purge.dry_run = true;
+  CHECK(fixture.store().purge(purge, k_t0 + 30).challenges == 3);
+  CHECK(fixture.count("challenge") == 4);
+  purge.dry_run = false;
+  const auto counts = fixture.store().purge(purge, k_t0 + 30);
+  CHECK(counts.challenges == 3);
+  CHECK(counts.recipients == 0);
+  CHECK(fixture.count("recipient") == locked_before);
+  // The neighbouring block keeps its challenge; the block sends again.
+  CHECK(fixture.count("challenge") == 1);
+  CHECK_FALSE(send(fixture, limits, k_t0 + 31, in_block(9999)).thrown);
+}
+
 STORE_TEST("the global hourly cap counts every number")
 {
   StoreFixture fixture(B::k_backend);
