@@ -41,8 +41,6 @@ public:
              const nlohmann::json& extra = nlohmann::json::object()) const;
 
 private:
-  void talk(const std::string& prefix, const std::string& line) const;
-
   GlobalOptions m_options;
   bool m_color = false;
 };

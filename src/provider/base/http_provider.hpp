@@ -69,7 +69,7 @@ public:
 protected:
   HttpProvider(const core::ProviderSpec& spec,
                const ProviderContext& context,
-               const HttpKind& kind);
+               HttpKind kind);
 
   const SpecReader& reader() const;
   const std::string& name() const;

@@ -55,8 +55,8 @@ public:
                      context,
                      {"telnyx",
                       "https://api.telnyx.com",
-                      k_telnyx_keys.plain,
-                      k_telnyx_keys.secrets})
+                      key_strings(k_telnyx_keys.plain),
+                      key_strings(k_telnyx_keys.secrets)})
   {
     m_from = reader().string_or("from", "");
     m_profile_id = reader().string_or("messaging_profile_id", "");

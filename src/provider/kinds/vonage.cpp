@@ -109,8 +109,8 @@ public:
                      context,
                      {"vonage",
                       "https://rest.nexmo.com",
-                      k_vonage_keys.plain,
-                      k_vonage_keys.secrets})
+                      key_strings(k_vonage_keys.plain),
+                      key_strings(k_vonage_keys.secrets)})
   {
     m_api_key = reader().required_string("api_key",
                                          "your Vonage API key, 8 characters");
