@@ -74,7 +74,7 @@ private:
     return m_from.empty() ? m_profile_id : m_from;
   }
 
-  std::vector<std::string> auth_headers(const Secrets& secrets) const
+  static std::vector<std::string> auth_headers(const Secrets& secrets)
   {
     return {"Authorization: Bearer " + secrets.get("api_key"),
             "Accept: application/json"};
