@@ -113,10 +113,10 @@ bool Secrets::redacting() const
   return m_redact;
 }
 
-HttpProvider::HttpProvider(const core::ProviderSpec& spec,
+HttpProvider::HttpProvider(core::ProviderSpec spec,
                            const ProviderContext& context,
                            HttpKind kind)
-    : m_spec(spec), m_reader(m_spec, with_common_keys(kind)),
+    : m_spec(std::move(spec)), m_reader(m_spec, with_common_keys(kind)),
       m_kind(std::move(kind)), m_config_private(context.config_private)
 {
   m_base_url = m_reader.string_or("base_url", m_kind.default_base_url);

@@ -67,7 +67,7 @@ public:
   core::CheckResult check_outcome(const HttpResponse& response) const;
 
 protected:
-  HttpProvider(const core::ProviderSpec& spec,
+  HttpProvider(core::ProviderSpec spec,
                const ProviderContext& context,
                HttpKind kind);
 
