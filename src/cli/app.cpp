@@ -137,8 +137,19 @@ void no_options(CLI::App& /*command*/, Options& /*options*/)
 
 void add_check_options(CLI::App& command, Options& options)
 {
+  auto& providers = options.providers;
   command.add_option(
-      "names", options.providers.names, "Providers to check (default: all)");
+      "names", providers.names, "Providers to check (default: all)");
+  command
+      .add_option(
+          "--junit", providers.junit, "Also write a JUnit XML report to FILE")
+      ->type_name("FILE");
+  command
+      .add_option("--min-balance",
+                  providers.min_balance,
+                  "Fail a provider whose balance is below AMOUNT "
+                  "(low_balance, exit 69)")
+      ->type_name("AMOUNT");
 }
 
 void add_test_options(CLI::App& command, Options& options)
@@ -150,6 +161,12 @@ void add_test_options(CLI::App& command, Options& options)
   command
       .add_option("--to", providers.to, "Recipient number, e.g. +12025550123")
       ->required();
+  command
+      .add_option("--wait",
+                  providers.wait,
+                  "Poll the provider's message status until delivered "
+                  "or failed, at most DURATION (e.g. 2m)")
+      ->type_name("DURATION");
 }
 
 // Runs `run` on the global options and the command's own (`Options::*member`).
@@ -290,6 +307,10 @@ int run_main(int argc, char** argv, const util::Clock& clock)
   app.set_version_flag("--version", SMSOTP_VERSION);
   app.fallthrough();
   declare(app, root, options);
+  // Hidden from --help: what the shell completions ask the binary for.
+  std::string complete_what;
+  auto* complete = app.add_subcommand("_complete", "")->group("");
+  complete->add_option("what", complete_what)->required();
 
   try {
     app.parse(argc, argv);
@@ -310,7 +331,9 @@ int run_main(int argc, char** argv, const util::Clock& clock)
   const Output out(options.global);
   int status = 0;
   try {
-    status = run_command(app, root, options, out, clock);
+    status = complete->parsed()
+                 ? run_complete(options.global, complete_what, out, clock)
+                 : run_command(app, root, options, out, clock);
   } catch (const Error& failure) {
     out.error(failure);
     status = static_cast<int>(failure.code());

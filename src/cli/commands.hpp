@@ -37,4 +37,12 @@ int run_providers_test(const GlobalOptions& global,
                        const Output& out,
                        const util::Clock& clock);
 
+// `_complete providers|locales` (hidden; complete.cpp): the configured
+// provider names or [message.templates] locale tags, one a line, for the
+// shell completions in completions/.
+int run_complete(const GlobalOptions& global,
+                 const std::string& what,
+                 const Output& out,
+                 const util::Clock& clock);
+
 } // namespace smsotp::cli

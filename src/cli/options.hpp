@@ -75,11 +75,15 @@ struct PurgeOptions
   bool dry_run = false;
 };
 
-// `providers`, `providers check [NAME...]`, `providers test NAME --to N`.
+// `providers`, `providers check [NAME...] [--junit FILE] [--min-balance
+// AMOUNT]`, `providers test NAME --to N [--wait DURATION]`.
 struct ProvidersOptions
 {
   std::vector<std::string> names;
   std::string to;
+  std::optional<std::string> junit;       // check: JUnit XML report file
+  std::optional<std::string> min_balance; // check: fail below this amount
+  std::optional<std::string> wait;        // test: poll the delivery status
 };
 
 } // namespace smsotp::cli

@@ -89,6 +89,11 @@ void Output::warn(const std::string& line) const
   talk(m_color ? "\033[33mwarning:\033[0m " : "warning: ", line);
 }
 
+void Output::annotation(const std::string& line)
+{
+  emit(STDERR_FILENO, line + "\n");
+}
+
 void Output::result(const nlohmann::json& object) const
 {
   if (m_options.json) {

@@ -32,6 +32,9 @@ public:
   void detail(const std::string& line) const;
   // A warning on stderr, even with --quiet.
   void warn(const std::string& line) const;
+  // A line on stderr exactly as given, even with --quiet: a CI workflow
+  // command (`::error ...`) must start its line.
+  static void annotation(const std::string& line);
   // The JSON object on stdout (--json only).
   void result(const nlohmann::json& object) const;
   // Reports a failure: "smsotp: error: ..." on stderr, and under --json the

@@ -54,8 +54,33 @@ std::string_view check_status_name(CheckResult::Status status)
       return "unexpected_answer";
     case CheckResult::Status::config_error:
       return "config_error";
+    case CheckResult::Status::low_balance:
+      return "low_balance";
   }
   return "unexpected_answer";
+}
+
+std::string balance_text(const std::optional<Balance>& balance)
+{
+  if (!balance) {
+    return "";
+  }
+  return balance->amount + (balance->currency ? " " + *balance->currency : "");
+}
+
+std::string_view delivery_state_name(DeliveryReport::State state)
+{
+  switch (state) {
+    case DeliveryReport::State::pending:
+      return "pending";
+    case DeliveryReport::State::delivered:
+      return "delivered";
+    case DeliveryReport::State::failed:
+      return "failed";
+    case DeliveryReport::State::unknown:
+      return "unknown";
+  }
+  return "unknown";
 }
 
 } // namespace smsotp::core

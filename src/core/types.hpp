@@ -87,6 +87,18 @@ struct ProviderHealth
   std::string reason;
 };
 
+// An account balance as the provider states it: the amount as text (a
+// decimal number, never reformatted) and its unit where the API names one
+// ("USD"; MessageBird's "credits").
+struct Balance
+{
+  std::string amount;
+  std::optional<std::string> currency;
+};
+
+// "12.34 USD", "10.5 credits", "7" without a unit; "" for no balance.
+std::string balance_text(const std::optional<Balance>& balance);
+
 // The answer to "do these credentials work?", found without sending. A
 // check delivers nothing, so its classes are its own, not SendStatus's.
 struct CheckResult
@@ -99,10 +111,11 @@ struct CheckResult
     rate_limited,         // 429: try after retry_after
     unexpected_answer,    // any other answer (wrong shape, 3xx, TLS trust)
     config_error,         // the local side cannot be checked as configured
+    low_balance,          // accepted, but below --min-balance (set by cli)
   };
   Status status = Status::unexpected_answer;
-  std::string detail; // human explanation, never containing secrets
-  std::optional<std::string> balance;      // "12.34 USD" where the API tells
+  std::string detail;             // human explanation, never containing secrets
+  std::optional<Balance> balance; // where the API tells
   std::optional<std::int64_t> retry_after; // seconds, where one is known
   std::vector<std::string> trace;
 };
@@ -110,6 +123,29 @@ struct CheckResult
 // "ok", "credentials_rejected", ...: the `providers check` result column and
 // its JSON "status".
 std::string_view check_status_name(CheckResult::Status status);
+
+// What a provider's message-status API says about one sent message
+// (`providers test --wait`). pending: ask again later; delivered and
+// failed: final; unknown: final, but the provider cannot or will not say
+// (Telnyx's delivery_unconfirmed, Sinch's Unknown, an answer of another
+// shape).
+struct DeliveryReport
+{
+  enum class State
+  {
+    pending,
+    delivered,
+    failed,
+    unknown,
+  };
+  State state = State::unknown;
+  std::string provider_status; // the provider's own word, display-escaped
+  std::string detail;          // human explanation, never a secret
+  std::vector<std::string> trace;
+};
+
+// "pending", "delivered", "failed", "unknown".
+std::string_view delivery_state_name(DeliveryReport::State state);
 
 // One SMS to deliver.
 struct Message

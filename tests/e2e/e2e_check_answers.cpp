@@ -208,9 +208,15 @@ void check_json(const Row& row, const Result& result)
   const auto& entry = json["providers"][0];
   CHECK(entry["ok"] == (row.exit_code == 0));
   CHECK(entry["status"] == row.status);
+  // The same object whatever the outcome, plus the error object on failure.
+  CHECK(json.contains("error") == (row.exit_code != 0));
+  if (row.exit_code != 0) {
+    CHECK(json["error"]["exit_code"] == row.exit_code);
+  }
   if (row.retry_after) {
     CHECK(entry.value("retry_after", std::int64_t{-1}) == *row.retry_after);
-    CHECK(json.value("retry_after", std::int64_t{-1}) == *row.retry_after);
+    CHECK(json["error"].value("retry_after", std::int64_t{-1})
+          == *row.retry_after);
   }
 }
 

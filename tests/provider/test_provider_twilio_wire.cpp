@@ -1,6 +1,7 @@
 // The existing twilio provider against twilio-node 6.2's wire capture (send)
-// and the Twilio 2010 OpenAPI description (the Balance check, which the
-// capture does not cover).
+// and the Twilio 2010 OpenAPI description (the Balance check and the
+// message fetch of `providers test --wait`, which the capture does not
+// cover).
 
 #include "provider_test_util.hpp"
 #include "util/string.hpp"
@@ -126,7 +127,7 @@ TEST_CASE("twilio: Balance check request follows the OpenAPI description")
   auto provider = provider_from_toml(twilio_toml(server.base_url()));
   const auto result = provider->check();
   CHECK(result.status == core::CheckResult::Status::ok);
-  CHECK(result.balance == "0.05 USD");
+  CHECK(smsotp::core::balance_text(result.balance) == "0.05 USD");
   const auto requests = server.requests();
   REQUIRE(requests.size() == 1);
   const auto& got = requests[0];
@@ -152,6 +153,66 @@ TEST_CASE("twilio: Balance check request follows the OpenAPI description")
          == capture->at("request").at("headers").at("authorization")));
   CHECK((got.headers.at("authorization")
          == basic_authorization(k_account_sid, k_token)));
+}
+
+// `providers test --wait` fetches the Message resource by its sid: the
+// path and method the description documents, its example answer read as
+// pending ("sent"), and every value of its status enum given a meaning.
+TEST_CASE("twilio: the message-status fetch follows the OpenAPI description")
+{
+  const auto spec = twilio_spec();
+  if (!spec) {
+    return;
+  }
+  const std::string templated =
+      "/2010-04-01/Accounts/{AccountSid}/Messages/{Sid}.json";
+  REQUIRE(spec->at("paths").contains(templated));
+  const auto& fetch = spec->at("paths").at(templated).at("get");
+  const auto example = fetch.at("responses")
+                           .at("200")
+                           .at("content")
+                           .at("application/json")
+                           .at("examples")
+                           .at("fetch")
+                           .at("value");
+  const std::string sid = example.at("sid");
+  FakeServer server(answer(200, example.dump()));
+  auto provider = provider_from_toml(twilio_toml(server.base_url()));
+  REQUIRE(provider->reports_delivery());
+  const auto report = provider->delivery_status(sid, "+15558675310");
+  CHECK(report.state == core::DeliveryReport::State::pending);
+  CHECK(report.provider_status == "sent");
+  const auto requests = server.requests();
+  REQUIRE(requests.size() == 1);
+  std::string path = templated;
+  path.replace(path.find("{AccountSid}"), 12, k_account_sid);
+  path.replace(path.find("{Sid}"), 5, sid);
+  CHECK(requests[0].method == "GET");
+  CHECK(requests[0].path == path);
+  CHECK(requests[0].body.empty());
+  CHECK((requests[0].headers.at("authorization")
+         == basic_authorization(k_account_sid, k_token)));
+
+  using State = core::DeliveryReport::State;
+  const std::map<std::string, State> meaning{{"delivered", State::delivered},
+                                             {"read", State::delivered},
+                                             {"failed", State::failed},
+                                             {"undelivered", State::failed},
+                                             {"canceled", State::failed}};
+  const auto& statuses =
+      spec->at("components").at("schemas").at("message_enum_status").at("enum");
+  REQUIRE(statuses.size() >= 10);
+  for (const auto& status : statuses) {
+    const std::string word = status;
+    CAPTURE(word);
+    auto answer_body = example;
+    answer_body["status"] = word;
+    FakeServer one(answer(200, answer_body.dump()));
+    auto twilio = provider_from_toml(twilio_toml(one.base_url()));
+    const auto got = twilio->delivery_status(sid, "+15558675310");
+    const auto it = meaning.find(word);
+    CHECK(got.state == (it == meaning.end() ? State::pending : it->second));
+  }
 }
 
 } // namespace smsotp::test

@@ -98,7 +98,7 @@ classify_check_answer(const HttpResponse& response, const std::string& provider)
   return std::nullopt;
 }
 
-core::CheckResult check_accepted(std::optional<std::string> balance,
+core::CheckResult check_accepted(std::optional<core::Balance> balance,
                                  const std::string& note)
 {
   auto result = make(core::CheckResult::Status::ok,

@@ -31,7 +31,7 @@ classify_check_answer(const HttpResponse& response,
                       const std::string& provider);
 
 // "credentials accepted" plus `note`, with the balance if there is one.
-core::CheckResult check_accepted(std::optional<std::string> balance,
+core::CheckResult check_accepted(std::optional<core::Balance> balance,
                                  const std::string& note = "");
 
 // "unexpected answer from PROVIDER (HTTP 200, text/html, 97 bytes;

@@ -260,6 +260,51 @@ HttpProvider::check_outcome(const HttpResponse& response) const
   return *result;
 }
 
+bool HttpProvider::reports_delivery() const
+{
+  const Secrets redacted(m_spec, m_config_private, true);
+  return build_status("id", "+10000000000", redacted).has_value();
+}
+
+core::DeliveryReport
+HttpProvider::delivery_status(const std::string& message_id,
+                              const std::string& to)
+{
+  const Secrets secrets(m_spec, m_config_private, false, &m_secret_cache);
+  const auto request = build_status(message_id, to, secrets);
+  if (!request) {
+    return Provider::delivery_status(message_id, to);
+  }
+  std::vector<std::string> trace;
+  auto report = status_outcome(exchange(*request, trace));
+  report.trace = std::move(trace);
+  return report;
+}
+
+core::DeliveryReport
+HttpProvider::status_outcome(const HttpResponse& response) const
+{
+  auto report = classify_status_answer(response, m_spec.name);
+  if (!report) {
+    report = interpret_status(response);
+  }
+  return *report;
+}
+
+std::optional<HttpRequest>
+HttpProvider::build_status(const std::string& /*message_id*/,
+                           const std::string& /*to*/,
+                           const Secrets& /*secrets*/) const
+{
+  return std::nullopt;
+}
+
+core::DeliveryReport
+HttpProvider::interpret_status(const HttpResponse& response) const
+{
+  return status_unexpected(response, m_spec.name, "");
+}
+
 core::SendResult HttpProvider::sent(const std::string& message_id) const
 {
   return {core::SendStatus::sent, m_spec.name, message_id, "accepted"};

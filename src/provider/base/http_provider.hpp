@@ -10,6 +10,7 @@
 #include "provider/base/check_outcome.hpp"
 #include "provider/base/provider.hpp"
 #include "provider/base/spec_reader.hpp"
+#include "provider/base/status_outcome.hpp"
 #include "provider/http/transport.hpp"
 
 #include <map>
@@ -59,12 +60,16 @@ public:
   core::SendResult send(const core::Message& message) override;
   std::string describe_request(const core::Message& message) const override;
   core::CheckResult check() override;
+  bool reports_delivery() const override;
+  core::DeliveryReport delivery_status(const std::string& message_id,
+                                       const std::string& to) override;
 
   // What send() and check() report for `response` once the exchange is
   // over: exactly their path after the network, without the trace. A seam
   // for tests and fuzzing (tests/fuzz/): no request is made.
   core::SendResult send_outcome(const HttpResponse& response) const;
   core::CheckResult check_outcome(const HttpResponse& response) const;
+  core::DeliveryReport status_outcome(const HttpResponse& response) const;
 
 protected:
   HttpProvider(core::ProviderSpec spec,
@@ -91,6 +96,15 @@ protected:
   // credential error codes (check_outcome.hpp).
   virtual core::CheckResult
   interpret_check(const HttpResponse& response) const = 0;
+  // The request for one sent message's status, or nullopt (the default)
+  // for a kind without a message-status API.
+  virtual std::optional<HttpRequest> build_status(const std::string& message_id,
+                                                  const std::string& to,
+                                                  const Secrets& secrets) const;
+  // Called for 2xx and 4xx other than 401/403/429 (status_outcome.hpp
+  // maps the rest).
+  virtual core::DeliveryReport
+  interpret_status(const HttpResponse& response) const;
 
   // Helpers for kinds.
   core::SendResult sent(const std::string& message_id) const;

@@ -60,6 +60,27 @@ public:
   // Proves the credentials without sending a message (an account or
   // balance endpoint).
   virtual core::CheckResult check() = 0;
+
+  // True if the kind can ask the provider what became of a sent message
+  // (a message-status API); `providers test --wait` needs it.
+  virtual bool reports_delivery() const
+  {
+    return false;
+  }
+
+  // One look at the delivery state of the message that send() returned
+  // `message_id` for, sent to `to` (E.164). Only when reports_delivery().
+  // Network trouble is `pending` (ask again); throws Error for local
+  // faults only.
+  virtual core::DeliveryReport delivery_status(const std::string& message_id,
+                                               const std::string& to)
+  {
+    static_cast<void>(message_id);
+    static_cast<void>(to);
+    core::DeliveryReport report;
+    report.detail = "this provider kind has no message-status API";
+    return report;
+  }
 };
 
 // Builds the provider described by `spec`; throws Error(config) for unknown

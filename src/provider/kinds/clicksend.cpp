@@ -6,6 +6,8 @@
 //        message_id.
 // check: GET {base_url}/v3/account -> data.balance and
 //        data._currency.currency_name_short.
+// status: GET {base_url}/v3/sms/receipts/{message_id} -> data.status_code
+//        (see interpret_status).
 // Failures carry {"response_code"} (UNAUTHORIZED, BAD_REQUEST, ...) and a
 // per-message "status" (INVALID_RECIPIENT, INSUFFICIENT_CREDIT, ...).
 // Messages (response_msg) can quote the request, so only codes are shown.
@@ -157,10 +159,49 @@ private:
     }
     const std::string currency =
         answer.string("/data/_currency/currency_name_short").value_or("");
-    return check_accepted(
-        *balance
-        + (currency.empty() ? ""
-                            : " " + util::escape_for_display(currency, 8)));
+    return check_accepted(core::Balance{
+        *balance,
+        currency.empty()
+            ? std::nullopt
+            : std::optional(util::escape_for_display(currency, 8))});
+  }
+
+  std::optional<HttpRequest> build_status(const std::string& message_id,
+                                          const std::string& /*to*/,
+                                          const Secrets& secrets) const override
+  {
+    return basic_auth_request("GET",
+                              base_url() + "/v3/sms/receipts/"
+                                  + url_escape(message_id),
+                              m_username,
+                              secrets.get("api_key"));
+  }
+
+  // The receipt's data.status_code (a string or a number): 201 is
+  // "received on handset"; the 3xx codes other than 300 (which ClickSend
+  // retries) are final failures; anything else is still pending. 404: no
+  // receipt yet.
+  core::DeliveryReport
+  interpret_status(const HttpResponse& response) const override
+  {
+    if (response.status == 404) {
+      return status_not_yet(response, name());
+    }
+    const JsonAnswer answer(response.body);
+    const auto code = answer.code("/data/status_code");
+    if (!is_success(response) || !code) {
+      return status_unexpected(
+          response, name(), "expected the receipt with data.status_code");
+    }
+    const bool final_failure =
+        code->size() == 3 && code->starts_with('3') && *code != "300"
+        && code->find_first_not_of("0123456789") == std::string::npos;
+    static const StatusWords k_words{{"201"}, {}, {}};
+    auto report = status_from_word(*code, k_words, name());
+    if (final_failure) {
+      report = status_from_word(*code, {{}, {*code}, {}}, name());
+    }
+    return report;
   }
 
   std::string m_username;

@@ -1,6 +1,8 @@
 // The `file` provider: appends each message to a file, or writes it to
 // standard output with path "-". For development, tests and the first run;
-// it needs no account and no network.
+// it needs no account and no network. The file is the recipient's
+// handset: a message written is a message delivered (`providers test
+// --wait` answers at once).
 
 #include "core/error.hpp"
 #include "provider/base/kinds.hpp"
@@ -101,6 +103,22 @@ public:
                       + " (fix path or the permissions)";
     }
     return result;
+  }
+
+  bool reports_delivery() const override
+  {
+    return true;
+  }
+
+  core::DeliveryReport delivery_status(const std::string& /*message_id*/,
+                                       const std::string& /*to*/) override
+  {
+    core::DeliveryReport report;
+    report.state = core::DeliveryReport::State::delivered;
+    report.provider_status = "written";
+    report.detail =
+        "written to " + (m_path == "-" ? "standard output" : m_path);
+    return report;
   }
 
 private:

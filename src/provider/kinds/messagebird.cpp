@@ -3,6 +3,9 @@
 //        Authorization: AccessKey KEY. Success is 2xx (201) with an "id".
 // check: GET {base_url}/balance -> {"payment","type","amount"}; the balance
 //        shown is "amount type", e.g. "10.5 credits".
+// status: GET {base_url}/messages/{id} -> recipients.items[0].status:
+//        delivered / delivery_failed, expired / the rest (scheduled, sent,
+//        buffered) still pending.
 // Errors carry {"errors":[{"code","description","parameter"}]}: 2 request
 // not allowed (key), 9 missing and 10 invalid parameter, 20 not found,
 // 21 bad request, 25 not enough balance. Descriptions can quote the request,
@@ -181,8 +184,32 @@ private:
           "expected the balance object with a numeric amount "
           "and its type");
     }
-    return check_accepted(amount->dump() + " "
-                          + util::escape_for_display(*type, 20));
+    return check_accepted(
+        core::Balance{amount->dump(), util::escape_for_display(*type, 20)});
+  }
+
+  std::optional<HttpRequest> build_status(const std::string& message_id,
+                                          const std::string& /*to*/,
+                                          const Secrets& secrets) const override
+  {
+    return get_request(base_url() + "/messages/" + url_escape(message_id),
+                       auth_headers(secrets));
+  }
+
+  core::DeliveryReport
+  interpret_status(const HttpResponse& response) const override
+  {
+    const JsonAnswer answer(response.body);
+    const auto status = answer.string("/recipients/items/0/status");
+    if (!is_success(response) || !status) {
+      return status_unexpected(
+          response,
+          name(),
+          "expected the message object with recipients.items[0].status");
+    }
+    static const StatusWords k_words{
+        {"delivered"}, {"delivery_failed", "expired"}, {}};
+    return status_from_word(*status, k_words, name());
   }
 
   std::string m_originator;

@@ -5,6 +5,9 @@
 //        it. Success is 202 with "message_uuid": ["..."].
 // check: GET {base_url}/v1/Account/{auth_id}/ -> "cash_credits" (USD, the
 //        only currency Plivo bills in; the object carries no currency).
+// status: GET .../Account/{auth_id}/Message/{message_uuid}/ ->
+//        "message_state": delivered / failed, undelivered, rejected / the
+//        rest (queued, sent) still pending.
 // Errors are {"api_id", "error": "<text>"}; the text can quote the number
 // ("19332631167 is not a valid phone number"), so it is only inspected to
 // classify the failure and never shown.
@@ -138,7 +141,32 @@ private:
           name(),
           "expected the account object with cash_credits as a decimal string");
     }
-    return check_accepted(*amount + " USD");
+    return check_accepted(core::Balance{*amount, "USD"});
+  }
+
+  std::optional<HttpRequest> build_status(const std::string& message_id,
+                                          const std::string& /*to*/,
+                                          const Secrets& secrets) const override
+  {
+    return basic_auth_request("GET",
+                              account_url() + "Message/"
+                                  + url_escape(message_id) + "/",
+                              m_auth_id,
+                              secrets.get("auth_token"));
+  }
+
+  core::DeliveryReport
+  interpret_status(const HttpResponse& response) const override
+  {
+    const JsonAnswer answer(response.body);
+    const auto state = answer.string("/message_state");
+    if (!is_success(response) || !state) {
+      return status_unexpected(
+          response, name(), "expected the message object with message_state");
+    }
+    static const StatusWords k_words{
+        {"delivered"}, {"failed", "undelivered", "rejected"}, {}};
+    return status_from_word(*state, k_words, name());
   }
 
   std::string m_auth_id;

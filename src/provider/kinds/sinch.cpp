@@ -6,6 +6,10 @@
 // check: POST .../batches/dry_run with a fixed harmless batch: Sinch
 //        computes parts and encoding and sends nothing, which proves the
 //        token and the service plan id (and the sender's format).
+// status: GET .../batches/{batch_id}/delivery_report/{recipient digits}
+//        -> "status": Delivered / Aborted, Cancelled, Rejected, Deleted,
+//        Failed, Expired / Unknown (final, no verdict) / Queued, Dispatched
+//        still pending; 404 (no report yet) is pending too.
 // The default base_url comes from `region` (us|eu|au|br|ca):
 // https://{region}.sms.api.sinch.com; an explicit base_url wins.
 // Errors carry {"code", "text"}; the text can quote the number, so only the
@@ -210,6 +214,38 @@ private:
           "and number_of_messages");
     }
     return check_accepted(std::nullopt, " (dry run; nothing sent)");
+  }
+
+  std::optional<HttpRequest> build_status(const std::string& message_id,
+                                          const std::string& to,
+                                          const Secrets& secrets) const override
+  {
+    HttpRequest request;
+    request.method = "GET";
+    request.url = batches_url() + "/" + url_escape(message_id)
+                  + "/delivery_report/"
+                  + url_escape(to.starts_with('+') ? to.substr(1) : to);
+    request.headers = json_headers(secrets);
+    return request;
+  }
+
+  core::DeliveryReport
+  interpret_status(const HttpResponse& response) const override
+  {
+    if (response.status == 404) {
+      return status_not_yet(response, name());
+    }
+    const JsonAnswer answer(response.body);
+    const auto status = answer.string("/status");
+    if (!is_success(response) || !status) {
+      return status_unexpected(
+          response, name(), "expected the recipient delivery report");
+    }
+    static const StatusWords k_words{
+        {"Delivered"},
+        {"Aborted", "Cancelled", "Rejected", "Deleted", "Failed", "Expired"},
+        {"Unknown"}};
+    return status_from_word(*status, k_words, name());
   }
 
   std::string m_service_plan_id;

@@ -5,6 +5,9 @@
 //        sender); Authorization: Bearer API_KEY. Success is 2xx with
 //        data.id.
 // check: GET {base_url}/v2/balance -> data.balance, data.currency.
+// status: GET {base_url}/v2/messages/{id} -> data.to[0].status: delivered /
+//        sending_failed, delivery_failed / delivery_unconfirmed (final, no
+//        verdict) / the rest (queued, sending, sent) still pending.
 // Errors are {"errors": [{"code": "10002", "title", "detail", ...}]}; the
 // detail can quote the number, so only the codes are shown.
 
@@ -153,9 +156,33 @@ private:
         || (answer.has("/data/currency") && !currency)) {
       return check_unexpected(response, name(), expected);
     }
-    return check_accepted(
-        *amount
-        + (currency ? " " + util::escape_for_display(*currency, 8) : ""));
+    return check_accepted(core::Balance{
+        *amount,
+        currency ? std::optional(util::escape_for_display(*currency, 8))
+                 : std::nullopt});
+  }
+
+  std::optional<HttpRequest> build_status(const std::string& message_id,
+                                          const std::string& /*to*/,
+                                          const Secrets& secrets) const override
+  {
+    return get_request(base_url() + "/v2/messages/" + url_escape(message_id),
+                       auth_headers(secrets));
+  }
+
+  core::DeliveryReport
+  interpret_status(const HttpResponse& response) const override
+  {
+    const JsonAnswer answer(response.body);
+    const auto status = answer.string("/data/to/0/status");
+    if (!is_success(response) || !status) {
+      return status_unexpected(
+          response, name(), "expected {\"data\": {\"to\": [{\"status\"}]}}");
+    }
+    static const StatusWords k_words{{"delivered"},
+                                     {"sending_failed", "delivery_failed"},
+                                     {"delivery_unconfirmed"}};
+    return status_from_word(*status, k_words, name());
   }
 
   std::string m_from;

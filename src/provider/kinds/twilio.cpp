@@ -3,6 +3,9 @@
 //        form To, From (or MessagingServiceSid), Body; Basic auth
 //        account_sid:auth_token. Success is 2xx with a message "sid".
 // check: GET .../Accounts/{account_sid}/Balance.json (balance, currency).
+// status: GET .../Accounts/{account_sid}/Messages/{sid}.json -> "status":
+//        delivered (or read) / failed, undelivered, canceled / the rest
+//        (queued, sending, sent, accepted, scheduled...) still pending.
 // Errors carry {"code", "message"}; the message can quote the number, so
 // only the code is shown.
 
@@ -117,7 +120,8 @@ private:
   }
 
   // Documented: {"account_sid": "AC...", "balance": "0.05", "currency":
-  // "USD"}; balance and currency may be null (subaccounts have none).
+  // "USD"}; balance and currency may be null (subaccounts have none). The
+  // balance is a decimal string; any other text is not the documented shape.
   core::CheckResult interpret_check(const HttpResponse& response) const override
   {
     const char* const expected =
@@ -129,7 +133,8 @@ private:
           response, name(), is_success(response) ? expected : "");
     }
     const auto sid = answer.string("/account_sid");
-    const auto balance = answer.string("/balance");
+    const auto balance =
+        answer.string("/balance") ? answer.amount("/balance") : std::nullopt;
     const bool balance_null = answer.is_null("/balance");
     const auto currency = answer.string("/currency");
     const bool currency_ok =
@@ -141,9 +146,35 @@ private:
     if (!balance) {
       return check_accepted(std::nullopt, " (the account reports no balance)");
     }
-    return check_accepted(
-        util::escape_for_display(*balance, 32)
-        + (currency ? " " + util::escape_for_display(*currency, 8) : ""));
+    return check_accepted(core::Balance{
+        *balance,
+        currency ? std::optional(util::escape_for_display(*currency, 8))
+                 : std::nullopt});
+  }
+
+  std::optional<HttpRequest> build_status(const std::string& message_id,
+                                          const std::string& /*to*/,
+                                          const Secrets& secrets) const override
+  {
+    return basic_auth_request("GET",
+                              account_url() + "/Messages/"
+                                  + url_escape(message_id) + ".json",
+                              m_account_sid,
+                              secrets.get("auth_token"));
+  }
+
+  core::DeliveryReport
+  interpret_status(const HttpResponse& response) const override
+  {
+    const JsonAnswer answer(response.body);
+    const auto status = answer.string("/status");
+    if (!is_success(response) || !status) {
+      return status_unexpected(
+          response, name(), "expected the Message object with a status");
+    }
+    static const StatusWords k_words{
+        {"delivered", "read"}, {"failed", "undelivered", "canceled"}, {}};
+    return status_from_word(*status, k_words, name());
   }
 
   std::string m_account_sid;

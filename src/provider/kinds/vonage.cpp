@@ -261,7 +261,7 @@ private:
       return check_unexpected(
           response, name(), "expected the balance object with a numeric value");
     }
-    return check_accepted(*value + " " + k_balance_currency);
+    return check_accepted(core::Balance{*value, k_balance_currency});
   }
 
   std::string m_api_key;
