@@ -98,7 +98,7 @@ int main(int argc, char** argv)
   }
   Setup setup;
   setup.smsotp = argv[1];
-  setup.rounds = argc > 2 ? std::atoi(argv[2]) : 30;
+  setup.rounds = argc > 2 ? static_cast<int>(bench::parse_count(argv[2])) : 30;
   const std::set<std::string> parts(argv + std::min(argc, 3), argv + argc);
   const auto wanted = [&](const char* part) {
     return parts.empty() || parts.count(part) > 0;

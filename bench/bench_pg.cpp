@@ -96,8 +96,10 @@ int main(int argc, char** argv)
   }
   const std::string smsotp = argv[1];
   const std::string server_script = argv[2];
-  const int rounds = argc > 3 ? std::atoi(argv[3]) : 30;
-  const int processes = argc > 4 ? std::atoi(argv[4]) : 200;
+  const int rounds =
+      argc > 3 ? static_cast<int>(bench::parse_count(argv[3])) : 30;
+  const int processes =
+      argc > 4 ? static_cast<int>(bench::parse_count(argv[4])) : 200;
   char dir_template[] = "/tmp/smsotp-bench-pg-XXXXXX";
   const std::string dir = mkdtemp(dir_template);
   const std::string facts_file = dir + "/facts";

@@ -134,8 +134,8 @@ void copy_synced(const std::string& from, const std::string& to)
 
 long count_rows(const std::string& database)
 {
-  return std::atol(
-      must({"sqlite3", database, "SELECT count(*) FROM challenge"}).c_str());
+  return bench::parse_count(
+      must({"sqlite3", database, "SELECT count(*) FROM challenge"}));
 }
 
 } // namespace

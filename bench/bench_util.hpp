@@ -22,6 +22,21 @@ extern char** environ;
 
 namespace bench {
 
+// A whole decimal number (a count from the command line or from sqlite3's
+// output); anything else ends the bench with a message, where atoi would
+// have read 0.
+inline long parse_count(const std::string& text)
+{
+  errno = 0;
+  char* end = nullptr;
+  const long value = std::strtol(text.c_str(), &end, 10);
+  if (errno != 0 || end == text.c_str() || (*end != '\0' && *end != '\n')) {
+    std::fprintf(stderr, "bench: not a number: %s\n", text.c_str());
+    std::exit(2);
+  }
+  return value;
+}
+
 // Runs that exited other than 0 or 1 (verify of a wrong code exits 1 by
 // design; anything else is a broken run).
 inline int g_unexpected_exits = 0;

@@ -14,6 +14,7 @@
 #include <fcntl.h>
 #include <iostream>
 #include <optional>
+#include <string_view>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -336,9 +337,7 @@ bool wants_json(int argc, char** argv)
   return false;
 }
 
-} // namespace
-
-int main(int argc, char** argv, const util::Clock& clock)
+int run_main(int argc, char** argv, const util::Clock& clock)
 {
   reopen_standard_fds();
   ::umask(077); // whatever we create (database, key, outbox) is private
@@ -405,6 +404,25 @@ int main(int argc, char** argv, const util::Clock& clock)
   audit::finish(status, failed ? &*failed : nullptr, out);
   reraise_pending_signal();
   return status;
+}
+
+} // namespace
+
+// run_main reports every failure itself; what still gets here is a failure
+// of that reporting or of the set-up before it (std::bad_alloc, say), so
+// the handler uses nothing that can throw.
+int main(int argc, char** argv, const util::Clock& clock)
+{
+  try {
+    return run_main(argc, argv, clock);
+  } catch (...) {
+    static constexpr std::string_view k_message =
+        "smsotp: error: internal error (an unexpected exception); please "
+        "report this as a bug\n";
+    [[maybe_unused]] const auto written =
+        ::write(STDERR_FILENO, k_message.data(), k_message.size());
+    return static_cast<int>(core::ExitCode::internal);
+  }
 }
 
 } // namespace smsotp::cli

@@ -22,6 +22,12 @@ void emit(int fd, const std::string& text)
   }
 }
 
+// A line of talk on stderr: "smsotp: PREFIXLINE".
+void talk(const std::string& prefix, const std::string& line)
+{
+  emit(STDERR_FILENO, "smsotp: " + prefix + line + "\n");
+}
+
 // The status the process will end with: a signal death reads as 128 + N.
 int exit_status(core::ExitCode code)
 {
@@ -62,11 +68,6 @@ void Output::data(const std::string& line) const
   if (!m_options.json) {
     emit(STDOUT_FILENO, line + "\n");
   }
-}
-
-void Output::talk(const std::string& prefix, const std::string& line) const
-{
-  emit(STDERR_FILENO, "smsotp: " + prefix + line + "\n");
 }
 
 void Output::info(const std::string& line) const

@@ -47,8 +47,6 @@ public:
   void error(const Error& failure) const;
 
 private:
-  void talk(const std::string& prefix, const std::string& line) const;
-
   GlobalOptions m_options;
   bool m_color = false;
 };

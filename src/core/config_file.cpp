@@ -17,7 +17,7 @@ namespace smsotp::core {
 
 namespace {
 
-constexpr std::size_t k_max_config_size = 1024 * 1024;
+constexpr std::size_t k_max_config_size = std::size_t{1024} * 1024;
 
 std::string location(const std::string& source_name,
                      const toml::source_region& region)

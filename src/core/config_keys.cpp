@@ -143,7 +143,7 @@ std::vector<KeyDef> make_table()
           count({1, 100, " (NIST SP 800-63B: at most 100)"})),
       key("otp.lockout_duration",
           &Config::lockout_duration,
-          duration({60, 7 * 86400})),
+          duration({60, std::int64_t{7} * 86400})),
       key("otp.purpose", &Config::purpose, text(purpose)),
       path_key("store.database",
                &Config::database,

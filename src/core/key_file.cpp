@@ -2,12 +2,12 @@
 
 #include "core/error.hpp"
 #include "core/secret.hpp"
+#include "util/errno_text.hpp"
 #include "util/fs.hpp"
 
 #include <openssl/crypto.h>
 
 #include <cerrno>
-#include <cstring>
 #include <ctime>
 #include <dirent.h>
 #include <fcntl.h>
@@ -24,7 +24,7 @@ constexpr auto k_key_size = static_cast<std::int64_t>(Key{}.size());
 [[noreturn]] void throw_errno(ExitCode code, const std::string& what)
 {
   const int error = errno;
-  throw Error(code, what + ": " + std::strerror(error));
+  throw Error(code, what + ": " + util::errno_text(error));
 }
 
 void fsync_directory(const std::string& directory)
@@ -79,7 +79,8 @@ public:
           std::string_view(reinterpret_cast<const char*>(m_key.data()),
                            m_key.size()));
       if (::fsync(fd) != 0) {
-        throw util::FsError(std::strerror(errno), errno);
+        const int error = errno;
+        throw util::FsError(util::errno_text(error), error);
       }
     } catch (const util::FsError& error) {
       // The destructor does not run for a constructor that throws.

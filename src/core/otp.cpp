@@ -149,13 +149,8 @@ std::string key_id(const Key& key)
   if (result == nullptr || size != digest.size()) {
     throw Error(ExitCode::internal, "HMAC-SHA-256 failed");
   }
-  static constexpr char k_hex[] = "0123456789abcdef";
-  std::string id;
-  for (std::size_t i = 0; i < 8; ++i) {
-    id += k_hex[digest[i] >> 4U];
-    id += k_hex[digest[i] & 0x0fU];
-  }
-  return id;
+  // The first 8 bytes: 16 hex digits.
+  return util::to_hex(digest.data(), 8);
 }
 
 bool tags_equal(const Tag& a, const Tag& b)

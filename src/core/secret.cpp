@@ -10,7 +10,7 @@ namespace smsotp::core {
 
 namespace {
 
-constexpr std::size_t k_max_secret_size = 64 * 1024;
+constexpr std::size_t k_max_secret_size = std::size_t{64} * 1024;
 
 } // namespace
 

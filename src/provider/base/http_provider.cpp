@@ -12,6 +12,7 @@
 #include <array>
 #include <chrono>
 #include <thread>
+#include <utility>
 
 namespace smsotp::provider {
 
@@ -112,13 +113,13 @@ bool Secrets::redacting() const
   return m_redact;
 }
 
-HttpProvider::HttpProvider(const core::ProviderSpec& spec,
+HttpProvider::HttpProvider(core::ProviderSpec spec,
                            const ProviderContext& context,
-                           const HttpKind& kind)
-    : m_spec(spec), m_reader(m_spec, with_common_keys(kind)), m_kind(kind),
-      m_config_private(context.config_private)
+                           HttpKind kind)
+    : m_spec(std::move(spec)), m_reader(m_spec, with_common_keys(kind)),
+      m_kind(std::move(kind)), m_config_private(context.config_private)
 {
-  m_base_url = m_reader.string_or("base_url", kind.default_base_url);
+  m_base_url = m_reader.string_or("base_url", m_kind.default_base_url);
   if (const auto problem = base_url_problem(m_base_url); !problem.empty()) {
     m_reader.fail("base_url", problem);
   }
@@ -132,7 +133,7 @@ HttpProvider::HttpProvider(const core::ProviderSpec& spec,
   m_http.total_timeout_ms =
       m_reader.duration_ms_or("timeout", k_default_total_timeout_ms);
   m_retries = m_reader.integer_or("retries", 2, 0, 5);
-  for (const auto& secret : kind.secret_names) {
+  for (const auto& secret : m_kind.secret_names) {
     static_cast<void>(
         core::find_secret(m_spec, secret)); // rejects duplicates early
   }

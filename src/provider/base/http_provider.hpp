@@ -72,9 +72,9 @@ public:
   core::DeliveryReport status_outcome(const HttpResponse& response) const;
 
 protected:
-  HttpProvider(const core::ProviderSpec& spec,
+  HttpProvider(core::ProviderSpec spec,
                const ProviderContext& context,
-               const HttpKind& kind);
+               HttpKind kind);
 
   const SpecReader& reader() const;
   const std::string& name() const;

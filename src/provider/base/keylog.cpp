@@ -13,7 +13,9 @@ bool g_keylog_removed = false;
 void drop_keylog_file()
 {
   if (std::getenv("SSLKEYLOGFILE") != nullptr) {
-    ::unsetenv("SSLKEYLOGFILE");
+    // Only the first call finds it set, and every command makes that call
+    // before it starts a second thread (send.cpp); later calls change nothing.
+    ::unsetenv("SSLKEYLOGFILE"); // NOLINT(concurrency-mt-unsafe)
     g_keylog_removed = true;
   }
 }

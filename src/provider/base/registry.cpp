@@ -32,18 +32,23 @@ const std::array<Kind, 10> k_kinds{{
     {"http", make_http_gateway_provider, &k_http_gateway_keys},
 }};
 
-bool contains(const std::vector<std::string>& names, const std::string& name)
+bool contains(std::span<const std::string_view> names, std::string_view name)
 {
   return std::find(names.begin(), names.end(), name) != names.end();
 }
 
 } // namespace
 
+std::vector<std::string> key_strings(std::span<const std::string_view> names)
+{
+  return {names.begin(), names.end()};
+}
+
 std::optional<std::vector<std::string>> secret_names(const std::string& kind)
 {
   for (const auto& entry : k_kinds) {
     if (kind == entry.name) {
-      return entry.keys->secrets;
+      return key_strings(entry.keys->secrets);
     }
   }
   return std::nullopt;
@@ -58,8 +63,9 @@ std::vector<std::string> unambiguous_secret_names()
           std::any_of(k_kinds.begin(), k_kinds.end(), [&](const Kind& other) {
             return contains(other.keys->plain, secret);
           });
-      if (!plain_elsewhere && !contains(names, secret)) {
-        names.push_back(secret);
+      if (!plain_elsewhere
+          && std::find(names.begin(), names.end(), secret) == names.end()) {
+        names.emplace_back(secret);
       }
     }
   }
@@ -69,6 +75,7 @@ std::vector<std::string> unambiguous_secret_names()
 std::vector<std::string> provider_kinds()
 {
   std::vector<std::string> names;
+  names.reserve(k_kinds.size());
   for (const auto& kind : k_kinds) {
     names.emplace_back(kind.name);
   }

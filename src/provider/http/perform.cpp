@@ -129,7 +129,7 @@ bool peer_gone(curl_socket_t socket)
          && (entry.revents & (POLLRDHUP | POLLHUP | POLLERR)) != 0;
 }
 
-int on_socket(void* user, curl_socket_t socket, curlsocktype)
+int on_socket(void* user, curl_socket_t socket, curlsocktype /*purpose*/)
 {
   static_cast<Transfer*>(user)->sockets.push_back(socket);
   return CURL_SOCKOPT_OK;
@@ -161,7 +161,11 @@ std::optional<curl_socket_t> socket_on_port(const Transfer& transfer, int port)
 // Called once the connection is up (TLS included) and before the request
 // is written: holds it there until the gate decides (HttpOptions::hold),
 // then writes only to a connection that is still open.
-int on_connected(void* user, char*, char*, int, int local_port)
+int on_connected(void* user,
+                 char* /*conn_primary_ip*/,
+                 char* /*conn_local_ip*/,
+                 int /*conn_primary_port*/,
+                 int local_port)
 {
   auto& transfer = *static_cast<Transfer*>(user);
   if (!transfer.hold->wait()) {
@@ -180,7 +184,11 @@ int on_connected(void* user, char*, char*, int, int local_port)
 }
 
 // Non-zero aborts the transfer: a signal, or the held transfer's deadline.
-int on_progress(void* user, curl_off_t, curl_off_t, curl_off_t, curl_off_t)
+int on_progress(void* user,
+                curl_off_t /*dltotal*/,
+                curl_off_t /*dlnow*/,
+                curl_off_t /*ultotal*/,
+                curl_off_t /*ulnow*/)
 {
   if (util::interrupt_signal() != 0) {
     return 1;

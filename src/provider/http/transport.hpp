@@ -24,7 +24,7 @@
 
 namespace smsotp::provider {
 
-constexpr std::size_t k_max_response_body = 64 * 1024;
+constexpr std::size_t k_max_response_body = std::size_t{64} * 1024;
 constexpr std::int64_t k_default_connect_timeout_ms = 5000;
 constexpr std::int64_t k_default_total_timeout_ms = 20000;
 // The longest Retry-After taken from a server (one day); longer or

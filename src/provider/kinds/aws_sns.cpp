@@ -101,8 +101,8 @@ public:
                      context,
                      {"aws-sns",
                       default_endpoint(spec),
-                      k_aws_sns_keys.plain,
-                      k_aws_sns_keys.secrets})
+                      key_strings(k_aws_sns_keys.plain),
+                      key_strings(k_aws_sns_keys.secrets)})
   {
     m_region =
         reader().required_string("region", "the AWS region, e.g. us-east-1");

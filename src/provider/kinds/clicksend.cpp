@@ -49,8 +49,8 @@ public:
                      context,
                      {"clicksend",
                       "https://rest.clicksend.com",
-                      k_clicksend_keys.plain,
-                      k_clicksend_keys.secrets})
+                      key_strings(k_clicksend_keys.plain),
+                      key_strings(k_clicksend_keys.secrets)})
   {
     m_username = reader().required_string(
         "username", "your ClickSend API username, shown with the API key");

@@ -7,10 +7,10 @@
 #include "core/error.hpp"
 #include "provider/base/kinds.hpp"
 #include "provider/base/spec_reader.hpp"
+#include "util/errno_text.hpp"
 #include "util/fs.hpp"
 
 #include <cerrno>
-#include <cstring>
 #include <fcntl.h>
 #include <unistd.h>
 
@@ -24,7 +24,7 @@ public:
   FileProvider(const core::ProviderSpec& spec, const ProviderContext& context)
       : m_name(spec.name), m_dash_fd(context.dash_fd), m_hold(context.hold)
   {
-    const SpecReader reader(spec, k_file_keys.plain);
+    const SpecReader reader(spec, key_strings(k_file_keys.plain));
     m_path = reader.path_or("path", "-");
   }
 
@@ -44,7 +44,7 @@ public:
     if (fd < 0) {
       throw Error(core::ExitCode::io,
                   "provider " + m_name + ": cannot open " + m_path + ": "
-                      + std::strerror(errno) + "; nothing was sent");
+                      + util::errno_text(errno) + "; nothing was sent");
     }
     ::close(fd);
   }
@@ -70,7 +70,7 @@ public:
     if (fd < 0) {
       throw Error(core::ExitCode::io,
                   "provider " + m_name + ": cannot open " + m_path + ": "
-                      + std::strerror(errno) + "; nothing was sent");
+                      + util::errno_text(errno) + "; nothing was sent");
     }
     const util::Fd owned(fd);
     // One write() per message with O_APPEND, so lines from concurrent
@@ -99,7 +99,7 @@ public:
     } else {
       // Nothing answered: the configured path itself is the problem.
       result.status = core::CheckResult::Status::config_error;
-      result.detail = "cannot write " + m_path + ": " + std::strerror(errno)
+      result.detail = "cannot write " + m_path + ": " + util::errno_text(errno)
                       + " (fix path or the permissions)";
     }
     return result;

@@ -280,7 +280,7 @@ HttpKind kind_description(const core::ProviderSpec& spec)
            "check_url",
            "check_query",
            "check_success_regex"},
-          k_http_gateway_keys.secrets};
+          key_strings(k_http_gateway_keys.secrets)};
 }
 
 Config read_config(const SpecReader& reader)

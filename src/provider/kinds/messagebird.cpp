@@ -87,8 +87,8 @@ public:
                      context,
                      {"messagebird",
                       "https://rest.messagebird.com",
-                      k_messagebird_keys.plain,
-                      k_messagebird_keys.secrets})
+                      key_strings(k_messagebird_keys.plain),
+                      key_strings(k_messagebird_keys.secrets)})
   {
     m_originator = reader().required_string(
         "originator", "a number, or up to 11 letters and digits");

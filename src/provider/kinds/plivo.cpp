@@ -52,8 +52,8 @@ public:
                      context,
                      {"plivo",
                       "https://api.plivo.com",
-                      k_plivo_keys.plain,
-                      k_plivo_keys.secrets})
+                      key_strings(k_plivo_keys.plain),
+                      key_strings(k_plivo_keys.secrets)})
   {
     m_auth_id = reader().required_string("auth_id",
                                          "your Plivo Auth ID, MA... or SA...");

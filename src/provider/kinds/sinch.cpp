@@ -106,8 +106,8 @@ public:
                      context,
                      {"sinch",
                       default_base_url(spec),
-                      k_sinch_keys.plain,
-                      k_sinch_keys.secrets})
+                      key_strings(k_sinch_keys.plain),
+                      key_strings(k_sinch_keys.secrets)})
   {
     const auto region = reader().string_or("region", "us");
     if (!is_region(region)) {

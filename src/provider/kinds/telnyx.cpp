@@ -58,8 +58,8 @@ public:
                      context,
                      {"telnyx",
                       "https://api.telnyx.com",
-                      k_telnyx_keys.plain,
-                      k_telnyx_keys.secrets})
+                      key_strings(k_telnyx_keys.plain),
+                      key_strings(k_telnyx_keys.secrets)})
   {
     m_from = reader().string_or("from", "");
     m_profile_id = reader().string_or("messaging_profile_id", "");
@@ -77,7 +77,7 @@ private:
     return m_from.empty() ? m_profile_id : m_from;
   }
 
-  std::vector<std::string> auth_headers(const Secrets& secrets) const
+  static std::vector<std::string> auth_headers(const Secrets& secrets)
   {
     return {"Authorization: Bearer " + secrets.get("api_key"),
             "Accept: application/json"};

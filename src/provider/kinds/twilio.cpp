@@ -38,8 +38,8 @@ public:
                      context,
                      {"twilio",
                       "https://api.twilio.com",
-                      k_twilio_keys.plain,
-                      k_twilio_keys.secrets})
+                      key_strings(k_twilio_keys.plain),
+                      key_strings(k_twilio_keys.secrets)})
   {
     m_account_sid = reader().required_string("account_sid",
                                              "your Twilio Account SID, AC...");

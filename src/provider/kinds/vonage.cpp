@@ -25,7 +25,10 @@
 #include "provider/base/kinds.hpp"
 #include "util/string.hpp"
 
+#include <algorithm>
+#include <array>
 #include <optional>
+#include <string_view>
 #include <utility>
 
 namespace smsotp::provider {
@@ -40,14 +43,11 @@ constexpr const char* k_balance_currency = "EUR";
 // ASCII character outside GSM-7's basic and extension tables.
 bool needs_unicode(const std::string& text)
 {
-  for (const char c : text) {
+  return std::ranges::any_of(text, [](const char c) {
     const auto byte = static_cast<unsigned char>(c);
-    if (byte >= 0x80 || byte == '`'
-        || (byte < 0x20 && byte != '\n' && byte != '\r')) {
-      return true;
-    }
-  }
-  return false;
+    return byte >= 0x80 || byte == '`'
+           || (byte < 0x20 && byte != '\n' && byte != '\r');
+  });
 }
 
 // The name of a Vonage message status, for messages ("" for a status
@@ -55,30 +55,31 @@ bool needs_unicode(const std::string& text)
 // text from the answer.
 std::string status_label(const std::string& status)
 {
-  static const std::pair<const char*, const char*> k_labels[] = {
-      {"1", "throttled"},
-      {"2", "missing parameters"},
-      {"3", "invalid parameters"},
-      {"4", "invalid credentials"},
-      {"5", "internal error"},
-      {"6", "invalid message or unroutable number"},
-      {"7", "number barred"},
-      {"8", "partner account barred"},
-      {"9", "partner quota violation"},
-      {"10", "too many existing binds"},
-      {"11", "account not enabled for HTTP"},
-      {"12", "message too long"},
-      {"14", "invalid signature"},
-      {"15", "invalid sender address"},
-      {"22", "invalid network code"},
-      {"23", "invalid callback URL"},
-      {"29", "non-whitelisted destination"},
-      {"32", "signature and API secret disallowed"},
-      {"33", "number de-activated"},
-  };
+  static constexpr auto k_labels =
+      std::to_array<std::pair<std::string_view, std::string_view>>({
+          {"1", "throttled"},
+          {"2", "missing parameters"},
+          {"3", "invalid parameters"},
+          {"4", "invalid credentials"},
+          {"5", "internal error"},
+          {"6", "invalid message or unroutable number"},
+          {"7", "number barred"},
+          {"8", "partner account barred"},
+          {"9", "partner quota violation"},
+          {"10", "too many existing binds"},
+          {"11", "account not enabled for HTTP"},
+          {"12", "message too long"},
+          {"14", "invalid signature"},
+          {"15", "invalid sender address"},
+          {"22", "invalid network code"},
+          {"23", "invalid callback URL"},
+          {"29", "non-whitelisted destination"},
+          {"32", "signature and API secret disallowed"},
+          {"33", "number de-activated"},
+      });
   for (const auto& [code, label] : k_labels) {
     if (status == code) {
-      return label;
+      return std::string(label);
     }
   }
   return "";
@@ -109,8 +110,8 @@ public:
                      context,
                      {"vonage",
                       "https://rest.nexmo.com",
-                      k_vonage_keys.plain,
-                      k_vonage_keys.secrets})
+                      key_strings(k_vonage_keys.plain),
+                      key_strings(k_vonage_keys.secrets)})
   {
     m_api_key = reader().required_string("api_key",
                                          "your Vonage API key, 8 characters");
