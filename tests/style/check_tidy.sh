@@ -5,7 +5,10 @@
 #   check_tidy.sh ROOT BUILD   prints each finding once (a header's
 #                              finding comes from every file including
 #                              it) and fails if there is any.
-# TIDY_JOBS (default: nproc) sets the parallelism.
+# TIDY_JOBS (default: nproc) sets the parallelism. TIDY_DIRS (default
+# "src tests bench") picks the top-level folders whose files are checked:
+# the ctest test style.tidy, which `scripts/dev test` and so CI run, checks
+# "src bench" (see tests/style/CMakeLists.txt); `scripts/dev tidy` all three.
 #
 # Cost and cache: clang-tidy 14 runs every check over the whole AST of a
 # file, the included library headers (doctest, httplib, CLI11, the
@@ -33,12 +36,14 @@ start=$SECONDS
 
 # CMake writes each entry as "directory", "command", "file" lines; a file
 # built into two targets appears twice (the first entry is used).
-awk -v root="$root/" '
+dirs=${TIDY_DIRS:-src tests bench}
+dir_pattern="^($(tr -s ' ' '|' <<<"$dirs"))/"
+awk -v root="$root/" -v dirs="$dir_pattern" '
   /^[[:space:]]*"command": / { command = $0 }
   /^[[:space:]]*"file": / {
     file = $0
     sub(/^[[:space:]]*"file": "/, "", file); sub(/",?$/, "", file)
-    if (index(file, root) == 1 && substr(file, length(root) + 1) ~ /^(src|tests|bench)\// && !seen[file]++) {
+    if (index(file, root) == 1 && substr(file, length(root) + 1) ~ dirs && !seen[file]++) {
       object = command; sub(/.* -o /, "", object); sub(/ .*/, "", object)
       print file "\t" object "\t" command
     }
