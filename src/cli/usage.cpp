@@ -67,7 +67,11 @@ std::vector<std::string> subcommand_names(const CLI::App& command)
 {
   std::vector<std::string> names;
   for (const auto* sub : command.get_subcommands({})) {
-    names.push_back(sub->get_name());
+    // An empty group hides a command from --help (the shells' _complete):
+    // never suggest it either.
+    if (!sub->get_group().empty()) {
+      names.push_back(sub->get_name());
+    }
   }
   return names;
 }

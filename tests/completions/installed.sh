@@ -27,16 +27,9 @@ done
 [ -f "$loader" ] || { echo "SKIP: bash-completion is not installed"; exit 77; }
 
 tmp=$(mktemp -d)
-# `cmake --install` overwrites BUILD_DIR/install_manifest.txt, which the
-# README's uninstall recipe relies on: keep the user's (the ctest lock
-# install_manifest keeps the install tests apart).
-mkdir "$tmp/manifests"
-cp -p "$build"/install_manifest*.txt "$tmp/manifests/" 2>/dev/null || true
-restore_manifests() {
-  rm -f "$build"/install_manifest*.txt
-  cp -p "$tmp"/manifests/* "$build/" 2>/dev/null || true
-}
-trap 'restore_manifests; rm -rf "$tmp"' EXIT
+# shellcheck source=tests/install/keep_manifests.sh
+source "$(dirname "$0")/../install/keep_manifests.sh"
+keep_manifests "$build" "$tmp"
 failures=0
 fail() {
   printf 'FAIL: %s\n' "$*"

@@ -35,7 +35,7 @@ fi
 shell=$1
 smsotp=$(realpath "$2")
 completions=$(realpath "$3")/completions
-pending=(help -V --prefix)
+pending=()
 
 command -v "$shell" >/dev/null || {
   printf 'SKIP: %s is not installed\n' "$shell"

@@ -155,6 +155,10 @@ TEST_CASE("usage errors name the problem and what to type (64)")
   const auto unknown = usage_error(box, {"frobnicate"});
   CHECK(contains(unknown, "unknown command 'frobnicate'"));
   CHECK(contains(unknown, "send, verify, purge, providers"));
+  // The shells' hidden helper is neither suggested nor listed.
+  const auto near_hidden = usage_error(box, {"complete"});
+  CHECK(contains(near_hidden, "unknown command 'complete'"));
+  CHECK_FALSE(contains(near_hidden, "_complete"));
   CHECK(contains(usage_error(box, {"--bogus"}), "unknown option --bogus"));
   CHECK(contains(
       usage_error(box, {"-c", config, "send", "--to", k_to, "--bogus"}),

@@ -9,16 +9,9 @@ set -euo pipefail
 
 build=$1
 work=$(mktemp -d)
-# `cmake --install` and cpack overwrite BUILD_DIR/install_manifest*.txt,
-# the list the README removes an install with: the user's own is put back
-# (the ctest lock install_manifest keeps the two install tests apart).
-mkdir "$work/manifests"
-cp -p "$build"/install_manifest*.txt "$work/manifests/" 2>/dev/null || true
-restore_manifests() {
-  rm -f "$build"/install_manifest*.txt
-  cp -p "$work"/manifests/* "$build/" 2>/dev/null || true
-}
-trap 'restore_manifests; rm -rf "$work"' EXIT
+# shellcheck source=tests/install/keep_manifests.sh
+source "$(dirname "$0")/keep_manifests.sh"
+keep_manifests "$build" "$work"
 
 DESTDIR=$work/root cmake --install "$build" >"$work/install.log"
 binary=$(find "$work/root" -path '*/bin/smsotp' -type f)

@@ -107,6 +107,16 @@ core::CheckResult check_accepted(std::optional<core::Balance> balance,
   return result;
 }
 
+core::Balance answered_balance(std::string amount,
+                               const std::optional<std::string>& currency)
+{
+  core::Balance balance{std::move(amount), std::nullopt};
+  if (currency && !currency->empty()) {
+    balance.currency = util::escape_for_display(*currency, 8);
+  }
+  return balance;
+}
+
 core::CheckResult check_unexpected(const HttpResponse& response,
                                    const std::string& provider,
                                    const std::string& expected)

@@ -34,6 +34,11 @@ classify_check_answer(const HttpResponse& response,
 core::CheckResult check_accepted(std::optional<core::Balance> balance,
                                  const std::string& note = "");
 
+// A balance as an answer gave it: `currency` (an answer's text, so shown
+// only escaped and at most 8 characters long) left out when absent or "".
+core::Balance answered_balance(std::string amount,
+                               const std::optional<std::string>& currency);
+
 // "unexpected answer from PROVIDER (HTTP 200, text/html, 97 bytes;
 // EXPECTED); credentials not confirmed". The body itself is never shown:
 // a confused server may echo the request and its credentials.

@@ -157,13 +157,8 @@ private:
           "expected the account object with data.balance and "
           "response_code SUCCESS");
     }
-    const std::string currency =
-        answer.string("/data/_currency/currency_name_short").value_or("");
-    return check_accepted(core::Balance{
-        *balance,
-        currency.empty()
-            ? std::nullopt
-            : std::optional(util::escape_for_display(currency, 8))});
+    return check_accepted(answered_balance(
+        *balance, answer.string("/data/_currency/currency_name_short")));
   }
 
   std::optional<HttpRequest> build_status(const std::string& message_id,

@@ -156,10 +156,7 @@ private:
         || (answer.has("/data/currency") && !currency)) {
       return check_unexpected(response, name(), expected);
     }
-    return check_accepted(core::Balance{
-        *amount,
-        currency ? std::optional(util::escape_for_display(*currency, 8))
-                 : std::nullopt});
+    return check_accepted(answered_balance(*amount, currency));
   }
 
   std::optional<HttpRequest> build_status(const std::string& message_id,

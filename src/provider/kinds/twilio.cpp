@@ -146,10 +146,7 @@ private:
     if (!balance) {
       return check_accepted(std::nullopt, " (the account reports no balance)");
     }
-    return check_accepted(core::Balance{
-        *balance,
-        currency ? std::optional(util::escape_for_display(*currency, 8))
-                 : std::nullopt});
+    return check_accepted(answered_balance(*balance, currency));
   }
 
   std::optional<HttpRequest> build_status(const std::string& message_id,
