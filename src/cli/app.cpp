@@ -232,8 +232,13 @@ int run_main(int argc, char** argv, const util::Clock& clock)
     if (complete->parsed()) {
       status = run_complete(options.global, complete_what, out, clock);
     } else if (app.got_subcommand("help")) {
-      std::cout << help_text(find_command(app, options.help_topic))
-                << std::flush;
+      const auto& topic = find_command(app, options.help_topic);
+      if (out.json()) {
+        out.result(
+            {{"command", command_path(topic)}, {"help", help_text(topic)}});
+      } else {
+        std::cout << help_text(topic) << std::flush;
+      }
     } else {
       if (needs_config_file(app)) {
         require_config_file(options.global);

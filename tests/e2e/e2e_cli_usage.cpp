@@ -118,6 +118,20 @@ TEST_CASE("smsotp help [COMMAND] prints what --help prints")
                  "unknown command 'sned'; did you mean 'send'?"));
 }
 
+TEST_CASE("--json help is one object holding the same text")
+{
+  const Sandbox box;
+  const auto text = box.run({"providers", "check", "--help"});
+  const auto object = box.run({"--json", "help", "providers", "check"});
+  CHECK(object.exit_code == 0);
+  const auto parsed = nlohmann::json::parse(object.out);
+  CHECK(parsed["command"] == "smsotp providers check");
+  CHECK(parsed["help"] == text.out);
+  const auto unknown = box.run({"--json", "help", "sned"});
+  CHECK(unknown.exit_code == 64);
+  CHECK(nlohmann::json::parse(unknown.out)["error"]["class"] == "usage");
+}
+
 TEST_CASE("--help names value types people understand, never TEXT")
 {
   const Sandbox box;

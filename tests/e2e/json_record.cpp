@@ -48,7 +48,8 @@ std::string schema_for(const std::vector<std::string>& args)
     return version ? "version" : "error";
   }
   const auto& command = words[0];
-  if (command == "send" || command == "verify" || command == "purge") {
+  if (command == "send" || command == "verify" || command == "purge"
+      || command == "help") {
     return command;
   }
   if (command == "providers") {
