@@ -8,6 +8,7 @@
 #include "cli/provider_use.hpp"
 #include "core/error.hpp"
 #include "provider/base/keylog.hpp"
+#include "provider/http/transport.hpp"
 #include "util/errno_text.hpp"
 #include "util/fs.hpp"
 #include "util/interrupt.hpp"
@@ -167,6 +168,7 @@ check_one(const Context& context, const std::string& name, const Output& out)
     entry.status = CheckStatus::config_error;
     entry.detail = fault.what();
     entry.exit_code = static_cast<int>(fault.code());
+    entry.retry_after = fault.retry_after();
     return entry;
   }
   entry.latency_ms = elapsed_ms(start);
@@ -226,9 +228,9 @@ int run_providers_check(const GlobalOptions& global,
       if (rank(entry.status) > rank(worst)) {
         worst = entry.status;
       }
-      if (entry.retry_after) {
-        retry_after = std::max(retry_after.value_or(0), *entry.retry_after);
-      }
+    }
+    if (entry.retry_after) {
+      retry_after = std::max(retry_after.value_or(0), *entry.retry_after);
     }
     const std::string status(core::check_status_name(entry.status));
     if (!entry.ok()) {
@@ -266,7 +268,11 @@ int run_providers_check(const GlobalOptions& global,
                 summary,
                 code,
                 message,
-                code == core::ExitCode::temporary ? retry_after : std::nullopt);
+                // Every 75 says when to retry (DESIGN §2): a provider's
+                // own wait, else the transport's default.
+                code == core::ExitCode::temporary ? std::optional(
+                    retry_after.value_or(provider::k_default_retry_after))
+                                                  : std::nullopt);
 }
 
 } // namespace smsotp::cli

@@ -16,6 +16,7 @@
 #include "phone/phone.hpp"
 #include "phone/policy.hpp"
 #include "provider/base/keylog.hpp"
+#include "provider/http/transport.hpp"
 #include "util/interrupt.hpp"
 
 #include <algorithm>
@@ -149,8 +150,14 @@ int run_providers_test(const GlobalOptions& global,
   if (result.status != core::SendStatus::sent) {
     const auto code = exit_for_send(result.status);
     const std::string text = "provider " + name + ": " + result.detail;
-    throw result.retry_after ? Error(code, text, *result.retry_after)
-                             : Error(code, text);
+    // Every 75 and 76 says how long to wait (DESIGN §2).
+    const bool wait_applies = code == core::ExitCode::temporary
+                              || code == core::ExitCode::unknown_outcome;
+    throw wait_applies
+        ? Error(code,
+                text,
+                result.retry_after.value_or(provider::k_default_retry_after))
+        : Error(code, text);
   }
   out.data(result.message_id);
   out.info("test message sent to " + phone::mask(number) + " via " + name);
@@ -193,7 +200,8 @@ int run_providers_test(const GlobalOptions& global,
                         + ": the test message was sent but is "
                           "still not delivered after --wait "
                         + core::format_duration(*wait) + " (" + report.detail
-                        + "); wait longer or check the provider's console");
+                        + "); wait longer or check the provider's console",
+                    provider::k_default_retry_after);
     case State::unknown:
       break;
   }
@@ -201,7 +209,8 @@ int run_providers_test(const GlobalOptions& global,
                 summary,
                 core::ExitCode::unknown_outcome,
                 "provider " + name + ": the test message was sent; "
-                    + report.detail);
+                    + report.detail,
+                provider::k_default_retry_after);
 }
 
 } // namespace smsotp::cli

@@ -12,7 +12,8 @@
 #             line is "# FILE" is written to FILE (~ is the home directory)
 #             when the reader would write it. The comment line
 #             "<!-- docs: not run: REASON -->" right before a fence leaves
-#             that block out, loudly.
+#             that block out, loudly; so does "<!-- docs: as root -->",
+#             whose blocks run_root_docs.sh runs.
 #   examples  each ``` block of the EXAMPLES section of man/smsotp.1.scd, as
 #             the page renders it: a "$ " line is a command, the lines after
 #             it its output; "$ echo $?" and then N says that the command
@@ -275,6 +276,8 @@ run_readme() {
       fence=1 info=${BASH_REMATCH[1]} text="" block_line=$number expected=()
       skip=""
       [[ $previous =~ ^\<!--\ docs:\ not\ run:\ (.*)\ --\>$ ]] && skip=${BASH_REMATCH[1]}
+      [ "$previous" = '<!-- docs: as root -->' ] &&
+        skip="installs into the system: run as root, in a throwaway system, by docs.readme_root_runs"
       continue
     fi
     if [ -n "$fence" ] && [ "$line" = '```' ]; then

@@ -284,7 +284,11 @@ TEST_CASE("providers check under GITHUB_ACTIONS=true annotates each failure "
     if (json) {
       static_cast<void>(one_json(run));
     }
-    for (const auto& [name, status] : zoo_statuses()) {
+    // Not a structured binding: CAPTURE's lambda captures `name`, which
+    // clang (14) cannot do for a binding.
+    for (const auto& entry : zoo_statuses()) {
+      const std::string& name = entry.first;
+      const std::string& status = entry.second;
       CAPTURE(name);
       const std::string line = "::error title=smsotp providers check%3A " + name
                                + "::" + name + " (";

@@ -1,5 +1,7 @@
 #include "fake_provider.hpp"
 
+#include "harness.hpp"
+
 #include <httplib.h>
 
 #include <algorithm>
@@ -15,14 +17,6 @@ namespace e2e {
 namespace {
 
 using namespace std::chrono_literals;
-
-std::string lower(std::string text)
-{
-  std::transform(text.begin(), text.end(), text.begin(), [](char c) {
-    return static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  });
-  return text;
-}
 
 // Sleeps `duration`, returning early (false) once `stopping` is set.
 bool pause(const std::atomic<bool>& stopping,
@@ -122,7 +116,7 @@ struct FakeProvider::Impl
       recorded.query[name] = value;
     }
     for (const auto& [name, value] : req.headers) {
-      recorded.headers[lower(name)] = value;
+      recorded.headers[ascii_lower(name)] = value;
     }
     Handler current;
     {

@@ -23,14 +23,6 @@ namespace e2e {
 
 namespace {
 
-[[noreturn]] void fail_errno(const std::string& what, int error)
-{
-  // GNU strerror_r: unlike strerror, safe beside the fake servers' threads.
-  std::array<char, 256> buffer{};
-  throw std::runtime_error(what + ": "
-                           + ::strerror_r(error, buffer.data(), buffer.size()));
-}
-
 struct Pipe
 {
   int read_end = -1;

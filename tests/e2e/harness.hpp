@@ -7,6 +7,8 @@
 
 #include "json_record.hpp"
 
+#include <algorithm>
+#include <cctype>
 #include <cstdint>
 #include <filesystem>
 #include <optional>
@@ -160,6 +162,18 @@ public:
 private:
   std::string m_dir;
 };
+
+// Throws std::runtime_error "WHAT: <strerror(error)>".
+[[noreturn]] void fail_errno(const std::string& what, int error);
+// TEXT with ASCII letters lower-cased (HTTP header names). Inline: the
+// unit tests compile raw_servers.cpp without the rest of the harness.
+inline std::string ascii_lower(std::string text)
+{
+  std::transform(text.begin(), text.end(), text.begin(), [](char c) {
+    return static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  });
+  return text;
+}
 
 // File helpers.
 std::string read_file(const std::string& path); // "" if missing

@@ -3,6 +3,7 @@
 #include "harness.hpp"
 
 #include <arpa/inet.h>
+#include <array>
 #include <cerrno>
 #include <cstring>
 #include <fstream>
@@ -17,14 +18,13 @@
 
 namespace e2e {
 
-namespace {
-
-[[noreturn]] void fail_errno(const std::string& what, int error)
+void fail_errno(const std::string& what, int error)
 {
-  throw std::runtime_error(what + ": " + std::strerror(error));
+  // GNU strerror_r: unlike strerror, safe beside the fake servers' threads.
+  std::array<char, 256> buffer{};
+  throw std::runtime_error(what + ": "
+                           + ::strerror_r(error, buffer.data(), buffer.size()));
 }
-
-} // namespace
 
 std::string read_file(const std::string& path)
 {

@@ -1,5 +1,7 @@
 #include "raw_servers.hpp"
 
+#include "harness.hpp"
+
 #include <algorithm>
 #include <arpa/inet.h>
 #include <array>
@@ -18,14 +20,6 @@
 namespace e2e {
 
 namespace {
-
-std::string lower(std::string text)
-{
-  std::transform(text.begin(), text.end(), text.begin(), [](char c) {
-    return static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  });
-  return text;
-}
 
 // A listening socket on 127.0.0.1 and an ephemeral port; throws on error.
 int listen_loopback(int& port)
@@ -74,7 +68,7 @@ std::optional<std::string> read_request(int fd)
     if (header_end == std::string::npos) {
       header_end = data.find("\r\n\r\n");
       if (header_end != std::string::npos) {
-        const std::string head = lower(data.substr(0, header_end));
+        const std::string head = ascii_lower(data.substr(0, header_end));
         const auto at = head.find("content-length:");
         const auto value = at + std::string_view("content-length:").size();
         const std::size_t length =

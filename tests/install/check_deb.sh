@@ -3,7 +3,7 @@
 # already-built BUILD_DIR (nothing is rebuilt), lintian reports no error, the
 # dependencies split as packaging/deb_prebuild.cmake says, every file lands
 # where Debian looks for it, and the tree unpacked with `dpkg-deb -x` runs:
-# --version, `man -l` on the compressed page, send and verify with the file
+# --version, `man -l` on the compressed page, the installed JSON Schemas, send and verify with the file
 # provider (the binary finding its modules relative to itself), and the
 # purge command of the packaged systemd units against that user's state.
 #
@@ -12,6 +12,7 @@ set -euo pipefail
 
 build=$(cd "$1" && pwd)
 version=$2
+source_dir=$(cd "$(dirname "$0")/../.." && pwd)
 work=$(mktemp -d)
 # shellcheck source=tests/install/keep_manifests.sh
 source "$(dirname "$0")/keep_manifests.sh"
@@ -65,6 +66,8 @@ for path in usr/bin/smsotp \
   usr/share/doc/smsotp/copyright \
   usr/share/doc/smsotp/changelog.gz \
   usr/share/doc/smsotp/examples/sample.toml \
+  usr/share/smsotp/schemas/send.schema.json \
+  usr/share/smsotp/schemas/error.schema.json \
   usr/lib/systemd/user/smsotp-purge.service \
   usr/lib/systemd/user/smsotp-purge.timer \
   usr/lib/systemd/system/smsotp-purge@.service \
@@ -84,6 +87,22 @@ LC_ALL=C.UTF-8 MANWIDTH=80 man -l "$root/usr/share/man/man1/smsotp.1.gz" 2>"$wor
 [ ! -s "$work/man.err" ] || { cat "$work/man.err" >&2; fail "man -l reports problems"; }
 grep -q 'smsotp send' "$work/man.txt" || fail "man -l renders no 'smsotp send'"
 echo "--version and man -l: ok"
+
+# The installed schemas describe what the installed binary prints.
+schemas=$root/usr/share/smsotp/schemas
+[ "$(find "$schemas" -name '*.schema.json' | wc -l)" -eq "$(find "$source_dir/schemas" -name '*.schema.json' | wc -l)" ] \
+  || fail "the package does not install every schemas/*.schema.json"
+"$binary" --json --version >"$work/version.json"
+python3 - "$schemas" "$work/version.json" <<'PY' || fail "--json --version does not match the installed version.schema.json"
+import json, pathlib, sys
+import jsonschema
+d = pathlib.Path(sys.argv[1])
+store = {p.as_uri(): json.loads(p.read_text()) for p in d.glob("*.schema.json")}
+schema = store[(d / "version.schema.json").as_uri()]
+resolver = jsonschema.RefResolver((d / "version.schema.json").as_uri(), schema, store=store)
+jsonschema.Draft202012Validator(schema, resolver=resolver).validate(json.load(open(sys.argv[2])))
+PY
+echo "installed schemas: ok"
 
 # The configuration and state where a user's own ones are (no --config, no
 # --db), so that the purge units, which pass neither, must find them too.

@@ -19,6 +19,8 @@ binary=$(find "$work/root" -path '*/bin/smsotp' -type f)
 modules=$(find "$work/root" -name 'phone.so' -path '*/smsotp/*')
 [ -n "$modules" ] || { echo "no module installed" >&2; exit 1; }
 echo "installed: $binary, ${modules%/*}/"
+schema=${binary%/bin/smsotp}/share/smsotp/schemas/send.schema.json
+[ -f "$schema" ] || { echo "no $schema installed" >&2; exit 1; }
 
 if ldd "$binary" | grep -E 'libphonenumber|libicu|libprotobuf|libpq[.]|libcurl|libexpat'; then
   echo "the installed executable links a module's library" >&2

@@ -1,6 +1,7 @@
 #include "provider_test_util.hpp"
 
 #include "core/error.hpp"
+#include "util/string.hpp"
 
 #include <doctest/doctest.h>
 #include <openssl/evp.h>
@@ -79,6 +80,36 @@ json_answer(int status, const std::string& body, const std::string& retry_after)
     }
     response.set_content(body, "application/json");
   };
+}
+
+namespace {
+
+std::string percent_decode(const std::string& text)
+{
+  std::string out;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    if (text[i] == '%' && i + 2 < text.size()) {
+      out += static_cast<char>(std::stoi(text.substr(i + 1, 2), nullptr, 16));
+      i += 2;
+    } else {
+      out += text[i] == '+' ? ' ' : text[i];
+    }
+  }
+  return out;
+}
+
+} // namespace
+
+std::map<std::string, std::string> form_fields(const std::string& body)
+{
+  std::map<std::string, std::string> fields;
+  for (const auto& pair : util::split(body, '&')) {
+    const auto equals = pair.find('=');
+    REQUIRE(equals != std::string::npos);
+    fields[percent_decode(pair.substr(0, equals))] =
+        percent_decode(pair.substr(equals + 1));
+  }
+  return fields;
 }
 
 std::string basic_authorization(const std::string& user,

@@ -63,6 +63,10 @@ FakeServer::Handler json_answer(int status,
 
 // "Basic BASE64(user:password)", the Authorization value of HTTP Basic
 // auth (computed by OpenSSL, independent of the code under test).
+// The fields of an application/x-www-form-urlencoded body, decoded; a
+// pair without "=" fails the test.
+std::map<std::string, std::string> form_fields(const std::string& body);
+
 std::string basic_authorization(const std::string& user,
                                 const std::string& password);
 

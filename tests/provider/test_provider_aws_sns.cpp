@@ -13,7 +13,7 @@
 #include <fstream>
 #include <sstream>
 
-namespace smsotp::test {
+namespace smsotp::test::aws_sns_cases {
 
 namespace {
 
@@ -531,4 +531,4 @@ TEST_CASE("aws-sns: default endpoint and configuration errors")
         == core::ExitCode::config);
 }
 
-} // namespace smsotp::test
+} // namespace smsotp::test::aws_sns_cases

@@ -11,7 +11,7 @@
 #include <functional>
 #include <sstream>
 
-namespace smsotp::test {
+namespace smsotp::test::check_cases {
 
 namespace {
 
@@ -251,4 +251,4 @@ TEST_CASE("every check: a check's own classes, never a send's words")
   CHECK(refused.detail.find("try again after 30s") != std::string::npos);
 }
 
-} // namespace smsotp::test
+} // namespace smsotp::test::check_cases

@@ -24,6 +24,8 @@ using smsotp::test::provider_from_toml;
 using smsotp::test::RecordedRequest;
 using smsotp::test::ScopedEnv;
 
+namespace clicksend_cases {
+
 namespace {
 
 // The capture's dummy credentials: user:APIKEY.
@@ -248,3 +250,5 @@ TEST_CASE("clicksend: configuration errors exit 78 and name the key")
     CHECK(message.find("'sender'") != std::string::npos);
   }
 }
+
+} // namespace clicksend_cases

@@ -7,7 +7,7 @@
 
 #include <doctest/doctest.h>
 
-namespace smsotp::test {
+namespace smsotp::test::common_cases {
 
 namespace {
 
@@ -89,4 +89,4 @@ TEST_CASE("every kind: shared failure classes and request counts")
   }
 }
 
-} // namespace smsotp::test
+} // namespace smsotp::test::common_cases

@@ -8,7 +8,7 @@
 
 #include <doctest/doctest.h>
 
-namespace smsotp::test {
+namespace smsotp::test::http_gateway_cases {
 
 namespace {
 
@@ -455,4 +455,4 @@ TEST_CASE("http: configuration errors exit 78 and name the key")
         != std::string::npos);
 }
 
-} // namespace smsotp::test
+} // namespace smsotp::test::http_gateway_cases

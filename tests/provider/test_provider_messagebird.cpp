@@ -25,6 +25,8 @@ using smsotp::test::provider_from_toml;
 using smsotp::test::RecordedRequest;
 using smsotp::test::ScopedEnv;
 
+namespace messagebird_cases {
+
 namespace {
 
 const std::string k_key = "test_gshuPaZoeEG6ovbc8M79w0QyM";
@@ -205,3 +207,5 @@ TEST_CASE("messagebird: configuration errors exit 78 and name the key")
     CHECK(message.find("'from'") != std::string::npos);
   }
 }
+
+} // namespace messagebird_cases

@@ -14,7 +14,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-namespace smsotp::test {
+namespace smsotp::test::plivo_cases {
 
 namespace {
 
@@ -220,4 +220,4 @@ TEST_CASE("plivo: configuration errors name the key")
   }
 }
 
-} // namespace smsotp::test
+} // namespace smsotp::test::plivo_cases

@@ -23,6 +23,8 @@ using smsotp::test::provider_from_toml;
 using smsotp::test::RecordedRequest;
 using smsotp::test::ScopedEnv;
 
+namespace sinch_cases {
+
 namespace {
 
 // The capture's dummy credentials.
@@ -228,3 +230,5 @@ TEST_CASE("sinch: configuration errors exit 78 and name the key")
     CHECK(message.find("us, eu, au, br, ca") != std::string::npos);
   }
 }
+
+} // namespace sinch_cases

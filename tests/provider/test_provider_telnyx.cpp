@@ -14,7 +14,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-namespace smsotp::test {
+namespace smsotp::test::telnyx_cases {
 
 namespace {
 
@@ -203,4 +203,4 @@ TEST_CASE("telnyx: configuration errors name the key")
   }
 }
 
-} // namespace smsotp::test
+} // namespace smsotp::test::telnyx_cases

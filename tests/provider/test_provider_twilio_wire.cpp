@@ -4,7 +4,6 @@
 // cover).
 
 #include "provider_test_util.hpp"
-#include "util/string.hpp"
 
 #include <doctest/doctest.h>
 #include <nlohmann/json.hpp>
@@ -15,7 +14,7 @@
 #include <sstream>
 #include <string>
 
-namespace smsotp::test {
+namespace smsotp::test::twilio_wire_cases {
 
 namespace {
 
@@ -36,32 +35,6 @@ FakeServer::Handler answer(int status, const std::string& body)
     response.status = status;
     response.set_content(body, "application/json");
   };
-}
-
-std::string percent_decode(const std::string& text)
-{
-  std::string out;
-  for (std::size_t i = 0; i < text.size(); ++i) {
-    if (text[i] == '%' && i + 2 < text.size()) {
-      out += static_cast<char>(std::stoi(text.substr(i + 1, 2), nullptr, 16));
-      i += 2;
-    } else {
-      out += text[i] == '+' ? ' ' : text[i];
-    }
-  }
-  return out;
-}
-
-std::map<std::string, std::string> form_fields(const std::string& body)
-{
-  std::map<std::string, std::string> fields;
-  for (const auto& pair : util::split(body, '&')) {
-    const auto equals = pair.find('=');
-    REQUIRE(equals != std::string::npos);
-    fields[percent_decode(pair.substr(0, equals))] =
-        percent_decode(pair.substr(equals + 1));
-  }
-  return fields;
 }
 
 std::optional<nlohmann::json> twilio_spec()
@@ -215,4 +188,4 @@ TEST_CASE("twilio: the message-status fetch follows the OpenAPI description")
   }
 }
 
-} // namespace smsotp::test
+} // namespace smsotp::test::twilio_wire_cases

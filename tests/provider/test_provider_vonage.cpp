@@ -4,7 +4,6 @@
 
 #include "core/error.hpp"
 #include "provider_test_util.hpp"
-#include "util/string.hpp"
 
 #include <doctest/doctest.h>
 #include <nlohmann/json.hpp>
@@ -19,7 +18,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-namespace smsotp::test {
+namespace smsotp::test::vonage_cases {
 
 namespace {
 
@@ -61,32 +60,6 @@ std::string messages_answer(const std::vector<std::string>& statuses,
     ++part;
   }
   return json.dump();
-}
-
-std::string percent_decode(const std::string& text)
-{
-  std::string out;
-  for (std::size_t i = 0; i < text.size(); ++i) {
-    if (text[i] == '%' && i + 2 < text.size()) {
-      out += static_cast<char>(std::stoi(text.substr(i + 1, 2), nullptr, 16));
-      i += 2;
-    } else {
-      out += text[i] == '+' ? ' ' : text[i];
-    }
-  }
-  return out;
-}
-
-std::map<std::string, std::string> form_fields(const std::string& body)
-{
-  std::map<std::string, std::string> fields;
-  for (const auto& pair : util::split(body, '&')) {
-    const auto equals = pair.find('=');
-    REQUIRE(equals != std::string::npos);
-    fields[percent_decode(pair.substr(0, equals))] =
-        percent_decode(pair.substr(equals + 1));
-  }
-  return fields;
 }
 
 // One send against a server giving this answer; retries = 0 so that a 429
@@ -378,4 +351,4 @@ TEST_CASE("vonage: configuration errors name the key")
   }
 }
 
-} // namespace smsotp::test
+} // namespace smsotp::test::vonage_cases

@@ -6,9 +6,7 @@
 #                              finding comes from every file including
 #                              it) and fails if there is any.
 # TIDY_JOBS (default: nproc) sets the parallelism. TIDY_DIRS (default
-# "src tests bench") picks the top-level folders whose files are checked:
-# the ctest test style.tidy, which `scripts/dev test` and so CI run, checks
-# "src bench" (see tests/style/CMakeLists.txt); `scripts/dev tidy` all three.
+# "src tests bench") picks the top-level folders whose files are checked.
 #
 # Cost and cache: clang-tidy 14 runs every check over the whole AST of a
 # file, the included library headers (doctest, httplib, CLI11, the
@@ -35,7 +33,11 @@ trap 'rm -rf "$work"' EXIT
 start=$SECONDS
 
 # CMake writes each entry as "directory", "command", "file" lines; a file
-# built into two targets appears twice (the first entry is used).
+# built into two targets appears twice (the first entry is used). A test
+# executable compiles as a unity build (tests/CMakeLists.txt): its entries
+# are BUILD/.../Unity/unity_N_cxx.cxx files that #include the test files,
+# and they are checked as such (below); their folder is their first
+# member's.
 dirs=${TIDY_DIRS:-src tests bench}
 dir_pattern="^($(tr -s ' ' '|' <<<"$dirs"))/"
 awk -v root="$root/" -v dirs="$dir_pattern" '
@@ -43,7 +45,15 @@ awk -v root="$root/" -v dirs="$dir_pattern" '
   /^[[:space:]]*"file": / {
     file = $0
     sub(/^[[:space:]]*"file": "/, "", file); sub(/",?$/, "", file)
-    if (index(file, root) == 1 && substr(file, length(root) + 1) ~ dirs && !seen[file]++) {
+    source = file
+    if (file ~ /\/Unity\/unity_[0-9]+_cxx[.]cxx$/) {
+      source = ""
+      while (source == "" && (getline line < file) > 0) {
+        if (line ~ /^#include "/) { source = line; sub(/^#include "/, "", source); sub(/"$/, "", source) }
+      }
+      close(file)
+    }
+    if (index(source, root) == 1 && substr(source, length(root) + 1) ~ dirs && !seen[file]++) {
       object = command; sub(/.* -o /, "", object); sub(/ .*/, "", object)
       print file "\t" object "\t" command
     }
@@ -96,20 +106,56 @@ cut -f1 "$work/entries" | while read -r file; do
 done >"$work/todo"
 checked=$(wc -l <"$work/todo")
 
+# A unity file is checked as a copy named UnifiedSource-*.cxx, with a
+# compilation database of its own: clang's static analyzer analyzes the
+# functions of a .cpp file included by the main file only when the main
+# file's name says it is a unity build ("UnifiedSource", WebKit's
+# convention, AnalysisManager::isInCodeFile), and the other checks report
+# what they find in the included test files through HeaderFilterRegex. The
+# copy lives outside the source tree, so it is given the tests' effective
+# configuration (tests/.clang-tidy over .clang-tidy, as --dump-config
+# resolves it for a test file), less bugprone-suspicious-include, which
+# would report every #include of a .cpp file that a unity file consists of.
+mkdir -p "$work/unified"
+if grep -q '/Unity/unity_' "$work/todo"; then
+  "$tidy" --dump-config "$root/tests/unit/main.cpp" -- -std=c++20 >"$work/tests.clang-tidy"
+  awk -F'\t' -v unified="$work/unified" '
+    BEGIN { print "[" }
+    $1 ~ /\/Unity\/unity_/ {
+      copy = $1; gsub(/\//, "_", copy); copy = unified "/UnifiedSource" copy
+      system("cp \"" $1 "\" \"" copy "\"")
+      command = $3; sub(/^[[:space:]]*"command": "/, "", command); sub(/",?$/, "", command)
+      sub(/ -o [^ ]+/, " -o " copy ".o", command)
+      sub(/ -c [^ ]+/, " -c " copy, command)
+      printf "%s{\"directory\": \"%s\", \"command\": \"%s\", \"file\": \"%s\"}\n", sep, unified, command, copy
+      sep = ","
+    }
+    END { print "]" }
+  ' "$work/entries" >"$work/unified/compile_commands.json"
+fi
+
 # One log per file, so that parallel runs do not interleave; a clean run
 # records its key. --extra-arg: the GCC build's GCC-only -W flags are
 # unknown to clang.
 mkdir -p "$work/logs"
 tr '\t' '\n' <"$work/todo" | xargs -d '\n' -r -n 2 -P "${TIDY_JOBS:-$(nproc)}" sh -c '
-  log="$3/$(printf %s "$4" | tr / _).log"
-  if "$0" -p "$1" --quiet --extra-arg=-Wno-unknown-warning-option "$4" >"$log" 2>&1; then
-    if [ -n "${5:-}" ] && ! grep -qE ":[0-9]+:[0-9]+: (warning|error): " "$log"; then
-      : >"$2/$5"
+  tidy=$0 build=$1 cache=$2 work=$3 file=$4 key=${5:-}
+  log="$work/logs/$(printf %s "$file" | tr / _).log"
+  case $file in
+    */Unity/unity_*)
+      set -- -p "$work/unified" --config-file="$work/tests.clang-tidy" \
+        --checks=-bugprone-suspicious-include \
+        "$work/unified/UnifiedSource$(printf %s "$file" | tr / _)" ;;
+    *) set -- -p "$build" "$file" ;;
+  esac
+  if "$tidy" --quiet --extra-arg=-Wno-unknown-warning-option "$@" >"$log" 2>&1; then
+    if [ -n "$key" ] && ! grep -qE ":[0-9]+:[0-9]+: (warning|error): " "$log"; then
+      : >"$cache/$key"
     fi
   else
-    echo "clang-tidy exited $? on $4" >>"$log"
+    echo "clang-tidy exited $? on $file" >>"$log"
   fi
-' "$tidy" "$build" "$cache" "$work/logs"
+' "$tidy" "$build" "$cache" "$work"
 
 # A finding is its "FILE:LINE:COL: warning|error: ..." line and the lines
 # after it up to the next finding; keep the first copy of each.

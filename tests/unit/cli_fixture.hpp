@@ -18,6 +18,9 @@ namespace smsotp::test {
 
 constexpr std::int64_t k_cli_t0 = 1'700'000'000;
 
+// The number the cli tests send to and verify (a valid US number).
+inline const std::string k_cli_to = "+15033234567";
+
 struct RunResult
 {
   int status = 0;

@@ -137,7 +137,7 @@ TEST_CASE("make_providers without any provider is a config error")
 
 namespace {
 
-const std::string k_token = "InlineCanaryToken0123456789abcd";
+const std::string k_canary_token = "InlineCanaryToken0123456789abcd";
 
 // A file provider to send through and a Twilio table with `secret_line`.
 std::string config_with(const std::string& secret_line,
@@ -158,7 +158,8 @@ TEST_CASE("an inline secret in a config others can read is refused")
   CliFixture cli;
   for (const mode_t mode : {0644U, 0640U, 0604U, 0444U}) {
     CAPTURE(mode);
-    cli.write_config(config_with("auth_token = \"" + k_token + "\""), mode);
+    cli.write_config(config_with("auth_token = \"" + k_canary_token + "\""),
+                     mode);
     const auto caught = context_error(cli);
     CHECK(caught.code == ExitCode::permission);
     CHECK(static_cast<int>(caught.code) == 77);
@@ -167,12 +168,12 @@ TEST_CASE("an inline secret in a config others can read is refused")
                    "provider.sms.auth_token (" + cli.config_path() + ":12:");
     CHECK_CONTAINS(caught.message, "chmod 600");
     CHECK_CONTAINS(caught.message, "auth_token_file");
-    CHECK_NOT_CONTAINS(caught.message, k_token);
+    CHECK_NOT_CONTAINS(caught.message, k_canary_token);
   }
   // A table that fails to load for another reason is checked all the same.
-  cli.write_config(
-      config_with("auth_token = \"" + k_token + "\"", "no_such_key = 1\n"),
-      0644);
+  cli.write_config(config_with("auth_token = \"" + k_canary_token + "\"",
+                               "no_such_key = 1\n"),
+                   0644);
   const auto broken = context_error(cli);
   CHECK(broken.code == ExitCode::permission);
   CHECK_CONTAINS(broken.message, "provider.sms.auth_token");
@@ -183,7 +184,8 @@ TEST_CASE("a readable config without inline secrets, or a private one, loads")
   CliFixture cli;
   cli.write_config(config_with("auth_token_env = \"TWILIO_AUTH_TOKEN\""), 0644);
   CHECK_FALSE(context_error(cli).thrown);
-  cli.write_config(config_with("auth_token = \"" + k_token + "\""), 0600);
+  cli.write_config(config_with("auth_token = \"" + k_canary_token + "\""),
+                   0600);
   CHECK_FALSE(context_error(cli).thrown);
   // A non-secret key that shares a secret's name in another kind.
   cli.write_config(
@@ -209,12 +211,12 @@ TEST_CASE("an inline secret of every kind is found in a readable config")
       CAPTURE(name);
       cli.write_config(
           "[store]\ndatabase = \"state.db\"\n[provider.p]\nkind = \"" + kind
-              + "\"\n" + name + " = \"" + k_token + "\"\n",
+              + "\"\n" + name + " = \"" + k_canary_token + "\"\n",
           0644);
       const auto caught = context_error(cli);
       CHECK(caught.code == ExitCode::permission);
       CHECK_CONTAINS(caught.message, "provider.p." + name + " (");
-      CHECK_NOT_CONTAINS(caught.message, k_token);
+      CHECK_NOT_CONTAINS(caught.message, k_canary_token);
       ++checked;
     }
   }
@@ -259,7 +261,7 @@ TEST_CASE("a table of an unknown kind is judged without false positives")
   // A name no kind uses for anything but a secret is still refused.
   cli.write_config("[store]\ndatabase = \"state.db\"\n[provider.p]\n"
                    "kind = \"twillio\"\nauth_token = \""
-                       + k_token + "\"\n",
+                       + k_canary_token + "\"\n",
                    0644);
   const auto caught = context_error(cli);
   CHECK(caught.code == ExitCode::permission);

@@ -9,10 +9,9 @@
 
 using smsotp::test::CliFixture;
 using smsotp::test::k_cli_t0;
+using smsotp::test::k_cli_to;
 
 namespace {
-
-const std::string k_to = "+15033234567";
 
 bool is_challenge_id(const std::string& text)
 {
@@ -34,8 +33,8 @@ TEST_CASE("send prints only the challenge id and delivers the code")
   CHECK(is_challenge_id(id));
   const auto code = cli.last_code();
   CHECK(code.size() == 6);
-  CHECK(
-      smsotp::test::read_file(cli.file("outbox.txt")).starts_with(k_to + "\t"));
+  CHECK(smsotp::test::read_file(cli.file("outbox.txt"))
+            .starts_with(k_cli_to + "\t"));
   CHECK_NOT_CONTAINS(result.out, code);
   CHECK_NOT_CONTAINS(result.err, code);
   CHECK_CONTAINS(result.err, "+15*******67");
@@ -47,7 +46,7 @@ TEST_CASE("send --json prints one object with the challenge")
 {
   CliFixture cli;
   cli.global.json = true;
-  const auto result = cli.send_to(k_to);
+  const auto result = cli.send_to(k_cli_to);
   CHECK(result.status == 0);
   const auto json = nlohmann::json::parse(result.out);
   CHECK(is_challenge_id(json.at("challenge_id").get<std::string>()));
@@ -63,7 +62,7 @@ TEST_CASE("send --length and --ttl change the code and its lifetime")
   CliFixture cli;
   cli.global.json = true;
   smsotp::cli::SendOptions options;
-  options.to = k_to;
+  options.to = k_cli_to;
   options.length = "8";
   options.ttl = "2m";
   const auto result = cli.send(options);
@@ -77,7 +76,7 @@ TEST_CASE("-vv shows the settings send's flags set, with the flag")
   CliFixture cli;
   cli.global.verbose = 2;
   smsotp::cli::SendOptions options;
-  options.to = k_to;
+  options.to = k_cli_to;
   options.dry_run = true;
   options.ttl = "2m";
   options.length = "8";
@@ -94,12 +93,12 @@ TEST_CASE("send --dry-run stores and sends nothing")
 {
   CliFixture cli;
   smsotp::cli::SendOptions options;
-  options.to = k_to;
+  options.to = k_cli_to;
   options.dry_run = true;
   const auto result = cli.send(options);
   CHECK(result.status == 0);
   CHECK_CONTAINS(result.out, "******");
-  CHECK_CONTAINS(result.out, k_to);
+  CHECK_CONTAINS(result.out, k_cli_to);
   CHECK_FALSE(smsotp::test::path_exists(cli.file("outbox.txt")));
   CHECK_FALSE(smsotp::test::path_exists(cli.file("state.db")));
   CHECK_FALSE(smsotp::test::path_exists(cli.file("smsotp.key")));
@@ -110,11 +109,11 @@ TEST_CASE("send rejects bad arguments with 64 before doing anything")
   CliFixture cli;
   std::vector<smsotp::cli::SendOptions> cases(4);
   cases[0].to = "5551234567";
-  cases[1].to = k_to;
+  cases[1].to = k_cli_to;
   cases[1].ttl = "11m";
-  cases[2].to = k_to;
+  cases[2].to = k_cli_to;
   cases[2].length = "5";
-  cases[3].to = k_to;
+  cases[3].to = k_cli_to;
   cases[3].provider = "outbx";
   for (const auto& options : cases) {
     const auto result = cli.send(options);
@@ -128,15 +127,15 @@ TEST_CASE("send rejects bad arguments with 64 before doing anything")
 TEST_CASE("a second send supersedes the first code")
 {
   CliFixture cli;
-  REQUIRE(cli.send_to(k_to).status == 0);
+  REQUIRE(cli.send_to(k_cli_to).status == 0);
   const auto first = cli.last_code();
   cli.clock().set(k_cli_t0 + 40);
-  REQUIRE(cli.send_to(k_to).status == 0);
+  REQUIRE(cli.send_to(k_cli_to).status == 0);
   const auto second = cli.last_code();
   if (first != second) {
-    CHECK(cli.verify_code(k_to, first).status == 1);
+    CHECK(cli.verify_code(k_cli_to, first).status == 1);
   }
-  CHECK(cli.verify_code(k_to, second).status == 0);
+  CHECK(cli.verify_code(k_cli_to, second).status == 0);
 }
 
 TEST_CASE("send maps provider outcomes to the exit table")
@@ -163,7 +162,7 @@ TEST_CASE("send maps provider outcomes to the exit table")
     const auto& status = std::get<1>(item);
     server.respond(response);
     cli.clock().set(cli.clock().now() + 60);
-    const auto result = cli.send_to(k_to);
+    const auto result = cli.send_to(k_cli_to);
     CAPTURE(response.status);
     CHECK(result.status == status);
     CHECK_NOT_CONTAINS(result.err, "tok\n");

@@ -1,6 +1,7 @@
 // Tests for src/core/config_depth.cpp: the nesting bound checked before the
 // TOML parser runs (issue 7 defect 4: deep configs crashed the parser).
 
+#include "config_parse.hpp"
 #include "core/config.hpp"
 #include "core/config_depth.hpp"
 #include "testutil.hpp"
@@ -9,11 +10,10 @@
 
 #include <algorithm>
 
-using smsotp::core::Config;
 using smsotp::core::ExitCode;
 using smsotp::core::find_excess_nesting;
 using smsotp::core::k_max_config_nesting;
-using smsotp::test::catch_error;
+using smsotp::test::parse_error;
 
 namespace {
 
@@ -79,14 +79,6 @@ const std::vector<Shape>& shapes()
        [](int level) { return 6 + 2 * (level - 2); }},
   };
   return k_shapes;
-}
-
-smsotp::test::Caught parse_error(const std::string& text)
-{
-  Config config;
-  return catch_error([&] {
-    smsotp::core::parse_config_text(config, text, "t.toml", "/etc/smsotp");
-  });
 }
 
 } // namespace

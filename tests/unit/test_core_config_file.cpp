@@ -341,7 +341,7 @@ TEST_CASE("load_config refuses a directory a FIFO and a huge file")
 
   const auto huge = dir.file("huge.toml");
   smsotp::test::write_file(
-      huge, "# " + std::string(1024 * 1024, 'x') + "\n", 0600);
+      huge, "# " + std::string(std::size_t{1024} * 1024, 'x') + "\n", 0600);
   const auto caught = catch_error([&] { smsotp::core::load_config(huge); });
   CHECK(caught.code == ExitCode::config);
   CHECK_CONTAINS(caught.message, "too large");

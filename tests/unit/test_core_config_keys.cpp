@@ -51,6 +51,8 @@ TEST_CASE("--verbose lists every setting in order, with its default")
                "store.statement_timeout = 10s (default)",
                "store.lock_timeout = 5s (default)",
                "message.app = smsotp (default)",
+               // One line that clang-format split, not a missing comma:
+               // NOLINTNEXTLINE(bugprone-suspicious-missing-comma)
                "message.template = \"{app}: your code is {code}. It expires in "
                "{ttl_minutes} min. Do not share it.\" (default)",
                "message.max_segments = 1 (default)",
@@ -170,6 +172,8 @@ TEST_CASE("--verbose shows each kind of value as set, with its origin")
        "otp.lockout_after = 10 (file /c/t.toml:5:17)",
        "otp.lockout_duration = 2h (file /c/t.toml:6:20)",
        "otp.purpose = reset (file /c/t.toml:7:11)",
+       // One line that clang-format split, not a missing comma:
+       // NOLINTNEXTLINE(bugprone-suspicious-missing-comma)
        "store.database = postgresql://ann:***@db.example/otp (file "
        "/c/t.toml:9:12)",
        "store.key_file = /c/k/key (file /c/t.toml:10:12)",

@@ -14,7 +14,7 @@ using smsotp::test::catch_error;
 
 namespace {
 
-smsotp::core::ProviderSpec spec_from(const std::string& table)
+smsotp::core::ProviderSpec spec_of_table(const std::string& table)
 {
   smsotp::core::Config config;
   smsotp::core::parse_config_text(config, table, "r.toml", "/etc/smsotp");
@@ -38,12 +38,13 @@ TEST_CASE("the built-in kinds include file and twilio")
 TEST_CASE("make_provider builds each kind")
 {
   const auto file =
-      make_provider(spec_from("[provider.out]\nkind = \"file\"\n"), {});
+      make_provider(spec_of_table("[provider.out]\nkind = \"file\"\n"), {});
   CHECK(file->info().kind == "file");
   CHECK(file->info().name == "out");
   const auto twilio = make_provider(
-      spec_from("[provider.tw]\nkind = \"twilio\"\nfrom = \"+15017122661\"\n"
-                + k_twilio_keys),
+      spec_of_table(
+          "[provider.tw]\nkind = \"twilio\"\nfrom = \"+15017122661\"\n"
+          + k_twilio_keys),
       {});
   CHECK(twilio->info().kind == "twilio");
   CHECK(twilio->info().sender == "+15017122661");
@@ -52,7 +53,7 @@ TEST_CASE("make_provider builds each kind")
 TEST_CASE("an unknown kind is a config error with a suggestion")
 {
   const auto caught = catch_error([&] {
-    make_provider(spec_from("[provider.sms]\nkind = \"twillio\"\n"), {});
+    make_provider(spec_of_table("[provider.sms]\nkind = \"twillio\"\n"), {});
   });
   CHECK(caught.code == ExitCode::config);
   CHECK(static_cast<int>(caught.code) == 78);
@@ -61,7 +62,8 @@ TEST_CASE("an unknown kind is a config error with a suggestion")
   CHECK_CONTAINS(caught.message, "did you mean 'twilio'");
 
   const auto far = catch_error([&] {
-    make_provider(spec_from("[provider.sms]\nkind = \"carrier-pigeon\"\n"), {});
+    make_provider(spec_of_table("[provider.sms]\nkind = \"carrier-pigeon\"\n"),
+                  {});
   });
   CHECK(far.code == ExitCode::config);
   CHECK_CONTAINS(far.message, "file");
@@ -71,8 +73,8 @@ TEST_CASE("an unknown kind is a config error with a suggestion")
 TEST_CASE("an unknown key in a provider table is a config error naming it")
 {
   const auto file = catch_error([&] {
-    make_provider(spec_from("[provider.out]\nkind = \"file\"\npathh = \"x\"\n"),
-                  {});
+    make_provider(
+        spec_of_table("[provider.out]\nkind = \"file\"\npathh = \"x\"\n"), {});
   });
   CHECK(file.code == ExitCode::config);
   CHECK(file.message.starts_with("r.toml:3:9:"));
@@ -81,8 +83,8 @@ TEST_CASE("an unknown key in a provider table is a config error naming it")
 
   const auto twilio = catch_error([&] {
     make_provider(
-        spec_from("[provider.tw]\nkind = \"twilio\"\nfrom = \"+1555\"\n"
-                  + k_twilio_keys + "auth_tokn_file = \"t\"\n"),
+        spec_of_table("[provider.tw]\nkind = \"twilio\"\nfrom = \"+1555\"\n"
+                      + k_twilio_keys + "auth_tokn_file = \"t\"\n"),
         {});
   });
   CHECK(twilio.code == ExitCode::config);
@@ -112,7 +114,7 @@ TEST_CASE("secret_names is what each kind reads as its secrets")
     const auto& kind = std::get<0>(item);
     const auto& table = std::get<1>(item);
     CAPTURE(kind);
-    const auto provider = make_provider(spec_from(table), {});
+    const auto provider = make_provider(spec_of_table(table), {});
     std::vector<std::string> reported;
     for (const auto& [name, ref] : provider->info().secrets) {
       reported.push_back(name);

@@ -7,6 +7,8 @@
 //        computes parts and encoding and sends nothing, which proves the
 //        token and the service plan id (and the sender's format).
 // status: GET .../batches/{batch_id}/delivery_report/{recipient digits}
+//        (the number without "+": Sinch's reports and its SDK tutorials
+//        name a recipient by its digits, e.g. "447..3")
 //        -> "status": Delivered / Aborted, Cancelled, Rejected, Deleted,
 //        Failed, Expired / Unknown (final, no verdict) / Queued, Dispatched
 //        still pending; 404 (no report yet) is pending too.
