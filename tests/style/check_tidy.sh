@@ -118,7 +118,14 @@ checked=$(wc -l <"$work/todo")
 # would report every #include of a .cpp file that a unity file consists of.
 mkdir -p "$work/unified"
 if grep -q '/Unity/unity_' "$work/todo"; then
-  "$tidy" --dump-config "$root/tests/unit/main.cpp" -- -std=c++20 >"$work/tests.clang-tidy"
+  # Less one default that clang-tidy 14 dumps but cannot read back
+  # (misc-throw-by-value-catch-by-reference.MaxSize: -1), which would be a
+  # warning on every batch.
+  "$tidy" --dump-config "$root/tests/unit/main.cpp" -- -std=c++20 | awk '
+    /^  - key: +misc-throw-by-value-catch-by-reference[.]MaxSize$/ { skip = 1; next }
+    skip { skip = 0; next }
+    { print }
+  ' >"$work/tests.clang-tidy"
   awk -F'\t' -v unified="$work/unified" '
     BEGIN { print "[" }
     $1 ~ /\/Unity\/unity_/ {
