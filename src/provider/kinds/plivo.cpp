@@ -30,7 +30,7 @@ namespace {
 // would refuse the number too. Plivo validates dst synchronously (invalid,
 // not SMS-enabled) and reports geo-permission refusals ("destination
 // country barred"); errors about src name "src" and are the account's.
-bool is_recipient_error(const std::string& error_text)
+bool plivo_recipient_error(const std::string& error_text)
 {
   const std::string text = util::to_lower(error_text);
   if (text.find("src") != std::string::npos
@@ -110,7 +110,7 @@ private:
                     http + " without a message_uuid; delivery status unknown");
     }
     const bool recipient =
-        is_recipient_error(answer.string("/error").value_or(""));
+        plivo_recipient_error(answer.string("/error").value_or(""));
     auto result = failed(
         core::SendStatus::permanent,
         "rejected (" + http + (recipient ? ", invalid or barred recipient" : "")

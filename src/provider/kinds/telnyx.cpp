@@ -28,7 +28,7 @@ namespace {
 // Telnyx error codes about the recipient: 10002 invalid phone number,
 // 10016 phone number must be +E.164. Another provider would refuse the
 // number too.
-bool is_recipient_error(const std::string& code)
+bool telnyx_recipient_error(const std::string& code)
 {
   return code == "10002" || code == "10016";
 }
@@ -123,7 +123,7 @@ private:
     }
     auto result = failed(core::SendStatus::permanent, detail + "); not sent");
     result.rejected_recipient =
-        std::any_of(codes.begin(), codes.end(), is_recipient_error);
+        std::any_of(codes.begin(), codes.end(), telnyx_recipient_error);
     return result;
   }
 
