@@ -18,8 +18,9 @@
 # and its confirmation) is answered "y".
 # Besides the exit statuses, what the blocks promise is checked: after an
 # `apt install` or `cmake --install` line the installed smsotp runs, and
-# at the end dpkg's log shows smsotp installed and removed and no file of
-# the `cmake --install` is left.
+# at the end dpkg's log shows smsotp installed and removed, no file of the
+# `cmake --install` is left, and the PostgreSQL recipe left a database
+# smsotp owned by role smsotp, a private ~/.pgpass and the first host's key.
 #
 # Exit status: 0 pass, 1 fail, 77 skipped (not root, or no unshare or
 # overlayfs here: said loudly).
@@ -87,7 +88,7 @@ chmod 755 "$bin/sudo" "$bin/scp"
 # The database server of the PostgreSQL recipe: the cluster its commands
 # reach through /run/postgresql as the `postgres` user, started on the
 # first line that needs it, stopped when this test ends.
-pg_bin=/usr/lib/postgresql/15/bin
+pg_bin=${SMSOTP_PG_BIN:-/usr/lib/postgresql/15/bin} # as tests/support/pg_server.sh
 pg_data=$tmp/pg-data
 pg_started=""
 start_postgres() {
@@ -200,6 +201,20 @@ else
   fail "no $manifest: the README's cmake --install did not run"
 fi
 [ ! -e /usr/local/lib/smsotp ] || fail "/usr/local/lib/smsotp is still there"
+# The PostgreSQL recipe made the database, owned by its role, and left the
+# password file and the shared key where libpq and smsotp look, private.
+if [ -n "$pg_started" ]; then
+  owner=$(runuser -u postgres -- psql -h /run/postgresql -tAc \
+    "SELECT pg_get_userbyid(datdba) FROM pg_database WHERE datname = 'smsotp'" 2>&1) || true
+  [ "$owner" = smsotp ] || fail "no database smsotp owned by role smsotp after the recipe: $owner"
+else
+  fail "the PostgreSQL recipe did not run (no line used sudo -u postgres)"
+fi
+for file in "$HOME/.pgpass" "$HOME/.local/state/smsotp/smsotp.key"; do
+  [ "$(stat -c %a "$file" 2>/dev/null)" = 600 ] || fail "$file is missing or not mode 600"
+done
+cmp -s "$first_host/.local/state/smsotp/smsotp.key" "$HOME/.local/state/smsotp/smsotp.key" \
+  || fail "the key file is not the first host's"
 
 printf '\n%d block(s), %d command(s) run as root in a throwaway system\n' "$blocks" "$commands"
 [ "$blocks" -gt 0 ] || fail "no README block marked '<!-- docs: as root -->'"
